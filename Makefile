@@ -1,0 +1,80 @@
+# TokenAuthenticator: native PHP extension (Rust) + MediaWiki extension.
+#
+#   make deps        install Debian packages (PHP, MediaWiki, clang, Chromium)
+#   make build       build target/release/libmws_token_authenticator.so
+#   make test        lint, Rust unit tests, .phpt tests, end-to-end tests on real wikis
+#   make lint        cargo fmt --check, clippy -D warnings, php -l
+#   make php-tests   only the .phpt tests in php-tests/
+#   make e2e         only the end-to-end tests (tests/*.rs)
+#   make wiki        serve a development wiki on http://127.0.0.1:8080 (WIKI_PORT=...)
+#   make clean-wiki  delete that wiki (.wiki/)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+# rustup's cargo may not be on PATH in a non-login shell. Only touch PATH when
+# needed: ext-php-rs's build script reruns (bindgen, ~20 s) whenever PATH changes.
+ifeq ($(shell command -v cargo 2>/dev/null),)
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+endif
+
+SO := $(CURDIR)/target/release/libmws_token_authenticator.so
+
+.PHONY: deps build test unit-tests php-tests e2e lint wiki clean-wiki
+
+deps:
+	scripts/deps.sh
+
+build: deps
+	cargo build --release
+	@test -f "$(SO)" || { echo "error: cargo did not produce $(SO)" >&2; exit 1; }
+
+test: build
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory unit-tests
+	$(MAKE) --no-print-directory php-tests
+	$(MAKE) --no-print-directory e2e
+
+unit-tests:
+	cargo test --release --lib
+
+# run-tests.php comes with php-dev, under /usr/lib/php/<extension API>/build/.
+php-tests: build
+	@shopt -s nullglob; phpt=(php-tests/*.phpt); \
+	if [ $${#phpt[@]} -eq 0 ]; then echo "php-tests: no .phpt files in php-tests/, skipping"; exit 0; fi; \
+	runner="/usr/lib/php/$$(basename "$$(php -r 'echo PHP_EXTENSION_DIR;')")/build/run-tests.php"; \
+	test -f "$$runner" || { echo "error: $$runner not found (php-dev)" >&2; exit 1; }; \
+	echo "php $$runner -d extension=$(SO) -q --show-diff php-tests/"; \
+	NO_INTERACTION=1 TEST_PHP_EXECUTABLE="$$(command -v php)" \
+		php "$$runner" -d extension="$(SO)" -q --show-diff php-tests/
+
+# End-to-end tests: each starts its own wiki on a free port of 127.0.0.1.
+# They build in their own target dir: with the dev-dependencies, features of
+# shared crates (syn, smallvec) unify differently, and a test build in target/
+# would relink the cdylib that `cargo build` made, and the other way round,
+# on every run. The wikis load the .so of `make build` (MWS_TA_SO).
+E2E_TARGET_DIR := $(CURDIR)/target/e2e
+
+e2e: build
+	MWS_TA_SO="$(SO)" CARGO_TARGET_DIR="$(E2E_TARGET_DIR)" cargo test --release --test '*'
+
+lint: deps
+	cargo fmt --check
+	cargo clippy --release --all-targets -- -D warnings
+	@echo "php -l on the repository's PHP files"; \
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard -- '*.php'; \
+	else \
+		find . \( -path ./target -o -path ./.wiki -o -path ./.git \) -prune -o -name '*.php' -type f -print0; \
+	fi | \
+	{ fail=0; while IFS= read -r -d '' f; do \
+		[ -f "$$f" ] || continue; \
+		out="$$(php -l "$$f" 2>&1)" || { printf '%s\n' "$$out" >&2; fail=1; }; \
+	done; exit $$fail; }
+
+wiki: build
+	scripts/make-wiki.sh
+
+clean-wiki:
+	rm -rf .wiki

@@ -1,0 +1,83 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Rest;
+
+use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\UserTokens;
+use MediaWiki\Rest\Handler;
+use MediaWiki\Rest\Response;
+use Wikimedia\ParamValidator\ParamValidator;
+
+/**
+ * GET|POST /mws/v1/user-token/generate?withIssuer=0|1
+ *
+ * Mints a user token for the session user: {"value": "<token>"}, or with
+ * withIssuer the salted envelope that names this wiki.
+ */
+class GenerateUserTokenHandler extends Handler {
+	use JsonBody;
+	use NoStore;
+
+	public const VERIFY_ROUTE = '/mws/v1/user-token/verify';
+
+	/** Accepted spellings of withIssuer; absent means false. */
+	private const BOOLEANS = [
+		'' => false, '0' => false, 'false' => false, 'no' => false,
+		'1' => true, 'true' => true, 'yes' => true,
+	];
+
+	private UserTokens $userTokens;
+
+	public function __construct( UserTokens $userTokens ) {
+		$this->userTokens = $userTokens;
+	}
+
+	public function execute(): Response {
+		$user = $this->getAuthority()->getUser();
+		if ( !$user->isRegistered() && !$this->userTokens->allowsAnonymous() ) {
+			throw HttpError::make( 'tokenauthenticator-error-anonymous', 401 );
+		}
+		$withIssuer = $this->withIssuer();
+		try {
+			// Check the salt before minting, so a misconfigured wiki stores nothing.
+			$salt = $withIssuer ? $this->userTokens->salt() : null;
+			$token = $this->userTokens->mint( $user );
+			$value = $salt === null
+				? $token
+				: $this->userTokens->wrap( $token, $this->getRouter()->getRouteUrl( self::VERIFY_ROUTE ) );
+		} catch ( ConfigurationException $e ) {
+			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
+		}
+		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
+	}
+
+	/**
+	 * withIssuer from the query string, or from a JSON body on POST.
+	 */
+	private function withIssuer(): bool {
+		$value = $this->getValidatedParams()['withIssuer'];
+		if ( $value === null && $this->getRequest()->getMethod() === 'POST' ) {
+			$value = $this->readJsonObject( $this->getRequest() )['withIssuer'] ?? null;
+		}
+		if ( is_bool( $value ) || is_int( $value ) || $value === null ) {
+			$value = (string)(int)$value;
+		}
+		$flag = is_string( $value ) ? self::BOOLEANS[strtolower( $value )] ?? null : null;
+		if ( $flag === null ) {
+			throw HttpError::make( 'tokenauthenticator-error-bad-withissuer', 400 );
+		}
+		return $flag;
+	}
+
+	public function getParamSettings(): array {
+		return [
+			'withIssuer' => [
+				self::PARAM_SOURCE => 'query',
+				// Parsed by withIssuer(), which also reads a JSON body.
+				ParamValidator::PARAM_TYPE => 'string',
+				ParamValidator::PARAM_REQUIRED => false,
+				ParamValidator::PARAM_DEFAULT => null,
+			],
+		];
+	}
+}

@@ -1,0 +1,79 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Rest;
+
+use MediaWiki\Extension\TokenAuthenticator\UserInfo;
+use MediaWiki\Extension\TokenAuthenticator\UserTokens;
+use MediaWiki\Rest\Handler;
+use MediaWiki\Rest\Response;
+use RequestContext;
+use Wikimedia\ParamValidator\ParamValidator;
+
+/**
+ * POST /mws/v1/user-token/verify with {"token": "..."} (keeps the token out of
+ * URL logs), and GET /mws/v1/user-token/verify/{token} (the reference's form).
+ *
+ * Exchanges a user token for who the user is. Unknown, expired, used and
+ * malformed tokens get one and the same answer, and count against the rate
+ * limit RATE_LIMIT_ACTION of the caller.
+ */
+class VerifyUserTokenHandler extends Handler {
+	use JsonBody;
+	use NoStore;
+
+	public const RATE_LIMIT_ACTION = 'tokenauthenticator-verify-fail';
+
+	private UserTokens $userTokens;
+	private UserInfo $userInfo;
+
+	public function __construct( UserTokens $userTokens, UserInfo $userInfo ) {
+		$this->userTokens = $userTokens;
+		$this->userInfo = $userInfo;
+	}
+
+	public function execute(): Response {
+		$token = $this->tokenFromRequest();
+		// The caller the limit applies to: by user, or by IP for anonymous callers.
+		$caller = RequestContext::getMain()->getUser();
+		if ( $caller->pingLimiter( self::RATE_LIMIT_ACTION, 0 ) ) {
+			throw HttpError::make( 'tokenauthenticator-error-rate-limited', 429 );
+		}
+		$user = $this->userTokens->redeem( $token );
+		if ( !$user ) {
+			$caller->pingLimiter( self::RATE_LIMIT_ACTION );
+			throw HttpError::make( 'tokenauthenticator-error-invalid-token', 400 );
+		}
+		return $this->noStore( $this->getResponseFactory()->createJson( $this->userInfo->describe( $user ) ) );
+	}
+
+	private function tokenFromRequest(): string {
+		if ( $this->getRequest()->getMethod() === 'POST' ) {
+			$token = $this->readJsonObject( $this->getRequest() )['token'] ?? null;
+			if ( !is_string( $token ) ) {
+				throw HttpError::make( 'tokenauthenticator-error-token-field', 400 );
+			}
+			return $token;
+		}
+		return (string)$this->getValidatedParams()['token'];
+	}
+
+	/**
+	 * The token is the credential; reading the wiki is not needed to exchange it.
+	 */
+	public function needsReadAccess(): bool {
+		return false;
+	}
+
+	public function getParamSettings(): array {
+		// Declared for both routes: the POST route has no {token} in its path,
+		// so there it is simply absent.
+		return [
+			'token' => [
+				self::PARAM_SOURCE => 'path',
+				ParamValidator::PARAM_TYPE => 'string',
+				ParamValidator::PARAM_REQUIRED => false,
+				ParamValidator::PARAM_DEFAULT => '',
+			],
+		];
+	}
+}

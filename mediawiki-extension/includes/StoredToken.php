@@ -1,0 +1,39 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator;
+
+use MediaWiki\User\UserIdentity;
+use MediaWiki\User\UserIdentityValue;
+use stdClass;
+use Wikimedia\Timestamp\ConvertibleTimestamp;
+
+/**
+ * What a stored token stands for: never the token itself.
+ */
+class StoredToken {
+	public string $kind;
+	public UserIdentity $user;
+	public ?string $principal;
+	/** Unix time */
+	public int $created;
+	/** Unix time */
+	public int $expires;
+
+	public function __construct( string $kind, UserIdentity $user, ?string $principal, int $created, int $expires ) {
+		$this->kind = $kind;
+		$this->user = $user;
+		$this->principal = $principal;
+		$this->created = $created;
+		$this->expires = $expires;
+	}
+
+	public static function newFromRow( stdClass $row ): self {
+		return new self(
+			$row->mat_kind,
+			new UserIdentityValue( (int)$row->mat_user, $row->mat_user_text ),
+			$row->mat_principal !== null ? (string)$row->mat_principal : null,
+			(int)ConvertibleTimestamp::convert( TS_UNIX, $row->mat_created ),
+			(int)ConvertibleTimestamp::convert( TS_UNIX, $row->mat_expires )
+		);
+	}
+}

@@ -1,0 +1,159 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator;
+
+use MediaWiki\User\UserIdentity;
+use Wikimedia\Rdbms\ILoadBalancer;
+
+/**
+ * Where tokens are stored and consumed: the table mws_auth_token.
+ *
+ * Only the SHA-256 of a token is written, so a database leak yields no usable
+ * token. Every row carries its kind, and every lookup names the kind it
+ * wants, so a token minted as one kind can never be redeemed as another.
+ */
+class TokenStore {
+	public const KIND_USER = 'user';
+	public const KIND_APP = 'app';
+
+	/** Longest token text accepted for a lookup; minted tokens are 64 hex chars. */
+	private const MAX_TOKEN_LENGTH = 256;
+
+	private const TABLE = 'mws_auth_token';
+
+	private ILoadBalancer $loadBalancer;
+
+	public function __construct( ILoadBalancer $loadBalancer ) {
+		$this->loadBalancer = $loadBalancer;
+	}
+
+	/**
+	 * Mints a token, stores its hash, and returns the token. Expired rows of
+	 * every kind are purged in the same transaction, so the table never needs
+	 * a cron job.
+	 *
+	 * @param string $kind One of the KIND_ constants
+	 * @param UserIdentity $user Whom the token stands for
+	 * @param int $ttl Seconds until it expires
+	 * @param string|null $principal For app tokens: the principal that minted it
+	 * @return string
+	 */
+	public function mint( string $kind, UserIdentity $user, int $ttl, ?string $principal = null ): string {
+		$token = mws_ta_random_token( 32 );
+		$now = time();
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$dbw->delete(
+			self::TABLE,
+			[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( $now ) ) ],
+			__METHOD__
+		);
+		$dbw->insert(
+			self::TABLE,
+			[
+				'mat_hash' => mws_ta_sha256( $token ),
+				'mat_kind' => $kind,
+				'mat_user' => $user->getId(),
+				'mat_user_text' => $user->getName(),
+				'mat_principal' => $principal,
+				'mat_used' => 0,
+				'mat_created' => $dbw->timestamp( $now ),
+				'mat_expires' => $dbw->timestamp( $now + max( 1, $ttl ) ),
+			],
+			__METHOD__
+		);
+		return $token;
+	}
+
+	/**
+	 * Redeems a token of $kind once. The conditional UPDATE is the decision:
+	 * of any number of concurrent redeemers exactly one changes the row, and
+	 * writing before reading keeps SQLite from the lock upgrade that fails
+	 * read-then-write transactions under concurrency.
+	 *
+	 * @param string $kind
+	 * @param string $token As given by the client; malformed text is simply not found
+	 * @return StoredToken|null Null for unknown, expired, used or malformed tokens alike
+	 */
+	public function consume( string $kind, string $token ): ?StoredToken {
+		$hash = $this->hashOf( $token );
+		if ( $hash === null ) {
+			return null;
+		}
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$dbw->update(
+			self::TABLE,
+			[ 'mat_used' => 1 ],
+			$this->liveConditions( $dbw, $kind, $hash ),
+			__METHOD__
+		);
+		if ( $dbw->affectedRows() !== 1 ) {
+			return null;
+		}
+		$row = $dbw->selectRow( self::TABLE, '*', [ 'mat_hash' => $hash ], __METHOD__ );
+		$dbw->delete( self::TABLE, [ 'mat_hash' => $hash ], __METHOD__ );
+		return $row ? StoredToken::newFromRow( $row ) : null;
+	}
+
+	/**
+	 * Looks a token of $kind up without using it up (for reusable tokens).
+	 *
+	 * @param string $kind
+	 * @param string $token
+	 * @return StoredToken|null
+	 */
+	public function peek( string $kind, string $token ): ?StoredToken {
+		$hash = $this->hashOf( $token );
+		if ( $hash === null ) {
+			return null;
+		}
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$row = $dbw->selectRow(
+			self::TABLE,
+			'*',
+			$this->liveConditions( $dbw, $kind, $hash ),
+			__METHOD__
+		);
+		return $row ? StoredToken::newFromRow( $row ) : null;
+	}
+
+	/**
+	 * @return int Rows removed
+	 */
+	public function purgeExpired(): int {
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$dbw->delete(
+			self::TABLE,
+			[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( time() ) ) ],
+			__METHOD__
+		);
+		return $dbw->affectedRows();
+	}
+
+	/**
+	 * The stored form of a token, or null for text no minted token can be.
+	 * Tokens are hex or base64url; anything else is rejected before hashing.
+	 */
+	private function hashOf( string $token ): ?string {
+		if ( $token === '' || strlen( $token ) > self::MAX_TOKEN_LENGTH
+			|| strspn( $token, '0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZghijklmnopqrstuvwxyz-_' ) !== strlen( $token )
+		) {
+			return null;
+		}
+		return mws_ta_sha256( $token );
+	}
+
+	/**
+	 * @param \Wikimedia\Rdbms\IDatabase $db
+	 * @param string $kind
+	 * @param string $hash
+	 * @return array
+	 */
+	private function liveConditions( $db, string $kind, string $hash ): array {
+		return [
+			'mat_hash' => $hash,
+			'mat_kind' => $kind,
+			'mat_used' => 0,
+			'mat_expires > ' . $db->addQuotes( $db->timestamp( time() ) ),
+		];
+	}
+}

@@ -1,0 +1,121 @@
+<?php
+// Stubs for the native PHP extension mws_token_authenticator.
+//
+// Every function and class the extension declares, with types, for IDEs and
+// static analysis. php-tests/stubs.phpt checks that this file and the loaded
+// extension declare exactly the same names, parameters and return types.
+// Never include this file at run time: the extension provides the real code.
+
+namespace {
+
+	/**
+	 * A random token from the operating system's CSPRNG.
+	 *
+	 * @param int $bytes Number of random bytes, 16 to 1024.
+	 * @param string|null $encoding "hex" (the default) or "base64url" (no padding).
+	 * @return string
+	 * @throws MwsTokenAuthenticator\Exception for a length out of range or an unknown encoding
+	 */
+	function mws_ta_random_token( int $bytes = 32, ?string $encoding = null ): string {
+	}
+
+	/**
+	 * HMAC-SHA256 of $message under $key, as lower-case hex. Equal to
+	 * hash_hmac( 'sha256', $message, $key ). Binary-safe.
+	 */
+	function mws_ta_hmac_sha256( string $key, string $message ): string {
+	}
+
+	/**
+	 * Whether $signature (hex, either case) is the HMAC-SHA256 of $message
+	 * under $key. Compares in constant time; a signature that is not hex is
+	 * simply false.
+	 */
+	function mws_ta_hmac_sha256_verify( string $key, string $message, string $signature ): bool {
+	}
+
+	/**
+	 * SHA-256 of $data as lower-case hex: the form in which tokens are stored.
+	 */
+	function mws_ta_sha256( string $data ): string {
+	}
+
+	/**
+	 * Constant-time string equality (only the lengths may leak). Binary-safe.
+	 */
+	function mws_ta_equals( string $known, string $given ): bool {
+	}
+
+	/**
+	 * The salted token: base64( json_encode( [ 'verifyCallback' => $verify_callback,
+	 * 'token' => $token, 'sig' => hash_hmac( 'sha256', $verify_callback . $token, $salt ) ] ) ),
+	 * byte for byte as PHP would write it.
+	 *
+	 * @throws MwsTokenAuthenticator\Exception for an empty salt or text that is not UTF-8
+	 */
+	function mws_ta_envelope_encode( string $salt, string $verify_callback, string $token ): string {
+	}
+
+	/**
+	 * Decodes a salted token (base64 with or without padding) and checks its
+	 * signature in constant time.
+	 *
+	 * @return array{verifyCallback: string, token: string, sig: string}
+	 * @throws MwsTokenAuthenticator\Exception saying what is wrong: not base64, not a
+	 *   JSON object, a field missing or not a string, or a bad signature
+	 */
+	function mws_ta_envelope_decode( string $salt, string $envelope ): array {
+	}
+
+	/**
+	 * Whether $ip is in any of $ranges: CIDR ranges, bare addresses or
+	 * "a.b.c.d-e.f.g.h" ranges, IPv4 and IPv6. "::ffff:a.b.c.d" matches IPv4
+	 * ranges. The compiled list is cached per process, keyed by its content.
+	 *
+	 * @param string[] $ranges
+	 * @throws MwsTokenAuthenticator\Exception naming the first invalid entry, or for an
+	 *   $ip that is not an IP address
+	 */
+	function mws_ta_cidr_contains( array $ranges, string $ip ): bool {
+	}
+
+}
+
+namespace MwsTokenAuthenticator {
+
+	/**
+	 * The one exception class of the extension. Its message says what is
+	 * wrong. Only the extension throws it, so its constructor takes no
+	 * arguments.
+	 */
+	class Exception extends \Exception {
+		public function __construct() {
+		}
+	}
+
+	/**
+	 * A compiled list of IP ranges (see mws_ta_cidr_contains for the forms),
+	 * answering membership in O(log n).
+	 */
+	class CidrSet {
+		/**
+		 * @param string[] $ranges
+		 * @throws Exception naming the first invalid entry
+		 */
+		public function __construct( array $ranges ) {
+		}
+
+		/**
+		 * @throws Exception for an $ip that is not an IP address
+		 */
+		public function contains( string $ip ): bool {
+		}
+
+		/**
+		 * Disjoint intervals after merging overlapping and adjacent entries.
+		 */
+		public function intervalCount(): int {
+		}
+	}
+
+}

@@ -1,0 +1,88 @@
+--TEST--
+Error paths throw MwsTokenAuthenticator\Exception with a message; bytes with NUL and non-UTF-8 pass intact
+--FILE--
+<?php
+function attempt( string $label, callable $f ): void {
+	try {
+		$r = $f();
+		echo "$label: ", var_export( $r, true ), "\n";
+	} catch ( MwsTokenAuthenticator\Exception $e ) {
+		echo "$label: ", get_class( $e ), ': ', $e->getMessage(), "\n";
+	} catch ( TypeError $e ) {
+		echo "$label: TypeError\n";
+	}
+}
+
+echo "-- the exception class\n";
+echo get_parent_class( 'MwsTokenAuthenticator\Exception' ), "\n";
+
+echo "-- CIDR lists\n";
+attempt( 'bad prefix', fn () => new MwsTokenAuthenticator\CidrSet( [ '10.0.0.0/8', '10.0.0.0/33' ] ) );
+attempt( 'word', fn () => mws_ta_cidr_contains( [ 'localhost' ], '127.0.0.1' ) );
+attempt( 'empty entry', fn () => mws_ta_cidr_contains( [ '' ], '127.0.0.1' ) );
+attempt( 'reversed range', fn () => mws_ta_cidr_contains( [ '10.0.0.9-10.0.0.1' ], '10.0.0.5' ) );
+attempt( 'mixed range', fn () => mws_ta_cidr_contains( [ '10.0.0.1-::1' ], '10.0.0.5' ) );
+attempt( 'not a string', fn () => mws_ta_cidr_contains( [ '10.0.0.0/8', 42 ], '10.0.0.5' ) );
+attempt( 'nested array', fn () => mws_ta_cidr_contains( [ [ '10.0.0.0/8' ] ], '10.0.0.5' ) );
+attempt( 'non-UTF-8 entry', fn () => mws_ta_cidr_contains( [ "10.0.0.0/8\xff" ], '10.0.0.5' ) );
+attempt( 'control chars quoted', fn () => mws_ta_cidr_contains( [ "evil\nline" ], '10.0.0.5' ) );
+attempt( 'bad address', fn () => mws_ta_cidr_contains( [ '10.0.0.0/8' ], 'not-an-ip' ) );
+attempt( 'empty address', fn () => ( new MwsTokenAuthenticator\CidrSet( [ '10.0.0.0/8' ] ) )->contains( '' ) );
+attempt( 'non-UTF-8 address', fn () => mws_ta_cidr_contains( [ '10.0.0.0/8' ], "10.0.0.1\xff" ) );
+attempt( 'empty list', fn () => mws_ta_cidr_contains( [], '10.0.0.5' ) );
+attempt( 'keys ignored', fn () => mws_ta_cidr_contains( [ 'a' => '10.0.0.0/8' ], '10.0.0.5' ) );
+attempt( 'range form', fn () => mws_ta_cidr_contains( [ '10.0.0.1 - 10.0.0.9' ], '10.0.0.5' ) );
+attempt( 'mapped v4', fn () => mws_ta_cidr_contains( [ '10.0.0.0/8' ], '::ffff:10.1.2.3' ) );
+attempt( 'interval count', fn () => ( new MwsTokenAuthenticator\CidrSet( [ '10.0.0.0/25', '10.0.0.128/25', '::1' ] ) )->intervalCount() );
+
+echo "-- wrong types are TypeErrors\n";
+attempt( 'array as key', fn () => mws_ta_hmac_sha256( [], 'm' ) );
+attempt( 'string as list', fn () => mws_ta_cidr_contains( '10.0.0.0/8', '10.0.0.1' ) );
+
+echo "-- binary safety\n";
+$key = "k\0\xff\xfe";
+$msg = "\0\0m\xc3\x28";
+var_dump( mws_ta_hmac_sha256( $key, $msg ) === hash_hmac( 'sha256', $msg, $key ) );
+var_dump( mws_ta_hmac_sha256( "k\0a", 'm' ) !== mws_ta_hmac_sha256( "k\0b", 'm' ) );
+var_dump( mws_ta_hmac_sha256_verify( $key, $msg, hash_hmac( 'sha256', $msg, $key ) ) );
+var_dump( mws_ta_sha256( $msg ) === hash( 'sha256', $msg ) );
+var_dump( mws_ta_equals( "a\0b", "a\0b" ), mws_ta_equals( "a\0b", "a\0c" ), mws_ta_equals( "a\0", 'a' ), mws_ta_equals( '', '' ) );
+$env = mws_ta_envelope_encode( "salt\0\xff", 'https://w/x', 'tok' );
+var_dump( mws_ta_envelope_decode( "salt\0\xff", $env )['token'] );
+attempt( 'salt cut at NUL', fn () => mws_ta_envelope_decode( 'salt', $env ) );
+?>
+--EXPECT--
+-- the exception class
+Exception
+-- CIDR lists
+bad prefix: MwsTokenAuthenticator\Exception: IP range entry #1 "10.0.0.0/33" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+word: MwsTokenAuthenticator\Exception: IP range entry #0 "localhost" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+empty entry: MwsTokenAuthenticator\Exception: IP range entry #0 "" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+reversed range: MwsTokenAuthenticator\Exception: IP range entry #0 "10.0.0.9-10.0.0.1" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+mixed range: MwsTokenAuthenticator\Exception: IP range entry #0 "10.0.0.1-::1" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+not a string: MwsTokenAuthenticator\Exception: IP range entry #1 is not a string
+nested array: MwsTokenAuthenticator\Exception: IP range entry #0 is not a string
+non-UTF-8 entry: MwsTokenAuthenticator\Exception: IP range entry #0 "10.0.0.0/8�" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+control chars quoted: MwsTokenAuthenticator\Exception: IP range entry #0 "evil\nline" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+bad address: MwsTokenAuthenticator\Exception: "not-an-ip" is not an IP address
+empty address: MwsTokenAuthenticator\Exception: "" is not an IP address
+non-UTF-8 address: MwsTokenAuthenticator\Exception: "10.0.0.1�" is not an IP address
+empty list: false
+keys ignored: true
+range form: true
+mapped v4: true
+interval count: 2
+-- wrong types are TypeErrors
+array as key: TypeError
+string as list: TypeError
+-- binary safety
+bool(true)
+bool(true)
+bool(true)
+bool(true)
+bool(true)
+bool(false)
+bool(false)
+bool(true)
+string(3) "tok"
+salt cut at NUL: MwsTokenAuthenticator\Exception: the signature does not match

@@ -1,0 +1,54 @@
+--TEST--
+Random tokens: lengths, encodings, uniqueness and the refused lengths
+--FILE--
+<?php
+$t = mws_ta_random_token();
+echo strlen( $t ), ' ', var_export( ctype_xdigit( $t ) && strtolower( $t ) === $t, true ), "\n";
+echo strlen( mws_ta_random_token( 16 ) ), ' ', strlen( mws_ta_random_token( 1024, 'hex' ) ), "\n";
+$b = mws_ta_random_token( 32, 'base64url' );
+echo strlen( $b ), ' ', preg_match( '/^[A-Za-z0-9_-]+$/', $b ), ' ', strlen( base64_decode( strtr( $b, '-_', '+/' ) ) ), "\n";
+
+$seen = [];
+for ( $i = 0; $i < 2000; $i++ ) {
+	$seen[mws_ta_random_token( 16 )] = true;
+}
+echo 'distinct: ', count( $seen ), "\n";
+
+// Every byte value turns up: the output is not biased to a subset.
+$bytes = hex2bin( mws_ta_random_token( 1024 ) . mws_ta_random_token( 1024 ) . mws_ta_random_token( 1024 ) . mws_ta_random_token( 1024 ) );
+echo 'byte values seen: ', count( count_chars( $bytes, 1 ) ) > 240 ? 'nearly all' : 'FEW', "\n";
+
+foreach ( [ 15, 0, -1, 1025, PHP_INT_MAX, PHP_INT_MIN ] as $n ) {
+	try {
+		mws_ta_random_token( $n );
+		echo "$n: accepted\n";
+	} catch ( MwsTokenAuthenticator\Exception $e ) {
+		echo "$n: ", $e->getMessage(), "\n";
+	}
+}
+foreach ( [ 'HEX', 'base64', '', "hex\0", "\xff" ] as $enc ) {
+	try {
+		mws_ta_random_token( 32, $enc );
+		echo bin2hex( $enc ), ": accepted\n";
+	} catch ( MwsTokenAuthenticator\Exception $e ) {
+		echo bin2hex( $enc ), ": ", $e->getMessage(), "\n";
+	}
+}
+?>
+--EXPECTF--
+64 true
+32 2048
+43 1 32
+distinct: 2000
+byte values seen: nearly all
+15: token length 15 is out of range: use 16 to 1024 bytes
+0: token length 0 is out of range: use 16 to 1024 bytes
+-1: token length -1 is out of range: use 16 to 1024 bytes
+1025: token length 1025 is out of range: use 16 to 1024 bytes
+%d: token length %d is out of range: use 16 to 1024 bytes
+%i: token length %i is out of range: use 16 to 1024 bytes
+484558: unknown token encoding "HEX": use "hex" or "base64url"
+626173653634: unknown token encoding "base64": use "hex" or "base64url"
+: unknown token encoding "": use "hex" or "base64url"
+68657800: unknown token encoding "hex\u{0}": use "hex" or "base64url"
+ff: the encoding name is not valid UTF-8

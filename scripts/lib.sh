@@ -1,0 +1,49 @@
+# Shared helpers for the scripts in this directory. Source it, do not run it.
+# shellcheck shell=bash
+
+# Absolute path of the repository root.
+TA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export TA_ROOT
+
+# Where MediaWiki lives (Debian's `mediawiki` package).
+TA_MW_DIR="${TA_MW_DIR:-/usr/share/mediawiki}"
+
+# The native PHP extension built by `cargo build --release`; MWS_TA_SO overrides it.
+ta_so_path() {
+	if [ -n "${MWS_TA_SO:-}" ]; then
+		printf '%s\n' "$MWS_TA_SO"
+	else
+		printf '%s\n' "$TA_ROOT/target/release/libmws_token_authenticator.so"
+	fi
+}
+
+# ta_write_ini DIR SO_PATH: write DIR/mws_token_authenticator.ini loading SO_PATH.
+# Use it with PHP_INI_SCAN_DIR=:DIR (the leading colon keeps Debian's own scan dir).
+# The file is only rewritten when its content changes.
+ta_write_ini() {
+	local dir="$1" so="$2" ini content
+	mkdir -p "$dir"
+	ini="$dir/mws_token_authenticator.ini"
+	content="extension=$so"
+	if [ ! -f "$ini" ] || [ "$(cat "$ini")" != "$content" ]; then
+		printf '%s\n' "$content" >"$ini"
+	fi
+}
+
+# Make `cargo` available (rustup installs it under ~/.cargo/bin).
+ta_ensure_cargo() {
+	if ! command -v cargo >/dev/null 2>&1 && [ -f "$HOME/.cargo/env" ]; then
+		# shellcheck disable=SC1091
+		. "$HOME/.cargo/env"
+	fi
+	command -v cargo >/dev/null 2>&1
+}
+
+ta_log() {
+	printf '==> %s\n' "$*" >&2
+}
+
+ta_die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}

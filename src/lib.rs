@@ -1,0 +1,17 @@
+//! Native core of the TokenAuthenticator MediaWiki extension.
+//!
+//! The pure modules below hold all logic and are tested with `cargo test`;
+//! `php` binds them to PHP and is the only code that touches Zend symbols,
+//! so it is left out of test builds (a test binary cannot link them).
+
+pub mod cidr;
+pub mod envelope;
+pub mod error;
+pub mod hex;
+pub mod sign;
+pub mod token;
+
+#[cfg(not(test))]
+mod php;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1057 @@
+//! Real-wiki harness shared by the end-to-end tests.
+//!
+//! Every [`Wiki`] is a fresh SQLite MediaWiki (Debian's `mediawiki` package)
+//! in its own temporary directory, served by `php -S` on a free port of
+//! 127.0.0.1 through `scripts/router.php`, with TokenAuthenticator loaded
+//! from this repository. Dropping the `Wiki` kills the server's whole process
+//! group and deletes the directory, also when the test panics.
+//!
+//! ```ignore
+//! mod common;
+//! use common::*;
+//!
+//! let wiki = Wiki::builder().setting("$wgFoo = 1;").start();
+//! let admin = wiki.login(ADMIN, wiki.admin_password());
+//! let r = get(&admin, &wiki.url("/rest.php/v1/page/Main_Page"));
+//! assert_eq!(r.status, 200, "{r}");
+//! ```
+//!
+//! Environment:
+//! - `MWS_TA_SO`: the native extension to load (default: the release build,
+//!   built with `cargo build --release` when missing);
+//! - `MWS_TA_KEEP_WIKI=1`: keep the temporary directories (paths are printed).
+//!
+//! If the test process dies without dropping a `Wiki` (killed, Ctrl-C, or a
+//! `Wiki` kept in a `static`), a small watchdog process kills the server's
+//! group and deletes the directory within half a second.
+//!
+//! Caches: LocalSettings.php keeps the installer's `$wgMainCacheType =
+//! CACHE_ACCEL`, which is APCu shared by the server's workers (for the
+//! server's lifetime) but nothing for maintenance scripts (APCu is off on the
+//! CLI). Add `.setting("$wgMainCacheType = CACHE_DB;")` where web requests
+//! and maintenance scripts must share a cache.
+//!
+//! Installing a wiki from scratch takes about 2 s (update.php sleeps 1 s on a
+//! new database), so a core-only installation is made once and kept under
+//! `CARGO_TARGET_TMPDIR` as a template; each wiki copies it and runs
+//! `update.php --quick` with its own settings.
+
+// Each test file compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+use std::collections::hash_map::DefaultHasher;
+use std::fmt;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub use serde_json::Value;
+
+/// Debian's MediaWiki installation.
+pub const MW_DIR: &str = "/usr/share/mediawiki";
+/// Name of the native PHP extension.
+pub const NATIVE_EXTENSION: &str = "mws_token_authenticator";
+/// User name of the administrator created by install.php.
+pub const ADMIN: &str = "Admin";
+/// Workers of `php -S` (parallel requests).
+pub const SERVER_WORKERS: u32 = 4;
+/// How long a server may take to answer after it was started.
+pub const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// Timeout of one HTTP request made by [`Wiki::client`].
+pub const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Bump when the template's content changes.
+const TEMPLATE_VERSION: u32 = 1;
+const SETTINGS_MARKER: &str = "# --- TokenAuthenticator e2e harness ---";
+
+// ---------------------------------------------------------------------------
+// Paths and the native extension
+
+/// The repository (crate) root.
+pub fn repo_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `mediawiki-extension/` of this repository.
+pub fn extension_dir() -> PathBuf {
+    repo_dir().join("mediawiki-extension")
+}
+
+/// The router script for `php -S`.
+pub fn router_script() -> PathBuf {
+    repo_dir().join("scripts/router.php")
+}
+
+/// Absolute path of the native extension: `MWS_TA_SO`, else the release build
+/// (built with `cargo build --release` if it does not exist yet).
+pub fn native_so() -> &'static Path {
+    static SO: OnceLock<PathBuf> = OnceLock::new();
+    SO.get_or_init(|| {
+        if let Some(so) = std::env::var_os("MWS_TA_SO").filter(|s| !s.is_empty()) {
+            let so = PathBuf::from(so);
+            let so = if so.is_absolute() {
+                so
+            } else {
+                repo_dir().join(so)
+            };
+            assert!(
+                so.is_file(),
+                "MWS_TA_SO={} does not exist (run `make build` first)",
+                so.display()
+            );
+            return so;
+        }
+        let so = repo_dir().join("target/release/libmws_token_authenticator.so");
+        if !so.is_file() {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            eprintln!("{} missing: running `cargo build --release`", so.display());
+            let status = Command::new(cargo)
+                .args(["build", "--release"])
+                .current_dir(repo_dir())
+                // The tests may build elsewhere (`make e2e`); the .so belongs in target/.
+                .env_remove("CARGO_TARGET_DIR")
+                .stdin(Stdio::null())
+                .status()
+                .expect("cannot run cargo");
+            assert!(
+                status.success() && so.is_file(),
+                "`cargo build --release` did not produce {}; run `make build` first",
+                so.display()
+            );
+        }
+        so
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Small utilities
+
+/// `n` random bytes from the OS, as lowercase hex.
+pub fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .expect("cannot read /dev/urandom");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A port of 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("cannot bind 127.0.0.1:0")
+        .port()
+}
+
+/// A PHP single-quoted string literal.
+pub fn php_str(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}-{}-{}-{nanos:x}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn keep_dirs() -> bool {
+    std::env::var_os("MWS_TA_KEEP_WIKI").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A directory under `std::env::temp_dir()`, removed on drop
+/// (unless `MWS_TA_KEEP_WIKI` is set).
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(prefix: &str) -> TempDir {
+        let path = std::env::temp_dir().join(unique_name(prefix));
+        fs::create_dir_all(&path)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        TempDir { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if keep_dirs() {
+            eprintln!("kept {}", self.path.display());
+        } else {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+    fs::create_dir_all(to).unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.expect("read_dir");
+        let name = entry.file_name();
+        if skip.iter().any(|s| name == *s) {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        let kind = entry.file_type().expect("file_type");
+        if kind.is_dir() {
+            copy_tree(&src, &dst, skip);
+        } else {
+            fs::copy(&src, &dst).unwrap_or_else(|e| panic!("cannot copy {}: {e}", src.display()));
+        }
+    }
+}
+
+/// Writes `dir/mws_token_authenticator.ini` loading the native extension.
+fn write_native_ini(dir: &Path) {
+    fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    fs::write(
+        dir.join(format!("{NATIVE_EXTENSION}.ini")),
+        format!("extension={}\n", native_so().display()),
+    )
+    .expect("write ini");
+}
+
+fn check_output(what: &str, out: &Output) {
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `php` with a clean MediaWiki environment: MW_CONFIG_FILE set when given,
+/// the native extension loaded through `PHP_INI_SCAN_DIR=:ini_dir` when given.
+fn php_command(config: Option<&Path>, ini_dir: Option<&Path>) -> Command {
+    let mut cmd = Command::new("php");
+    cmd.stdin(Stdio::null())
+        .env_remove("MW_INSTALL_PATH")
+        .env_remove("MW_CONFIG_FILE")
+        .env_remove("PHP_INI_SCAN_DIR");
+    if let Some(config) = config {
+        cmd.env("MW_CONFIG_FILE", config);
+    }
+    if let Some(ini_dir) = ini_dir {
+        let mut value = std::ffi::OsString::from(":");
+        value.push(ini_dir);
+        cmd.env("PHP_INI_SCAN_DIR", value);
+    }
+    cmd
+}
+
+// ---------------------------------------------------------------------------
+// Template: a core-only installation made once and copied for every wiki
+
+struct Template {
+    dir: PathBuf,
+    admin_password: String,
+}
+
+impl Template {
+    fn data_dir(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    fn local_settings(&self) -> String {
+        fs::read_to_string(self.dir.join("LocalSettings.php")).expect("template LocalSettings")
+    }
+}
+
+fn template() -> &'static Template {
+    static TEMPLATE: OnceLock<Template> = OnceLock::new();
+    TEMPLATE.get_or_init(make_template)
+}
+
+/// Changes whenever Debian's MediaWiki or PHP changes.
+fn template_key() -> String {
+    let mut hasher = DefaultHasher::new();
+    TEMPLATE_VERSION.hash(&mut hasher);
+    for file in [
+        format!("{MW_DIR}/includes/Defines.php"),
+        format!("{MW_DIR}/maintenance/install.php"),
+        "/usr/bin/php".to_string(),
+    ] {
+        file.hash(&mut hasher);
+        if let Ok(meta) = fs::metadata(&file) {
+            meta.len().hash(&mut hasher);
+            meta.modified().ok().hash(&mut hasher);
+        }
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+fn make_template() -> Template {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let name = format!("mws-ta-wiki-template-{}", template_key());
+    let dir = root.join(&name);
+    fs::create_dir_all(&root).expect("create CARGO_TARGET_TMPDIR");
+
+    // Templates of other MediaWiki/PHP versions, and leftovers of interrupted runs.
+    if let Ok(entries) = fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let other = entry.file_name().to_string_lossy().into_owned();
+            if !other.starts_with("mws-ta-wiki-template-") || other == name {
+                continue;
+            }
+            let stale = match other.split_once(".tmp-") {
+                Some((_, rest)) => {
+                    let pid = rest.split('-').next().unwrap_or("");
+                    !Path::new("/proc").join(pid).exists()
+                }
+                None => true,
+            };
+            if stale {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+
+    if !dir.join("ready").is_file() {
+        let tmp = root.join(unique_name(&format!("{name}.tmp")));
+        let data = tmp.join("data");
+        fs::create_dir_all(&data).expect("create template dir");
+        let password = random_hex(12);
+        let out = php_command(None, None)
+            .arg(format!("{MW_DIR}/maintenance/install.php"))
+            .args(["--dbtype", "sqlite", "--dbpath"])
+            .arg(&data)
+            .arg("--confpath")
+            .arg(&tmp)
+            .args(["--server", "http://127.0.0.1", "--scriptpath", ""])
+            .args(["--lang", "en", "--pass", &password, "TokenWiki", ADMIN])
+            .current_dir(&tmp)
+            .output()
+            .expect("cannot run php");
+        check_output("install.php", &out);
+        let out = php_command(Some(&tmp.join("LocalSettings.php")), None)
+            .arg(format!("{MW_DIR}/maintenance/update.php"))
+            .arg("--quick")
+            .current_dir(&tmp)
+            .output()
+            .expect("cannot run php");
+        check_output("update.php (template)", &out);
+        fs::write(tmp.join("admin-password"), &password).expect("write admin-password");
+        fs::write(tmp.join("ready"), "").expect("write ready");
+        // Another test process may have been faster: then use its template.
+        if fs::rename(&tmp, &dir).is_err() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+    }
+    let admin_password = fs::read_to_string(dir.join("admin-password"))
+        .expect("template admin-password")
+        .trim()
+        .to_string();
+    Template {
+        dir,
+        admin_password,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Builder
+
+type ManifestPatch = Box<dyn FnOnce(&mut Value)>;
+
+/// Options of a [`Wiki`]; see [`Wiki::builder`].
+pub struct WikiBuilder {
+    settings: Vec<String>,
+    native: bool,
+    load_extension: bool,
+    manifest_patch: Option<ManifestPatch>,
+}
+
+impl WikiBuilder {
+    /// PHP code appended to LocalSettings.php (after the extension is loaded),
+    /// e.g. `.setting("$wgTokenAuthenticatorFoo = 1;")`. May be repeated.
+    pub fn setting(mut self, php: impl Into<String>) -> Self {
+        self.settings.push(php.into());
+        self
+    }
+
+    /// Whether the web server and [`Wiki::maintenance`] load the native
+    /// extension (default: yes). Installation and the first `update.php` always
+    /// load it, so a wiki whose server runs without it can still be installed.
+    pub fn native(mut self, on: bool) -> Self {
+        self.native = on;
+        self
+    }
+
+    /// Whether LocalSettings.php loads TokenAuthenticator (default: yes).
+    pub fn load_extension(mut self, on: bool) -> Self {
+        self.load_extension = on;
+        self
+    }
+
+    /// Load a copy of `mediawiki-extension/` whose extension.json was changed
+    /// by `patch`, e.g. to simulate a registry that skips `requires`.
+    pub fn patch_manifest(mut self, patch: impl FnOnce(&mut Value) + 'static) -> Self {
+        self.manifest_patch = Some(Box::new(patch));
+        self
+    }
+
+    /// Installs the wiki, runs update.php and starts the server.
+    pub fn start(self) -> Wiki {
+        let started = Instant::now();
+        let template = template();
+        let dir = TempDir::new("mws-ta-wiki");
+        let root = dir.path().to_path_buf();
+        copy_tree(&template.data_dir(), &root.join("data"), &[]);
+
+        let extension_json = match self.manifest_patch {
+            None => extension_dir().join("extension.json"),
+            Some(patch) => {
+                let copy = root.join("extension");
+                copy_tree(&extension_dir(), &copy, &["node_modules", "vendor", ".git"]);
+                let path = copy.join("extension.json");
+                let mut manifest: Value =
+                    serde_json::from_str(&fs::read_to_string(&path).expect("extension.json"))
+                        .expect("extension.json is not JSON");
+                patch(&mut manifest);
+                fs::write(&path, serde_json::to_string_pretty(&manifest).unwrap())
+                    .expect("write extension.json");
+                path
+            }
+        };
+
+        // Point the installer's settings at this wiki's database.
+        let data_line = format!(
+            "$wgSQLiteDataDir = {};",
+            php_str(&root.join("data").to_string_lossy())
+        );
+        let mut replaced = 0;
+        let base: String = template
+            .local_settings()
+            .lines()
+            .map(|line| {
+                if line.trim_start().starts_with("$wgSQLiteDataDir") {
+                    replaced += 1;
+                    data_line.clone()
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(replaced, 1, "unexpected LocalSettings.php from install.php");
+
+        let needs_so = self.native || self.load_extension;
+        let ini_dir = root.join("php-ini");
+        if needs_so {
+            write_native_ini(&ini_dir);
+        }
+
+        let mut wiki = Wiki {
+            port: free_port(),
+            admin_password: template.admin_password.clone(),
+            secret_key: random_hex(32),
+            upgrade_key: random_hex(8),
+            settings: self.settings,
+            native: self.native,
+            load_extension: self.load_extension,
+            extension_json,
+            base_settings: base,
+            ini_dir: needs_so.then_some(ini_dir),
+            server: None,
+            watchdog: None,
+            dir,
+        };
+        wiki.write_settings();
+        let out = wiki.maintenance_with(needs_so, "update.php", &["--quick"]);
+        check_output("update.php", &out);
+        wiki.start_server();
+        if std::env::var_os("MWS_TA_VERBOSE").is_some() {
+            eprintln!(
+                "wiki {} ready in {:?} ({})",
+                wiki.base(),
+                started.elapsed(),
+                wiki.dir().display()
+            );
+        }
+        wiki
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Wiki
+
+/// A running wiki; see the module documentation.
+pub struct Wiki {
+    port: u16,
+    admin_password: String,
+    secret_key: String,
+    upgrade_key: String,
+    settings: Vec<String>,
+    native: bool,
+    load_extension: bool,
+    extension_json: PathBuf,
+    base_settings: String,
+    ini_dir: Option<PathBuf>,
+    server: Option<Child>,
+    watchdog: Option<Child>,
+    // Last: removed after the server was stopped.
+    dir: TempDir,
+}
+
+impl Wiki {
+    pub fn builder() -> WikiBuilder {
+        WikiBuilder {
+            settings: Vec::new(),
+            native: true,
+            load_extension: true,
+            manifest_patch: None,
+        }
+    }
+
+    /// A wiki with default options.
+    pub fn start() -> Wiki {
+        Wiki::builder().start()
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash; `$wgServer`).
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Absolute URL of `path` (which starts with `/`, e.g. `/api.php?...`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base(), path)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn admin_name(&self) -> &str {
+        ADMIN
+    }
+
+    pub fn admin_password(&self) -> &str {
+        &self.admin_password
+    }
+
+    /// The wiki's temporary directory (LocalSettings.php, data/, logs).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn local_settings_path(&self) -> PathBuf {
+        self.dir().join("LocalSettings.php")
+    }
+
+    /// Whether the server runs with the native extension.
+    pub fn native(&self) -> bool {
+        self.native
+    }
+
+    /// Everything the server wrote to stdout and stderr (PHP errors, access log).
+    pub fn server_log(&self) -> String {
+        fs::read_to_string(self.dir().join("server.log")).unwrap_or_default()
+    }
+
+    /// MediaWiki's `exception`, `error` and `fatal` log channels.
+    pub fn mw_error_log(&self) -> String {
+        fs::read_to_string(self.dir().join("mw-errors.log")).unwrap_or_default()
+    }
+
+    fn write_settings(&self) {
+        let dir = self.dir();
+        let log = php_str(&dir.join("mw-errors.log").to_string_lossy());
+        let mut s = self.base_settings.clone();
+        s.push_str(&format!(
+            "\n\n{SETTINGS_MARKER}\n\
+             $wgServer = {server};\n\
+             $wgSecretKey = {secret};\n\
+             $wgUpgradeKey = {upgrade};\n\
+             $wgDebugLogGroups['exception'] = {log};\n\
+             $wgDebugLogGroups['error'] = {log};\n\
+             $wgDebugLogGroups['fatal'] = {log};\n",
+            server = php_str(&self.base()),
+            secret = php_str(&self.secret_key),
+            upgrade = php_str(&self.upgrade_key),
+        ));
+        if self.load_extension {
+            s.push_str(&format!(
+                "wfLoadExtension( 'TokenAuthenticator', {} );\n",
+                php_str(&self.extension_json.to_string_lossy())
+            ));
+        }
+        if !self.settings.is_empty() {
+            s.push_str("# --- test settings ---\n");
+            for line in &self.settings {
+                s.push_str(line);
+                s.push('\n');
+            }
+        }
+        fs::write(self.local_settings_path(), s).expect("write LocalSettings.php");
+    }
+
+    /// Appends PHP code to LocalSettings.php. Takes effect for maintenance
+    /// scripts at once, for web requests after [`Wiki::restart`] (OPcache).
+    pub fn add_setting(&mut self, php: impl Into<String>) {
+        self.settings.push(php.into());
+        self.write_settings();
+    }
+
+    /// Switches the native extension on or off for the server and maintenance
+    /// scripts; call [`Wiki::restart`] afterwards.
+    pub fn set_native(&mut self, on: bool) {
+        if on && self.ini_dir.is_none() {
+            let ini_dir = self.dir().join("php-ini");
+            write_native_ini(&ini_dir);
+            self.ini_dir = Some(ini_dir);
+        }
+        self.native = on;
+    }
+
+    /// `php` with this wiki's MW_CONFIG_FILE and, if `native`, the native
+    /// extension; the working directory is the wiki's directory.
+    pub fn php(&self, native: bool) -> Command {
+        let ini_dir = if native {
+            Some(
+                self.ini_dir
+                    .as_deref()
+                    .expect("native extension not set up"),
+            )
+        } else {
+            None
+        };
+        let mut cmd = php_command(Some(&self.local_settings_path()), ini_dir);
+        cmd.current_dir(self.dir());
+        cmd
+    }
+
+    /// Runs `maintenance/<script>` (native extension as for the server).
+    pub fn maintenance(&self, script: &str, args: &[&str]) -> Output {
+        self.maintenance_with(self.native, script, args)
+    }
+
+    /// Runs `maintenance/<script>` with or without the native extension.
+    pub fn maintenance_with(&self, native: bool, script: &str, args: &[&str]) -> Output {
+        self.php(native)
+            .arg(format!("{MW_DIR}/maintenance/{script}"))
+            .args(args)
+            .output()
+            .expect("cannot run php")
+    }
+
+    /// Creates (or updates, with `--force`) a user with `createAndPromote.php`.
+    /// Groups `sysop`, `bureaucrat`, `bot` and `interface-admin` map to their
+    /// flags, anything else goes to `--custom-groups`.
+    pub fn create_user(&self, name: &str, password: &str, groups: &[&str]) {
+        let mut args: Vec<String> = vec!["--force".into()];
+        let mut custom = Vec::new();
+        for group in groups {
+            match *group {
+                "sysop" | "bureaucrat" | "bot" | "interface-admin" => {
+                    args.push(format!("--{group}"))
+                }
+                other => custom.push(other),
+            }
+        }
+        if !custom.is_empty() {
+            args.push(format!("--custom-groups={}", custom.join(",")));
+        }
+        args.push(name.into());
+        args.push(password.into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = self.maintenance("createAndPromote.php", &args);
+        check_output(&format!("createAndPromote.php {name}"), &out);
+    }
+
+    // -- server ------------------------------------------------------------
+
+    fn start_server(&mut self) {
+        assert!(self.server.is_none(), "server already running");
+        for attempt in 0..5 {
+            if attempt > 0 {
+                // The port was taken in the meantime: take another one.
+                self.port = free_port();
+                self.write_settings();
+            }
+            let log_path = self.dir().join("server.log");
+            let log = fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&log_path)
+                .expect("open server.log");
+            let log_len = log.metadata().map(|m| m.len()).unwrap_or(0);
+            let ini_dir = if self.native {
+                self.ini_dir.as_deref()
+            } else {
+                None
+            };
+            let mut cmd = php_command(Some(&self.local_settings_path()), ini_dir);
+            cmd.arg("-S")
+                .arg(format!("127.0.0.1:{}", self.port))
+                .args(["-t", MW_DIR])
+                .arg(router_script())
+                .env("PHP_CLI_SERVER_WORKERS", SERVER_WORKERS.to_string())
+                .current_dir(self.dir())
+                .stdout(log.try_clone().expect("dup log"))
+                .stderr(log)
+                .process_group(0);
+            let child = cmd.spawn().expect("cannot start php -S");
+            self.watchdog = Some(self.spawn_watchdog(child.id()));
+            self.server = Some(child);
+            match self.wait_until_ready() {
+                Ok(()) => return,
+                Err(exited) => {
+                    self.stop_server();
+                    let log = self.server_log();
+                    let new = log.get(log_len as usize..).unwrap_or("");
+                    if exited && new.contains("Address already in use") {
+                        continue;
+                    }
+                    panic!("php -S did not start on port {}:\n{new}", self.port);
+                }
+            }
+        }
+        panic!("php -S could not find a free port");
+    }
+
+    /// Ok once the server answers HTTP; Err(true) if it exited.
+    fn wait_until_ready(&mut self) -> Result<(), bool> {
+        let deadline = Instant::now() + START_TIMEOUT;
+        let addr = format!("127.0.0.1:{}", self.port);
+        while Instant::now() < deadline {
+            if let Some(child) = self.server.as_mut() {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return Err(true);
+                }
+            }
+            // Any HTTP answer will do: a static file, no PHP involved.
+            if let Ok(mut stream) = TcpStream::connect(&addr) {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                let request = format!(
+                    "HEAD /resources/assets/poweredby_mediawiki_88x31.png HTTP/1.0\r\nHost: {addr}\r\n\r\n"
+                );
+                let mut answer = [0u8; 12];
+                if stream.write_all(request.as_bytes()).is_ok()
+                    && stream.read_exact(&mut answer).is_ok()
+                    && answer.starts_with(b"HTTP/")
+                {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        Err(false)
+    }
+
+    /// Kills the server's group and deletes the wiki's directory if this test
+    /// process dies without dropping the `Wiki` (killed, interrupted with
+    /// Ctrl-C, or a `Wiki` kept in a `static`): a server in its own process
+    /// group would outlive it otherwise.
+    fn spawn_watchdog(&self, pgid: u32) -> Child {
+        const SCRIPT: &str = r#"
+            while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 0.5; done
+            if ! kill -0 "$1" 2>/dev/null; then
+                kill -KILL -"$2" 2>/dev/null
+                [ -z "$3" ] || rm -rf -- "$3"
+            fi
+        "#;
+        let dir = if keep_dirs() {
+            String::new()
+        } else {
+            self.dir().to_string_lossy().into_owned()
+        };
+        Command::new("sh")
+            .args(["-c", SCRIPT, "mws-ta-watchdog"])
+            .arg(std::process::id().to_string())
+            .arg(pgid.to_string())
+            .arg(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Out of the terminal's process group: Ctrl-C must not stop it.
+            .process_group(0)
+            .spawn()
+            .expect("cannot start the watchdog")
+    }
+
+    /// Kills the server's process group (master and workers) and reaps it.
+    pub fn stop_server(&mut self) {
+        if let Some(mut watchdog) = self.watchdog.take() {
+            let _ = watchdog.kill();
+            let _ = watchdog.wait();
+        }
+        if let Some(mut child) = self.server.take() {
+            // The server is the leader of its own process group.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Restarts the server with the current settings (new LocalSettings.php
+    /// and native on/off take effect; OPcache and APCu start empty).
+    pub fn restart(&mut self) {
+        self.stop_server();
+        self.write_settings();
+        self.start_server();
+    }
+
+    // -- HTTP ----------------------------------------------------------------
+
+    /// An anonymous HTTP client with its own cookie jar. It follows redirects.
+    pub fn client(&self) -> ureq::Agent {
+        ureq::AgentBuilder::new()
+            .timeout(HTTP_TIMEOUT)
+            .user_agent("mws-ta-e2e")
+            .build()
+    }
+
+    /// An HTTP client that does not follow redirects.
+    pub fn client_no_redirects(&self) -> ureq::Agent {
+        ureq::AgentBuilder::new()
+            .timeout(HTTP_TIMEOUT)
+            .user_agent("mws-ta-e2e")
+            .redirects(0)
+            .build()
+    }
+
+    /// Anonymous GET of `path`.
+    pub fn get(&self, path: &str) -> HttpResponse {
+        get(&self.client(), &self.url(path))
+    }
+
+    /// GET `target` exactly as given (no URL normalisation, unlike ureq, which
+    /// resolves `..` and `%2e%2e`), over a raw HTTP/1.0 connection.
+    pub fn raw_get(&self, target: &str) -> HttpResponse {
+        let addr = format!("127.0.0.1:{}", self.port);
+        let mut stream = TcpStream::connect(&addr).expect("connect");
+        stream
+            .set_read_timeout(Some(HTTP_TIMEOUT))
+            .expect("timeout");
+        // In one write: php -S rejects a request line that arrives in pieces.
+        let request =
+            format!("GET {target} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: mws-ta-e2e\r\n\r\n");
+        stream.write_all(request.as_bytes()).expect("send request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read response");
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw.as_str(), ""));
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP response: {raw}"));
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        HttpResponse {
+            status,
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    /// Logs in through the Action API (`clientlogin`) and returns the client
+    /// holding the session cookies. Panics unless the login succeeds.
+    pub fn login(&self, name: &str, password: &str) -> ureq::Agent {
+        let agent = self.client();
+        let token = self.token(&agent, "login");
+        let r = post_form(
+            &agent,
+            &self.url("/api.php"),
+            &[
+                ("action", "clientlogin"),
+                ("format", "json"),
+                ("formatversion", "2"),
+                ("username", name),
+                ("password", password),
+                ("logintoken", &token),
+                ("loginreturnurl", &self.url("/")),
+            ],
+        );
+        let status = r.json()["clientlogin"]["status"].clone();
+        assert_eq!(status, "PASS", "login as {name} failed: {r}");
+        agent
+    }
+
+    /// Logs in as the administrator.
+    pub fn login_admin(&self) -> ureq::Agent {
+        self.login(ADMIN, &self.admin_password)
+    }
+
+    /// An Action API token (`csrf`, `login`, ...) for the client's session.
+    pub fn token(&self, agent: &ureq::Agent, kind: &str) -> String {
+        let r = get(
+            agent,
+            &self.url(&format!(
+                "/api.php?action=query&meta=tokens&type={kind}&format=json&formatversion=2"
+            )),
+        );
+        r.json()["query"]["tokens"][format!("{kind}token")]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {kind} token: {r}"))
+            .to_string()
+    }
+
+    /// The user name the client's session belongs to (an IP when anonymous).
+    pub fn whoami(&self, agent: &ureq::Agent) -> String {
+        let r = get(
+            agent,
+            &self.url("/api.php?action=query&meta=userinfo&format=json&formatversion=2"),
+        );
+        r.json()["query"]["userinfo"]["name"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no userinfo: {r}"))
+            .to_string()
+    }
+}
+
+impl Drop for Wiki {
+    fn drop(&mut self) {
+        self.stop_server();
+        if std::thread::panicking() {
+            let log = self.server_log();
+            let tail: Vec<&str> = log
+                .lines()
+                .filter(|l| !l.ends_with(" Accepted") && !l.ends_with(" Closing"))
+                .collect();
+            let tail = &tail[tail.len().saturating_sub(60)..];
+            eprintln!(
+                "--- server log of {} (last lines) ---\n{}",
+                self.base(),
+                tail.join("\n")
+            );
+            let mw = self.mw_error_log();
+            if !mw.is_empty() {
+                eprintln!("--- MediaWiki error log ---\n{mw}");
+            }
+        }
+        // `dir` (a TempDir) is removed after this.
+    }
+}
+
+// ---------------------------------------------------------------------------
+// HTTP helpers
+
+/// An HTTP response of any status, body read as (lossy) UTF-8.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header names in lowercase, in order, repeated headers kept.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// All headers named `name` (case-insensitive).
+    pub fn headers_named(&self, name: &str) -> Vec<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The body as JSON; panics (showing the response) if it is not JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {self}"))
+    }
+}
+
+impl fmt::Display for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "HTTP {}", self.status)?;
+        for (name, value) in &self.headers {
+            writeln!(f, "{name}: {value}")?;
+        }
+        let body: String = self.body.chars().take(4000).collect();
+        write!(f, "\n{body}")
+    }
+}
+
+/// Turns ureq's result into an [`HttpResponse`], whatever the status
+/// (ureq 2 reports 4xx/5xx as `Err(Status)`). Panics on transport errors.
+pub fn response(result: Result<ureq::Response, ureq::Error>) -> HttpResponse {
+    let resp = match result {
+        Ok(resp) => resp,
+        Err(ureq::Error::Status(_, resp)) => resp,
+        Err(ureq::Error::Transport(t)) => panic!("HTTP transport error: {t}"),
+    };
+    let status = resp.status();
+    let mut headers = Vec::new();
+    for name in resp.headers_names() {
+        for value in resp.all(&name) {
+            headers.push((name.to_ascii_lowercase(), value.to_string()));
+        }
+    }
+    let mut bytes = Vec::new();
+    resp.into_reader()
+        .read_to_end(&mut bytes)
+        .expect("cannot read the response body");
+    HttpResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// Sends a prepared request without a body (`agent.get(url).set(...)`).
+pub fn call(request: ureq::Request) -> HttpResponse {
+    response(request.call())
+}
+
+pub fn get(agent: &ureq::Agent, url: &str) -> HttpResponse {
+    call(agent.get(url))
+}
+
+pub fn post_form(agent: &ureq::Agent, url: &str, form: &[(&str, &str)]) -> HttpResponse {
+    response(agent.post(url).send_form(form))
+}
+
+pub fn post_json(agent: &ureq::Agent, url: &str, body: &Value) -> HttpResponse {
+    response(agent.post(url).send_json(body))
+}
+
+/// Standard base64 (with or without padding) decoded by coreutils' `base64`,
+/// independent of the code under test.
+pub fn base64_decode(s: &str) -> Vec<u8> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("printf '%s' \"$0\" | base64 -d")
+        .arg(s)
+        .output()
+        .expect("base64");
+    assert!(out.status.success(), "not base64: {s}");
+    out.stdout
+}
