@@ -4,7 +4,6 @@
 mod common;
 use common::*;
 
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
@@ -51,24 +50,6 @@ fn post_raw(wiki: &Wiki, path: &str, content_type: &str, body: &str) -> HttpResp
 fn assert_invalid(r: &HttpResponse) {
     assert_eq!(r.status, 400, "{r}");
     assert_eq!(r.json()["message"], INVALID, "{r}");
-}
-
-/// HMAC-SHA256 and SHA-256 from the openssl command, independent of the
-/// crates the extension uses.
-fn openssl_dgst(args: &[&str], data: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = Command::new("openssl")
-        .arg("dgst")
-        .arg("-sha256")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("openssl");
-    child.stdin.take().unwrap().write_all(data).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.rsplit("= ").next().unwrap().trim().to_string()
 }
 
 fn percent_encode(s: &str) -> String {

@@ -2,9 +2,16 @@
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\Hook\HookRunner;
+use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
+use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
+use MediaWiki\Extension\TokenAuthenticator\Service\AppTokens;
+use MediaWiki\Extension\TokenAuthenticator\Service\PrincipalRegistry;
+use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\Service\ServiceUserSetup;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\Extension\TokenAuthenticator\UserInfo;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
+use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 
 return [
@@ -32,6 +39,56 @@ return [
 			$services->getUserGroupManager(),
 			$services->getUserOptionsLookup(),
 			new HookRunner( $services->getHookContainer() )
+		);
+	},
+
+	'TokenAuthenticator.PrincipalRegistry' => static function ( MediaWikiServices $services ): PrincipalRegistry {
+		return new PrincipalRegistry( new ServiceOptions(
+			PrincipalRegistry::CONSTRUCTOR_OPTIONS,
+			$services->getService( 'TokenAuthenticator.Config' )
+		) );
+	},
+
+	'TokenAuthenticator.AppTokens' => static function ( MediaWikiServices $services ): AppTokens {
+		return new AppTokens(
+			new ServiceOptions( AppTokens::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
+			$services->getService( 'TokenAuthenticator.TokenStore' )
+		);
+	},
+
+	'TokenAuthenticator.RequestRefusal' => static function ( MediaWikiServices $services ): RequestRefusal {
+		$config = $services->getMainConfig();
+		return new RequestRefusal( $config->get( 'RestPath' ), $config->get( 'Sitename' ) );
+	},
+
+	'TokenAuthenticator.ServiceUserSetup' => static function ( MediaWikiServices $services ): ServiceUserSetup {
+		return new ServiceUserSetup(
+			$services->getService( 'TokenAuthenticator.PrincipalRegistry' ),
+			$services->getUserGroupManager(),
+			(array)$services->getService( 'TokenAuthenticator.Config' )->get( 'TokenAuthenticatorAppTokenGroups' )
+		);
+	},
+
+	'TokenAuthenticator.SessionVerification' => static function ( MediaWikiServices $services ): SessionVerification {
+		return new SessionVerification(
+			new ServiceOptions(
+				SessionVerification::CONSTRUCTOR_OPTIONS,
+				$services->getService( 'TokenAuthenticator.Config' )
+			),
+			$services->getUserFactory(),
+			(string)$services->getMainConfig()->get( 'SecretKey' )
+		);
+	},
+
+	'TokenAuthenticator.JwtLogin' => static function ( MediaWikiServices $services ): JwtLogin {
+		return new JwtLogin(
+			new ServiceOptions( JwtLogin::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
+			$services->getService( 'TokenAuthenticator.TokenStore' ),
+			$services->getAuthManager(),
+			$services->getUserFactory(),
+			$services->getUserNameUtils(),
+			$services->getUserGroupManager(),
+			LoggerFactory::getInstance( 'TokenAuthenticator' )
 		);
 	},
 ];

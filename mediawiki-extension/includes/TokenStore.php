@@ -15,6 +15,8 @@ use Wikimedia\Rdbms\ILoadBalancer;
 class TokenStore {
 	public const KIND_USER = 'user';
 	public const KIND_APP = 'app';
+	/** Used JWTs (by jti or hash), kept until they expire, to refuse replays. */
+	public const KIND_JWT_SEEN = 'jwt-seen';
 
 	/** Longest token text accepted for a lookup; minted tokens are 64 hex chars. */
 	private const MAX_TOKEN_LENGTH = 256;
@@ -28,9 +30,7 @@ class TokenStore {
 	}
 
 	/**
-	 * Mints a token, stores its hash, and returns the token. Expired rows of
-	 * every kind are purged in the same transaction, so the table never needs
-	 * a cron job.
+	 * Mints a token, stores its hash, and returns the token.
 	 *
 	 * @param string $kind One of the KIND_ constants
 	 * @param UserIdentity $user Whom the token stands for
@@ -42,11 +42,7 @@ class TokenStore {
 		$token = mws_ta_random_token( 32 );
 		$now = time();
 		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
-		$dbw->delete(
-			self::TABLE,
-			[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( $now ) ) ],
-			__METHOD__
-		);
+		$this->deleteExpired( $dbw, $now );
 		$dbw->insert(
 			self::TABLE,
 			[
@@ -117,16 +113,58 @@ class TokenStore {
 	}
 
 	/**
+	 * Records $key as used until $expires. The unique index on the hash is
+	 * the decision, so of two concurrent claims of one key exactly one wins.
+	 *
+	 * @param string $kind
+	 * @param string $key Any string naming the thing used once
+	 * @param int $expires Unix time after which the record may be purged
+	 * @return bool True the first time, false for a replay
+	 */
+	public function claimOnce( string $kind, string $key, int $expires ): bool {
+		$now = time();
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$this->deleteExpired( $dbw, $now );
+		$dbw->insert(
+			self::TABLE,
+			[
+				'mat_hash' => mws_ta_sha256( "$kind\0$key" ),
+				'mat_kind' => $kind,
+				'mat_user' => 0,
+				'mat_user_text' => '',
+				'mat_principal' => null,
+				'mat_used' => 1,
+				'mat_created' => $dbw->timestamp( $now ),
+				'mat_expires' => $dbw->timestamp( max( $expires, $now + 1 ) ),
+			],
+			__METHOD__,
+			[ 'IGNORE' ]
+		);
+		return $dbw->affectedRows() === 1;
+	}
+
+	/**
 	 * @return int Rows removed
 	 */
 	public function purgeExpired(): int {
 		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$this->deleteExpired( $dbw, time() );
+		return $dbw->affectedRows();
+	}
+
+	/**
+	 * Writers purge expired rows of every kind in their own transaction, so
+	 * the table needs no cron job.
+	 *
+	 * @param \Wikimedia\Rdbms\IDatabase $dbw
+	 * @param int $now
+	 */
+	private function deleteExpired( $dbw, int $now ): void {
 		$dbw->delete(
 			self::TABLE,
-			[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( time() ) ) ],
+			[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( $now ) ) ],
 			__METHOD__
 		);
-		return $dbw->affectedRows();
 	}
 
 	/**

@@ -1055,3 +1055,25 @@ pub fn base64_decode(s: &str) -> Vec<u8> {
     assert!(out.status.success(), "not base64: {s}");
     out.stdout
 }
+
+/// HMAC-SHA256 and SHA-256 from the openssl command, independent of the
+/// crates the extension uses.
+pub fn openssl_dgst(args: &[&str], data: &[u8]) -> String {
+    let mut child = Command::new("openssl")
+        .arg("dgst")
+        .arg("-sha256")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("openssl");
+    child.stdin.take().unwrap().write_all(data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.rsplit("= ").next().unwrap().trim().to_string()
+}
+
+/// Hex SHA-256 of `data`, from openssl.
+pub fn sha256_hex(data: &[u8]) -> String {
+    openssl_dgst(&[], data)
+}

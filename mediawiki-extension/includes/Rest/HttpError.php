@@ -3,6 +3,8 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Rest\HttpException;
+use MediaWiki\Rest\Response;
+use MediaWiki\Rest\ResponseFactory;
 
 /**
  * Error answers in the reference's shape, {"message": "...", ...}.
@@ -16,14 +18,26 @@ class HttpError {
 	 * @param string $key Message key
 	 * @param int $status HTTP status
 	 * @param array $params Message parameters
-	 * @param array $headers Extra headers, name => value
 	 * @return HttpException
 	 */
-	public static function make( string $key, int $status, array $params = [], array $headers = [] ): HttpException {
-		$data = [ 'errorKey' => $key ];
-		if ( $headers ) {
-			$data['headers'] = $headers;
+	public static function make( string $key, int $status, array $params = [] ): HttpException {
+		return new HttpException( wfMessage( $key, ...$params )->text(), $status, [ 'errorKey' => $key ] );
+	}
+
+	/**
+	 * The same error as a response, for answers that need extra headers.
+	 *
+	 * @param ResponseFactory $factory
+	 * @param string $key
+	 * @param int $status
+	 * @param array<string,string> $headers
+	 * @return Response
+	 */
+	public static function response( ResponseFactory $factory, string $key, int $status, array $headers ): Response {
+		$response = $factory->createFromException( self::make( $key, $status ) );
+		foreach ( $headers as $name => $value ) {
+			$response->setHeader( $name, $value );
 		}
-		return new HttpException( wfMessage( $key, ...$params )->text(), $status, $data );
+		return $response;
 	}
 }

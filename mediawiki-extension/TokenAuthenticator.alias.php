@@ -1,0 +1,13 @@
+<?php
+/**
+ * Aliases for the special pages of TokenAuthenticator.
+ *
+ * @file
+ */
+
+$specialPageAliases = [];
+
+/** English (English) */
+$specialPageAliases['en'] = [
+	'JWTLogin' => [ 'JWTLogin' ],
+];

@@ -1,0 +1,83 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Api;
+
+use ApiBase;
+use ApiMain;
+use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
+use Wikimedia\ParamValidator\ParamValidator;
+
+/**
+ * action=session_verification, with the request and answer shapes of the
+ * ThirdPartySessionVerification extension:
+ *
+ * - without token, a logged-in user gets {"session_verification": {"token": "..."}},
+ *   an anonymous caller {"error": "No user"};
+ * - with token, {"session_verification": {"success": 1, "userID": "<id>",
+ *   "token_age_in_seconds": N}} or {"error": "Incorrect token"}.
+ *
+ * Unlike the reference, tokens are HMAC-signed (no PBKDF2 per request),
+ * expire, die when the user logs out everywhere, and failures are rate limited.
+ */
+class ApiSessionVerification extends ApiBase {
+	public const RATE_LIMIT_ACTION = 'tokenauthenticator-sv-fail';
+
+	private SessionVerification $sessionVerification;
+
+	public function __construct( ApiMain $main, string $action, SessionVerification $sessionVerification ) {
+		parent::__construct( $main, $action );
+		$this->sessionVerification = $sessionVerification;
+	}
+
+	public function execute() {
+		$token = $this->getParameter( 'token' );
+		$result = $this->getResult();
+		if ( $token === null ) {
+			$user = $this->getUser();
+			if ( !$user->isRegistered() ) {
+				$result->addValue( null, 'error', 'No user' );
+				return;
+			}
+			$result->addValue( null, $this->getModuleName(), [ 'token' => $this->sessionVerification->issue( $user ) ] );
+			return;
+		}
+
+		$caller = $this->getUser();
+		if ( $caller->pingLimiter( self::RATE_LIMIT_ACTION, 0 ) ) {
+			$this->dieWithError( 'apierror-ratelimited', 'ratelimited' );
+		}
+		$verified = $this->sessionVerification->verify( $token );
+		if ( $verified === null ) {
+			$caller->pingLimiter( self::RATE_LIMIT_ACTION );
+			$result->addValue( null, 'error', 'Incorrect token' );
+			return;
+		}
+		$result->addValue( null, $this->getModuleName(), [
+			'success' => 1,
+			'userID' => (string)$verified['userId'],
+			'token_age_in_seconds' => $verified['age'],
+		] );
+	}
+
+	/** Backend services verify without being logged in, also on private wikis. */
+	public function isReadMode() {
+		return false;
+	}
+
+	public function getAllowedParams() {
+		return [
+			'token' => [
+				ParamValidator::PARAM_TYPE => 'string',
+				ParamValidator::PARAM_SENSITIVE => true,
+			],
+		];
+	}
+
+	protected function getExamplesMessages() {
+		return [
+			'action=session_verification' => 'apihelp-session_verification-example-get',
+			'action=session_verification&token=v1.1.1700000000.0123abcd'
+				=> 'apihelp-session_verification-example-verify',
+		];
+	}
+}

@@ -1,0 +1,70 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Rest;
+
+use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\Service\AppTokens;
+use MediaWiki\Extension\TokenAuthenticator\Service\PrincipalRegistry;
+use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\Service\ServiceSessionProvider;
+use MediaWiki\Rest\Handler;
+use MediaWiki\Rest\Response;
+use MediaWiki\Utils\UrlUtils;
+
+/**
+ * GET|POST /mws/v1/app-token/generate
+ *
+ * Only for a request authenticated with the ApiKey of a principal that has
+ * appTokens (the session provider has already checked its CIDR). Answers
+ * {"value": "<salted envelope>"}; the envelope's verifyCallback is this
+ * wiki's api.php, where the token is used.
+ */
+class GenerateAppTokenHandler extends Handler {
+	use NoStore;
+
+	private AppTokens $appTokens;
+	private PrincipalRegistry $registry;
+	private UrlUtils $urlUtils;
+	private string $challenge;
+
+	public function __construct(
+		AppTokens $appTokens, PrincipalRegistry $registry, UrlUtils $urlUtils, RequestRefusal $refusal
+	) {
+		$this->appTokens = $appTokens;
+		$this->registry = $registry;
+		$this->urlUtils = $urlUtils;
+		$this->challenge = $refusal->challenge();
+	}
+
+	public function execute(): Response {
+		$session = $this->getSession();
+		$meta = $session->getProvider() instanceof ServiceSessionProvider ? $session->getProviderMetadata() : null;
+		if ( ( $meta['kind'] ?? null ) !== ServiceSessionProvider::KIND_API_KEY ) {
+			return $this->noStore( HttpError::response(
+				$this->getResponseFactory(), 'tokenauthenticator-error-apptoken-needs-apikey', 401,
+				[ 'WWW-Authenticate' => $this->challenge ]
+			) );
+		}
+		try {
+			$principal = $this->registry->get( $meta['principal'] );
+			if ( !$principal || !$principal->appTokens ) {
+				throw HttpError::make( 'tokenauthenticator-error-apptoken-not-allowed', 403 );
+			}
+			$value = $this->appTokens->mint(
+				$principal,
+				$this->getAuthority()->getUser(),
+				(string)$this->urlUtils->expand( wfScript( 'api' ), PROTO_CANONICAL )
+			);
+		} catch ( ConfigurationException $e ) {
+			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
+		}
+		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
+	}
+
+	/**
+	 * The ApiKey is the credential; the service user need not have "read".
+	 */
+	public function needsReadAccess(): bool {
+		return false;
+	}
+}

@@ -1,0 +1,61 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Service;
+
+use ManualLogEntry;
+use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore;
+use MediaWiki\User\UserIdentity;
+use SpecialPage;
+
+/**
+ * Dynamic service tokens: minted for an ApiKey principal with appTokens,
+ * redeemable as "Authorization: AppToken" until they expire, only from that
+ * principal's CIDR, and never interchangeable with user tokens.
+ */
+class AppTokens {
+	public const CONSTRUCTOR_OPTIONS = [
+		'TokenAuthenticatorAppTokenTTL',
+		'TokenAuthenticatorSalt',
+	];
+
+	private ServiceOptions $options;
+	private TokenStore $store;
+
+	public function __construct( ServiceOptions $options, TokenStore $store ) {
+		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
+		$this->options = $options;
+		$this->store = $store;
+	}
+
+	/**
+	 * Mints an app token, records it in Special:Log, and returns the salted
+	 * envelope that carries it.
+	 *
+	 * @param Principal $principal
+	 * @param UserIdentity $serviceUser
+	 * @param string $verifyCallback Absolute URL where the token is used
+	 * @return string
+	 * @throws ConfigurationException Without a salt or with an invalid TTL
+	 */
+	public function mint( Principal $principal, UserIdentity $serviceUser, string $verifyCallback ): string {
+		$salt = $this->options->get( 'TokenAuthenticatorSalt' );
+		if ( !is_string( $salt ) || $salt === '' ) {
+			throw new ConfigurationException( 'tokenauthenticator-error-no-salt', 'mwsgTokenAuthenticatorSalt' );
+		}
+		$ttl = $this->options->get( 'TokenAuthenticatorAppTokenTTL' );
+		if ( !is_numeric( $ttl ) || (int)$ttl < 1 ) {
+			throw new ConfigurationException( 'tokenauthenticator-error-bad-ttl', 'mwsgTokenAuthenticatorAppTokenTTL' );
+		}
+		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, (int)$ttl, $principal->id );
+
+		$entry = new ManualLogEntry( 'tokenauth', 'apptoken' );
+		$entry->setPerformer( $serviceUser );
+		$entry->setTarget( SpecialPage::getTitleFor( 'Log', 'tokenauth' ) );
+		$entry->setParameters( [ '4::principal' => $principal->id, '5::ttl' => (int)$ttl ] );
+		$entry->insert();
+
+		return mws_ta_envelope_encode( $salt, $verifyCallback, $token );
+	}
+}

@@ -1,0 +1,60 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Service;
+
+/**
+ * One service principal: a secret (kept as its SHA-256), the user it acts
+ * as, where it may connect from, and what it may do.
+ */
+class Principal {
+	/** Stable name, used in logs and to bind app tokens to their minter. */
+	public string $id;
+	public string $user;
+	/** Hex SHA-256 of the secret. */
+	public string $tokenHash;
+	/** @var string[] */
+	public array $cidr;
+	/** @var string[] Action API module class names */
+	public array $apiModules;
+	/** @var string[] REST path prefixes */
+	public array $restPaths;
+	/** @var string[]|null Rights cap; null leaves the user's rights as they are */
+	public ?array $rights;
+	public bool $appTokens;
+	/** Unix time after which the principal is refused; null for never. */
+	public ?int $expires;
+
+	/**
+	 * @param string $id
+	 * @param string $user
+	 * @param string $tokenHash
+	 * @param string[] $cidr
+	 * @param string[] $apiModules
+	 * @param string[] $restPaths
+	 * @param string[]|null $rights
+	 * @param bool $appTokens
+	 * @param int|null $expires
+	 */
+	public function __construct(
+		string $id, string $user, string $tokenHash, array $cidr, array $apiModules,
+		array $restPaths, ?array $rights, bool $appTokens, ?int $expires
+	) {
+		$this->id = $id;
+		$this->user = $user;
+		$this->tokenHash = $tokenHash;
+		$this->cidr = $cidr;
+		$this->apiModules = $apiModules;
+		$this->restPaths = $restPaths;
+		$this->rights = $rights;
+		$this->appTokens = $appTokens;
+		$this->expires = $expires;
+	}
+
+	public function isExpired( int $now ): bool {
+		return $this->expires !== null && $now >= $this->expires;
+	}
+
+	public function allowsAddress( string $ip ): bool {
+		return mws_ta_cidr_contains( $this->cidr, $ip );
+	}
+}

@@ -1,0 +1,245 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Service;
+
+use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MwsTokenAuthenticator\CidrSet;
+use MwsTokenAuthenticator\Exception as NativeException;
+use Wikimedia\Timestamp\ConvertibleTimestamp;
+
+/**
+ * The configured service principals: the shorthand settings of the mwstake
+ * reference ($mwsgTokenAuthenticatorServiceToken and friends) as one
+ * principal, plus every entry of $mwsgTokenAuthenticatorServiceTokens.
+ *
+ * The whole configuration is validated on first use. Anything invalid makes
+ * every service credential fail with a message naming the setting, rather
+ * than a principal being skipped and the rest working in a way nobody
+ * configured.
+ */
+class PrincipalRegistry {
+	public const CONSTRUCTOR_OPTIONS = [
+		'TokenAuthenticatorServiceToken',
+		'TokenAuthenticatorServiceCIDR',
+		'TokenAuthenticatorServiceAllowedAPIModules',
+		'TokenAuthenticatorServiceAllowedRestPaths',
+		'TokenAuthenticatorServiceUser',
+		'TokenAuthenticatorServiceTokens',
+	];
+
+	private const LIST_SETTING = 'mwsgTokenAuthenticatorServiceTokens';
+	private const KEYS = [ 'name', 'user', 'token', 'tokenHash', 'cidr', 'apiModules', 'restPaths',
+		'rights', 'appTokens', 'expires' ];
+
+	private ServiceOptions $options;
+	/** @var Principal[]|null */
+	private ?array $principals = null;
+	private ?ConfigurationException $error = null;
+
+	public function __construct( ServiceOptions $options ) {
+		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
+		$this->options = $options;
+	}
+
+	/**
+	 * @return Principal[] By id
+	 * @throws ConfigurationException
+	 */
+	public function all(): array {
+		if ( $this->principals === null && $this->error === null ) {
+			try {
+				$this->principals = $this->load();
+			} catch ( ConfigurationException $e ) {
+				$this->error = $e;
+			}
+		}
+		if ( $this->error ) {
+			throw $this->error;
+		}
+		return $this->principals;
+	}
+
+	/**
+	 * The principal whose secret is $secret. Every principal is compared, in
+	 * constant time, whatever matches first.
+	 *
+	 * @param string $secret
+	 * @return Principal|null
+	 * @throws ConfigurationException
+	 */
+	public function match( string $secret ): ?Principal {
+		$hash = mws_ta_sha256( $secret );
+		$found = null;
+		foreach ( $this->all() as $principal ) {
+			if ( mws_ta_equals( $principal->tokenHash, $hash ) ) {
+				$found = $principal;
+			}
+		}
+		return $found;
+	}
+
+	/**
+	 * @param string $id
+	 * @return Principal|null
+	 * @throws ConfigurationException
+	 */
+	public function get( string $id ): ?Principal {
+		return $this->all()[$id] ?? null;
+	}
+
+	/**
+	 * @return Principal[]
+	 * @throws ConfigurationException
+	 */
+	private function load(): array {
+		$entries = [];
+		$shorthand = $this->options->get( 'TokenAuthenticatorServiceToken' );
+		if ( $shorthand !== null && $shorthand !== false && $shorthand !== '' ) {
+			$entries['mwsgTokenAuthenticatorServiceToken'] = [
+				'user' => $this->options->get( 'TokenAuthenticatorServiceUser' ),
+				'token' => $shorthand,
+				'cidr' => $this->options->get( 'TokenAuthenticatorServiceCIDR' ),
+				'apiModules' => $this->options->get( 'TokenAuthenticatorServiceAllowedAPIModules' ),
+				'restPaths' => $this->options->get( 'TokenAuthenticatorServiceAllowedRestPaths' ),
+			];
+		}
+		$list = $this->options->get( 'TokenAuthenticatorServiceTokens' );
+		if ( !is_array( $list ) ) {
+			throw $this->invalid( self::LIST_SETTING, 'must be a list of principals' );
+		}
+		foreach ( $list as $key => $entry ) {
+			$entries[self::LIST_SETTING . "[$key]"] = $entry;
+		}
+
+		$principals = [];
+		$byHash = [];
+		foreach ( $entries as $where => $entry ) {
+			$principal = $this->parse( $where, $entry, is_string( $entry['name'] ?? null ) ? $entry['name'] : null );
+			if ( isset( $byHash[$principal->tokenHash] ) ) {
+				throw $this->invalid( $where, 'has the same secret as ' . $byHash[$principal->tokenHash]
+					. ': one secret must name one principal' );
+			}
+			if ( isset( $principals[$principal->id] ) ) {
+				throw $this->invalid( $where, "has the name \"{$principal->id}\" of another principal" );
+			}
+			$byHash[$principal->tokenHash] = $where;
+			$principals[$principal->id] = $principal;
+		}
+		return $principals;
+	}
+
+	/**
+	 * @param string $where The setting, for messages
+	 * @param mixed $entry
+	 * @param string|null $name
+	 * @return Principal
+	 * @throws ConfigurationException
+	 */
+	private function parse( string $where, $entry, ?string $name ): Principal {
+		if ( !is_array( $entry ) ) {
+			throw $this->invalid( $where, 'must be an array with "user" and "tokenHash" (or "token")' );
+		}
+		$unknown = array_diff( array_keys( $entry ), self::KEYS );
+		if ( $unknown ) {
+			throw $this->invalid( $where, 'has unknown keys: ' . implode( ', ', $unknown ) );
+		}
+		$user = $entry['user'] ?? null;
+		if ( !is_string( $user ) || trim( $user ) === '' ) {
+			throw $this->invalid( $where, 'has no "user"' );
+		}
+		$hash = $this->tokenHash( $where, $entry );
+		$cidr = $this->stringList( $where, 'cidr', $entry['cidr'] ?? [ '127.0.0.1/32', '::1/128' ] );
+		try {
+			new CidrSet( $cidr );
+		} catch ( NativeException $e ) {
+			throw $this->invalid( $where, '"cidr": ' . $e->getMessage() );
+		}
+		$rights = $entry['rights'] ?? null;
+		$appTokens = $entry['appTokens'] ?? false;
+		if ( !is_bool( $appTokens ) ) {
+			throw $this->invalid( $where, '"appTokens" must be true or false' );
+		}
+		return new Principal(
+			$name ?? ( $user . '/' . substr( $hash, 0, 8 ) ),
+			$user,
+			$hash,
+			$cidr,
+			$this->stringList( $where, 'apiModules', $entry['apiModules'] ?? [] ),
+			$this->stringList( $where, 'restPaths', $entry['restPaths'] ?? [] ),
+			$rights === null ? null : $this->stringList( $where, 'rights', $rights ),
+			$appTokens,
+			$this->expiry( $where, $entry['expires'] ?? null )
+		);
+	}
+
+	/**
+	 * @param string $where
+	 * @param array $entry
+	 * @return string
+	 * @throws ConfigurationException
+	 */
+	private function tokenHash( string $where, array $entry ): string {
+		if ( isset( $entry['tokenHash'] ) && isset( $entry['token'] ) ) {
+			throw $this->invalid( $where, 'has both "token" and "tokenHash": give one' );
+		}
+		if ( isset( $entry['tokenHash'] ) ) {
+			$hash = $entry['tokenHash'];
+			if ( !is_string( $hash ) || !preg_match( '/^[0-9a-fA-F]{64}$/', $hash ) ) {
+				throw $this->invalid( $where, '"tokenHash" must be 64 hex characters (the SHA-256 of the secret)' );
+			}
+			return strtolower( $hash );
+		}
+		$token = $entry['token'] ?? null;
+		if ( !is_string( $token ) || trim( $token ) === '' ) {
+			throw $this->invalid( $where, 'has no "tokenHash" or "token"' );
+		}
+		if ( strlen( $token ) < 16 ) {
+			throw $this->invalid( $where, 'has a secret shorter than 16 characters' );
+		}
+		return mws_ta_sha256( $token );
+	}
+
+	/**
+	 * @param string $where
+	 * @param string $key
+	 * @param mixed $value
+	 * @return string[]
+	 * @throws ConfigurationException
+	 */
+	private function stringList( string $where, string $key, $value ): array {
+		if ( is_string( $value ) ) {
+			$value = [ $value ];
+		}
+		if ( !is_array( $value ) ) {
+			throw $this->invalid( $where, "\"$key\" must be a string or a list of strings" );
+		}
+		foreach ( $value as $item ) {
+			if ( !is_string( $item ) || $item === '' ) {
+				throw $this->invalid( $where, "\"$key\" must be a list of non-empty strings" );
+			}
+		}
+		return array_values( $value );
+	}
+
+	/**
+	 * @param string $where
+	 * @param mixed $value
+	 * @return int|null
+	 * @throws ConfigurationException
+	 */
+	private function expiry( string $where, $value ): ?int {
+		if ( $value === null ) {
+			return null;
+		}
+		$unix = ConvertibleTimestamp::convert( TS_UNIX, $value );
+		if ( $unix === false ) {
+			throw $this->invalid( $where, '"expires" is not a timestamp' );
+		}
+		return (int)$unix;
+	}
+
+	private function invalid( string $where, string $problem ): ConfigurationException {
+		return new ConfigurationException( 'tokenauthenticator-error-config', $where, $problem );
+	}
+}

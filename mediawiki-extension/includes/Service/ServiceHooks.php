@@ -1,0 +1,76 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Service;
+
+use ApiBase;
+use ApiMain;
+use ApiMessage;
+use ApiUsageException;
+use MediaWiki\Api\Hook\ApiCheckCanExecuteHook;
+use MediaWiki\Session\Session;
+
+/**
+ * The Action API half of service authentication: refused credentials become
+ * API errors, and static principals are held to their allow-listed modules.
+ */
+class ServiceHooks implements ApiCheckCanExecuteHook {
+	// onApiBeforeMain implements the ApiBeforeMain hook without naming its
+	// interface, whose namespace differs between MediaWiki versions.
+
+	private PrincipalRegistry $registry;
+	private RequestRefusal $refusal;
+
+	public function __construct( PrincipalRegistry $registry, RequestRefusal $refusal ) {
+		$this->registry = $registry;
+		$this->refusal = $refusal;
+	}
+
+	/**
+	 * @param ApiMain &$main
+	 * @throws ApiUsageException
+	 */
+	public function onApiBeforeMain( &$main ) {
+		$meta = self::serviceMetadata( $main->getRequest()->getSession() );
+		if ( ( $meta['kind'] ?? null ) !== ServiceSessionProvider::KIND_FAILED ) {
+			return;
+		}
+		[ $key, $status, $params ] = $meta['error'];
+		if ( $status === 401 ) {
+			$main->getRequest()->response()->header( 'WWW-Authenticate: ' . $this->refusal->challenge() );
+		}
+		throw ApiUsageException::newWithMessage( null, [ $key, ...$params ], $key, null, $status );
+	}
+
+	/**
+	 * @param ApiBase $module
+	 * @param \User $user
+	 * @param string|array|\MessageSpecifier &$message
+	 * @return bool
+	 */
+	public function onApiCheckCanExecute( $module, $user, &$message ) {
+		$meta = self::serviceMetadata( $module->getRequest()->getSession() );
+		if ( ( $meta['kind'] ?? null ) !== ServiceSessionProvider::KIND_API_KEY ) {
+			return true;
+		}
+		$principal = $this->registry->get( $meta['principal'] );
+		$denied = $principal ? AccessPolicy::deniedApiModule( $principal, $module ) : $module->getModuleName();
+		if ( $denied === null ) {
+			return true;
+		}
+		$message = ApiMessage::create(
+			[ 'tokenauthenticator-error-module-denied', $denied ],
+			'tokenauthenticator-error-module-denied'
+		);
+		return false;
+	}
+
+	/**
+	 * @param Session $session
+	 * @return array|null Provider metadata when the session is a service session
+	 */
+	private static function serviceMetadata( Session $session ): ?array {
+		return $session->getProvider() instanceof ServiceSessionProvider
+			? $session->getProviderMetadata()
+			: null;
+	}
+}

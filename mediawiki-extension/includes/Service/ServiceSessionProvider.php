@@ -1,0 +1,284 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\Service;
+
+use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore;
+use MediaWiki\Session\SessionBackend;
+use MediaWiki\Session\SessionInfo;
+use MediaWiki\Session\SessionProvider;
+use MediaWiki\Session\UserInfo;
+use MediaWiki\User\UserFactory;
+use User;
+use WebRequest;
+
+/**
+ * Where a service credential becomes a session.
+ *
+ * - "Authorization: ApiKey <secret>": a static principal, limited to its
+ *   CIDR, its allow-listed API modules and REST paths, and its rights cap.
+ * - "Authorization: AppToken <token>": a token minted at
+ *   /mws/v1/app-token/generate, a full session as the service user, from the
+ *   minting principal's CIDR, until it expires.
+ *
+ * Only api.php and rest.php accept these. A credential that is present but
+ * wrong never falls back to an anonymous session: on rest.php the request
+ * is answered here with 401/403; on api.php the session is an anonymous one
+ * without any right, and ServiceHooks::onApiBeforeMain turns it into an API
+ * error. Nothing is written to the database here.
+ */
+class ServiceSessionProvider extends SessionProvider {
+	public const KIND_API_KEY = 'apikey';
+	public const KIND_APP_TOKEN = 'apptoken';
+	public const KIND_FAILED = 'failed';
+
+	/** Authorization schemes handled here, lower case => kind. */
+	private const SCHEMES = [ 'apikey' => self::KIND_API_KEY, 'apptoken' => self::KIND_APP_TOKEN ];
+
+	private PrincipalRegistry $registry;
+	private TokenStore $tokenStore;
+	private UserFactory $userFactory;
+	private RequestRefusal $refusal;
+	private static bool $proxyWarningLogged = false;
+
+	public function __construct(
+		PrincipalRegistry $registry,
+		TokenStore $tokenStore,
+		UserFactory $userFactory,
+		RequestRefusal $refusal
+	) {
+		parent::__construct();
+		$this->priority = SessionInfo::MAX_PRIORITY;
+		$this->registry = $registry;
+		$this->tokenStore = $tokenStore;
+		$this->userFactory = $userFactory;
+		$this->refusal = $refusal;
+	}
+
+	/** @inheritDoc */
+	public function provideSessionInfo( WebRequest $request ) {
+		$entryPoint = defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : '';
+		if ( $entryPoint !== 'api' && $entryPoint !== 'rest' ) {
+			return null;
+		}
+		// Answers differ by credential, on every API and REST response.
+		$this->refusal->varyOnAuthorization();
+
+		$header = $request->getHeader( 'Authorization' );
+		if ( $header === false ) {
+			return null;
+		}
+		$credential = Credential::parse( $header, array_keys( self::SCHEMES ) );
+		if ( $credential === null ) {
+			// Another scheme (Basic, Bearer, ...): not ours to judge.
+			return null;
+		}
+		if ( $credential->secret === null ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-malformed-header', 401 );
+		}
+		try {
+			return self::SCHEMES[$credential->scheme] === self::KIND_API_KEY
+				? $this->fromApiKey( $request, $credential->secret )
+				: $this->fromAppToken( $request, $credential->secret );
+		} catch ( ConfigurationException $e ) {
+			$this->logger->error( 'TokenAuthenticator: {message}', [ 'message' => $e->getMessage() ] );
+			return $this->refuse( $request, $e->getMessageKey(), 500, $e->getMessageParams() );
+		}
+	}
+
+	/**
+	 * @param WebRequest $request
+	 * @param string $secret
+	 * @return SessionInfo|null
+	 * @throws ConfigurationException
+	 */
+	private function fromApiKey( WebRequest $request, string $secret ): ?SessionInfo {
+		$principal = $this->registry->match( $secret );
+		if ( !$principal ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-invalid-credential', 401 );
+		}
+		if ( $principal->isExpired( time() ) ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-expired-credential', 401 );
+		}
+		$refused = $this->checkAddress( $request, $principal );
+		if ( $refused === null && MW_ENTRY_POINT === 'rest' ) {
+			$path = $this->refusal->routedRestPath( $request );
+			if ( !AccessPolicy::allowsRestPath( $principal, $path ) ) {
+				$refused = $this->refuse( $request, 'tokenauthenticator-error-path-denied', 403 );
+			}
+		}
+		return $refused ?? $this->sessionFor( $request, $principal, self::KIND_API_KEY, $principal->tokenHash );
+	}
+
+	/**
+	 * @param WebRequest $request
+	 * @param string $token
+	 * @return SessionInfo|null
+	 * @throws ConfigurationException
+	 */
+	private function fromAppToken( WebRequest $request, string $token ): ?SessionInfo {
+		$stored = $this->tokenStore->peek( TokenStore::KIND_APP, $token );
+		// A token of a principal that was removed, or lost appTokens, is void.
+		$principal = $stored && $stored->principal !== null ? $this->registry->get( $stored->principal ) : null;
+		if ( !$stored || !$principal || !$principal->appTokens || $principal->user !== $stored->user->getName() ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-invalid-credential', 401 );
+		}
+		return $this->checkAddress( $request, $principal )
+			?? $this->sessionFor( $request, $principal, self::KIND_APP_TOKEN, mws_ta_sha256( $token ) );
+	}
+
+	private function checkAddress( WebRequest $request, Principal $principal ): ?SessionInfo {
+		$this->warnWithoutTrustedProxy( $principal );
+		return $principal->allowsAddress( $request->getIP() )
+			? null
+			: $this->refuse( $request, 'tokenauthenticator-error-address-denied', 403 );
+	}
+
+	/**
+	 * @param WebRequest $request
+	 * @param Principal $principal
+	 * @param string $kind
+	 * @param string $credentialHash Distinguishes sessions of different credentials
+	 * @return SessionInfo|null
+	 */
+	private function sessionFor( WebRequest $request, Principal $principal, string $kind, string $credentialHash ) {
+		$user = $this->userFactory->newFromName( $principal->user );
+		if ( !$user || !$user->isRegistered() ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-no-service-user', 500, [ $principal->user ] );
+		}
+		if ( $user->isLocked() || $this->isBlockedSitewide( $user ) ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-user-blocked', 403, [ $principal->user ] );
+		}
+		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
+			'provider' => $this,
+			'id' => $this->hashToSessionId( "$kind:{$principal->id}:$credentialHash" ),
+			'userInfo' => UserInfo::newFromUser( $user, true ),
+			// Kept in the session store under an ID derived from the
+			// credential, so CSRF tokens hold from one request to the next;
+			// persistSession() sets no cookie.
+			'persisted' => true,
+			'forceUse' => true,
+			'metadata' => [ 'kind' => $kind, 'principal' => $principal->id ],
+		] );
+	}
+
+	private function isBlockedSitewide( User $user ): bool {
+		$block = $user->getBlock();
+		return $block !== null && $block->isSitewide();
+	}
+
+	/**
+	 * Fails the request closed. On rest.php the answer is sent now; on api.php
+	 * an anonymous session without rights carries the error to ApiBeforeMain.
+	 *
+	 * @param WebRequest $request
+	 * @param string $key Message key, also the API error code
+	 * @param int $status HTTP status
+	 * @param array $params Message parameters
+	 * @return SessionInfo
+	 */
+	private function refuse( WebRequest $request, string $key, int $status, array $params = [] ): SessionInfo {
+		$this->logger->info( 'TokenAuthenticator refused a service credential: {reason} from {ip}', [
+			'reason' => $key,
+			'ip' => $request->getIP(),
+		] );
+		if ( MW_ENTRY_POINT === 'rest' ) {
+			$this->refusal->sendRestErrorAndExit( $key, $status, $params );
+		}
+		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
+			'provider' => $this,
+			'id' => $this->hashToSessionId( 'refused:' . $key . ':' . $request->getIP() ),
+			'userInfo' => UserInfo::newAnonymous(),
+			'persisted' => false,
+			'forceUse' => true,
+			'metadata' => [ 'kind' => self::KIND_FAILED, 'error' => [ $key, $status, $params ] ],
+		] );
+	}
+
+	/**
+	 * CIDR checks see the client address from WebRequest::getIP(), which
+	 * trusts X-Forwarded-For only from $wgCdnServers. Behind a proxy that is
+	 * not configured, every request seems to come from the proxy.
+	 */
+	private function warnWithoutTrustedProxy( Principal $principal ): void {
+		if ( self::$proxyWarningLogged || $this->config->get( 'CdnServers' )
+			|| $this->config->get( 'CdnServersNoPurge' )
+		) {
+			return;
+		}
+		foreach ( $principal->cidr as $range ) {
+			if ( !mws_ta_cidr_contains( [ '127.0.0.0/8', '::1/128' ], explode( '/', strtr( $range, '-', '/' ) )[0] ) ) {
+				self::$proxyWarningLogged = true;
+				$this->logger->warning(
+					'TokenAuthenticator: principal {principal} allows {range}, but no trusted proxy '
+						. '($wgCdnServers) is configured; behind a proxy set it, or every client has the proxy\'s address',
+					[ 'principal' => $principal->id, 'range' => $range ]
+				);
+				return;
+			}
+		}
+	}
+
+	/** @inheritDoc */
+	public function getAllowedUserRights( SessionBackend $backend ) {
+		if ( $backend->getProvider() !== $this ) {
+			return null;
+		}
+		$meta = $backend->getProviderMetadata() ?? [];
+		switch ( $meta['kind'] ?? null ) {
+			case self::KIND_API_KEY:
+				$principal = $this->registry->get( $meta['principal'] );
+				return $principal ? $principal->rights : [];
+			case self::KIND_APP_TOKEN:
+				return null;
+			default:
+				return [];
+		}
+	}
+
+	/** @inheritDoc */
+	public function persistsSessionId() {
+		return false;
+	}
+
+	/**
+	 * No cookie: every request authenticates with its header.
+	 *
+	 * @inheritDoc
+	 */
+	public function persistSession( SessionBackend $session, WebRequest $request ) {
+	}
+
+	/** @inheritDoc */
+	public function unpersistSession( WebRequest $request ) {
+	}
+
+	/** @inheritDoc */
+	public function canChangeUser() {
+		return false;
+	}
+
+	/** @inheritDoc */
+	public function safeAgainstCsrf() {
+		return true;
+	}
+
+	/**
+	 * Core throws here for providers that cannot change the user; there is
+	 * nothing to prevent, since every request authenticates afresh.
+	 *
+	 * @inheritDoc
+	 */
+	public function preventSessionsForUser( $username ) {
+	}
+
+	/** @inheritDoc */
+	public function getVaryHeaders() {
+		return [ 'Authorization' => [] ];
+	}
+
+	/** @inheritDoc */
+	public function describe( \Language $lang ) {
+		return wfMessage( 'tokenauthenticator-session-description' )->inLanguage( $lang )->plain();
+	}
+}
