@@ -79,6 +79,69 @@ namespace {
 	function mws_ta_cidr_contains( array $ranges, string $ip ): bool {
 	}
 
+	/**
+	 * Verifies a JWT (JWS compact form) and returns its claims.
+	 *
+	 * The algorithm is pinned by $alg, never taken from the token: the header's
+	 * "alg" must equal it exactly, "none" (any case) and a "crit" header are
+	 * always refused, and the signature is checked before any claim is read.
+	 * Claims: "exp" and "iat" required and "nbf" optional (NumericDates, with
+	 * $leeway seconds of clock skew), "iss" equal to $issuer, "aud" equal to or
+	 * containing $audience, "sub" a non-empty string. At most 16 KiB; header and
+	 * payload must be JSON objects without duplicate members, nested at most 16
+	 * levels.
+	 *
+	 * @param string $jwt The token, exactly (no "Bearer ", no whitespace).
+	 * @param string $alg "HS256", "RS256" or "EdDSA".
+	 * @param string $key For HS256 the shared secret (not empty, not a PEM key);
+	 *   for RS256 a PEM RSA public key of at least 2048 bits ("BEGIN PUBLIC KEY"
+	 *   or "BEGIN RSA PUBLIC KEY"); for EdDSA a PEM Ed25519 public key ("BEGIN
+	 *   PUBLIC KEY").
+	 * @param string $issuer The one accepted "iss" (not empty).
+	 * @param string $audience The audience that "aud" must name (not empty).
+	 * @param int $now The current time, seconds since the epoch.
+	 * @param int $leeway Allowed clock skew in seconds, 0 to 86400.
+	 * @return string The claims as a JSON object; json_decode() it.
+	 * @throws MwsTokenAuthenticator\Exception saying why the token or the
+	 *   configuration is refused; the message never quotes the token or the key
+	 */
+	function mws_ta_jwt_verify( string $jwt, string $alg, string $key, string $issuer, string $audience, int $now, int $leeway ): string {
+	}
+
+	/**
+	 * Signs a token for action=session_verification:
+	 * "v1.<user id>.<issued at>.<signature>", the signature being
+	 * hash_hmac( 'sha256', "v1.<user id>.<issued at>", $key ).
+	 *
+	 * @param string $key The per-user key (binary-safe, not empty).
+	 * @param int $user_id At least 1.
+	 * @param int $issued_at Seconds since the epoch, not negative.
+	 * @throws MwsTokenAuthenticator\Exception for an empty key, a user id below 1
+	 *   or a negative time
+	 */
+	function mws_ta_sv_sign( string $key, int $user_id, int $issued_at ): string {
+	}
+
+	/**
+	 * Reads a session verification token's fields WITHOUT checking its
+	 * signature (use mws_ta_sv_verify for that). Strict: exactly
+	 * "v1.<user id>.<issued at>.<64 lower-case hex digits>", decimal numbers
+	 * without sign or leading zeros, user id at least 1, at most 256 bytes.
+	 *
+	 * @return array{userId: int, issuedAt: int}
+	 * @throws MwsTokenAuthenticator\Exception saying what is malformed
+	 */
+	function mws_ta_sv_parse( string $token ): array {
+	}
+
+	/**
+	 * Whether $token is a well-formed session verification token signed under
+	 * $key. Compares in constant time; false for an empty key or any malformed
+	 * token, never an exception.
+	 */
+	function mws_ta_sv_verify( string $key, string $token ): bool {
+	}
+
 }
 
 namespace MwsTokenAuthenticator {

@@ -37,6 +37,95 @@ pub enum Error {
     RangeNotString { index: usize },
     /// An address to look up that is not an IP address.
     InvalidAddress(String),
+
+    // --- JWT verification (jwt.rs): configuration ---
+    /// A configured algorithm name other than HS256, RS256 or EdDSA.
+    JwtUnknownAlgorithm(String),
+    /// An empty HS256 secret.
+    JwtEmptySecret,
+    /// An HS256 secret that is a PEM key: a public key used as an HMAC
+    /// secret lets anyone who has it forge tokens.
+    JwtSecretIsPem,
+    /// An RS256 or EdDSA key that is a private key.
+    JwtPrivateKey(&'static str),
+    /// An RS256 or EdDSA key that does not parse as a public key.
+    JwtBadKey(&'static str),
+    /// An RSA public key shorter than the minimum.
+    JwtRsaKeyTooSmall { bits: usize, min: usize },
+    /// An empty configured issuer or audience.
+    JwtNotConfigured(&'static str),
+    /// A leeway outside the accepted range.
+    JwtLeeway { leeway: i64, max: i64 },
+
+    // --- JWT verification: the token's form ---
+    /// A token longer than the cap.
+    JwtTooLong { max: usize },
+    /// Not three unpadded base64url parts.
+    JwtMalformed,
+    /// The header or payload is not JSON.
+    JwtNotJson { part: &'static str, column: usize },
+    /// The header or payload is JSON, but not an object.
+    JwtNotObject(&'static str),
+    /// The header or payload nests deeper than the cap.
+    JwtTooDeep { part: &'static str, max: usize },
+    /// The header or payload has the same member twice.
+    JwtDuplicateMember { part: &'static str, name: String },
+    /// The header has no string `alg`.
+    JwtNoAlg,
+    /// `alg: "none"`, in any case.
+    JwtAlgNone,
+    /// The header's `alg` is not the configured algorithm.
+    JwtAlgMismatch { got: String, expected: &'static str },
+    /// The header has a `crit` parameter.
+    JwtCrit,
+    /// A header parameter (`typ`, `kid`) that is present but not a string.
+    JwtHeaderNotString(&'static str),
+    /// The signature does not verify.
+    JwtBadSignature,
+
+    // --- JWT verification: the claims ---
+    /// A required claim is absent.
+    JwtClaimMissing(&'static str),
+    /// A NumericDate claim that is not a number.
+    JwtClaimNotNumber(&'static str),
+    /// A claim that must be a string is not one.
+    JwtClaimNotString(&'static str),
+    /// `now` is past `exp` plus the leeway.
+    JwtExpired,
+    /// `now` plus the leeway is before `nbf`.
+    JwtNotYetValid,
+    /// `iat` is after `now` plus the leeway.
+    JwtIssuedInFuture,
+    /// `iss` is not the configured issuer.
+    JwtIssuerMismatch(String),
+    /// `aud` neither is nor contains the configured audience.
+    JwtAudienceMismatch(String),
+    /// `aud` is neither a string nor an array of strings.
+    JwtAudienceNotStrings,
+    /// `sub` is an empty string.
+    JwtSubjectEmpty,
+
+    // --- Session verification tokens (session_verification.rs) ---
+    /// An empty session verification key.
+    SvEmptyKey,
+    /// A user id to sign outside 1 to `i64::MAX`.
+    SvUserId(i128),
+    /// A negative issue time to sign.
+    SvIssuedAt(i64),
+    /// A token longer than the cap.
+    SvTooLong { max: usize },
+    /// Not `v1.<user id>.<issued at>.<signature>`.
+    SvShape,
+    /// A number field that is not plain decimal digits.
+    SvNotDecimal(&'static str),
+    /// A number field with a leading zero.
+    SvLeadingZero(&'static str),
+    /// A number field too large.
+    SvOutOfRange(&'static str),
+    /// A user id of 0.
+    SvZeroUserId,
+    /// A signature that is not 64 lower-case hex digits.
+    SvSignatureForm,
 }
 
 impl fmt::Display for Error {
@@ -80,6 +169,134 @@ impl fmt::Display for Error {
             Error::InvalidAddress(addr) => {
                 write!(f, "\"{}\" is not an IP address", printable(addr))
             }
+
+            Error::JwtUnknownAlgorithm(name) => write!(
+                f,
+                "unknown JWT algorithm \"{}\": use \"HS256\", \"RS256\" or \"EdDSA\"",
+                printable(name)
+            ),
+            Error::JwtEmptySecret => write!(f, "the HS256 secret is empty"),
+            Error::JwtSecretIsPem => write!(
+                f,
+                "the HS256 secret is a PEM key: HS256 takes a shared secret, and a public key must be used with RS256 or EdDSA"
+            ),
+            Error::JwtPrivateKey(alg) => write!(
+                f,
+                "the {alg} key is a private key: configure the public key only"
+            ),
+            Error::JwtBadKey(alg) => {
+                let forms = if *alg == "RS256" {
+                    "a PEM RSA public key (\"BEGIN PUBLIC KEY\" or \"BEGIN RSA PUBLIC KEY\")"
+                } else {
+                    "a PEM Ed25519 public key (\"BEGIN PUBLIC KEY\")"
+                };
+                write!(f, "the {alg} key does not parse: it must be {forms}")
+            }
+            Error::JwtRsaKeyTooSmall { bits, min } => write!(
+                f,
+                "the RS256 key has {bits} bits: at least {min} are required"
+            ),
+            Error::JwtNotConfigured(what) => write!(f, "no JWT {what} is configured"),
+            Error::JwtLeeway { leeway, max } => write!(
+                f,
+                "the JWT leeway {leeway} is out of range: use 0 to {max} seconds"
+            ),
+            Error::JwtTooLong { max } => write!(f, "the JWT is longer than {max} bytes"),
+            Error::JwtMalformed => write!(f, "the JWT is not three base64url parts"),
+            Error::JwtNotJson { part, column } => write!(
+                f,
+                "the JWT's {part} is not valid JSON (error at column {column})"
+            ),
+            Error::JwtNotObject(part) => write!(f, "the JWT's {part} is not a JSON object"),
+            Error::JwtTooDeep { part, max } => write!(
+                f,
+                "the JWT's {part} nests more than {max} levels deep"
+            ),
+            Error::JwtDuplicateMember { part, name } => write!(
+                f,
+                "the JWT's {part} has \"{}\" more than once",
+                printable(name)
+            ),
+            Error::JwtNoAlg => write!(f, "the JWT's header has no \"alg\" string"),
+            Error::JwtAlgNone => write!(f, "alg \"none\" is never accepted"),
+            Error::JwtAlgMismatch { got, expected } => write!(
+                f,
+                "the JWT's alg \"{}\" is not the configured {expected}",
+                printable(got)
+            ),
+            Error::JwtCrit => write!(
+                f,
+                "the JWT's header has a \"crit\" parameter, and no critical extension is supported"
+            ),
+            Error::JwtHeaderNotString(name) => {
+                write!(f, "the JWT's header \"{name}\" is not a string")
+            }
+            Error::JwtBadSignature => write!(f, "the JWT's signature does not match"),
+            Error::JwtClaimMissing(name) => write!(f, "the JWT has no \"{name}\" claim"),
+            Error::JwtClaimNotNumber(name) => {
+                write!(f, "the JWT's \"{name}\" claim is not a number")
+            }
+            Error::JwtClaimNotString(name) => {
+                write!(f, "the JWT's \"{name}\" claim is not a string")
+            }
+            Error::JwtExpired => write!(f, "the JWT has expired"),
+            Error::JwtNotYetValid => write!(f, "the JWT is not valid yet (\"nbf\")"),
+            Error::JwtIssuedInFuture => {
+                write!(f, "the JWT was issued in the future (\"iat\")")
+            }
+            Error::JwtIssuerMismatch(iss) => write!(
+                f,
+                "the JWT's issuer \"{}\" is not the configured one",
+                printable(iss)
+            ),
+            Error::JwtAudienceMismatch(aud) => write!(
+                f,
+                "the JWT's audience does not include \"{}\"",
+                printable(aud)
+            ),
+            Error::JwtAudienceNotStrings => write!(
+                f,
+                "the JWT's \"aud\" claim is not a string or an array of strings"
+            ),
+            Error::JwtSubjectEmpty => write!(f, "the JWT's \"sub\" claim is empty"),
+
+            Error::SvEmptyKey => write!(f, "the session verification key is empty"),
+            Error::SvUserId(id) => write!(
+                f,
+                "user id {id} cannot be signed: use 1 to {}",
+                i64::MAX
+            ),
+            Error::SvIssuedAt(t) => write!(
+                f,
+                "issue time {t} cannot be signed: it must not be negative"
+            ),
+            Error::SvTooLong { max } => write!(
+                f,
+                "the session verification token is longer than {max} bytes"
+            ),
+            Error::SvShape => write!(
+                f,
+                "the session verification token is not of the form v1.<user id>.<issued at>.<signature>"
+            ),
+            Error::SvNotDecimal(field) => write!(
+                f,
+                "the session verification token's {field} is not a decimal number"
+            ),
+            Error::SvLeadingZero(field) => write!(
+                f,
+                "the session verification token's {field} has a leading zero"
+            ),
+            Error::SvOutOfRange(field) => write!(
+                f,
+                "the session verification token's {field} is out of range"
+            ),
+            Error::SvZeroUserId => {
+                write!(f, "the session verification token's user id is 0")
+            }
+            Error::SvSignatureForm => write!(
+                f,
+                "the session verification token's signature is not 64 lower-case hex digits"
+            ),
         }
     }
 }

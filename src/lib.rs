@@ -8,6 +8,8 @@ pub mod cidr;
 pub mod envelope;
 pub mod error;
 pub mod hex;
+pub mod jwt;
+pub mod session_verification;
 pub mod sign;
 pub mod token;
 

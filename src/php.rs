@@ -8,7 +8,7 @@
 
 use crate::cidr::{self, CidrSet as NativeCidrSet};
 use crate::error::Error;
-use crate::{envelope, sign, token};
+use crate::{envelope, jwt, session_verification, sign, token};
 use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpException;
@@ -165,6 +165,65 @@ impl CidrSet {
     }
 }
 
+/// Verifies a JWT with the pinned algorithm ("HS256", "RS256" or "EdDSA")
+/// and key, and returns its claims as a JSON object.
+#[php_function]
+#[php(name = "mws_ta_jwt_verify")]
+#[allow(clippy::too_many_arguments)]
+pub fn jwt_verify(
+    jwt: BinarySlice<u8>,
+    alg: BinarySlice<u8>,
+    key: BinarySlice<u8>,
+    issuer: BinarySlice<u8>,
+    audience: BinarySlice<u8>,
+    now: i64,
+    leeway: i64,
+) -> PhpResult<String> {
+    let alg = jwt::Algorithm::parse(utf8(&alg, "the JWT algorithm name")?).map_err(throw)?;
+    let expect = jwt::Expectations {
+        issuer: utf8(&issuer, "the JWT issuer")?,
+        audience: utf8(&audience, "the JWT audience")?,
+        now,
+        leeway,
+    };
+    let claims = jwt::verify(&jwt, alg, &key, &expect).map_err(throw)?;
+    serde_json::to_string(&claims).map_err(|e| PhpException::from_message(e.to_string()))
+}
+
+/// Signs a session verification token: "v1.<user id>.<issued at>.<hex hmac>".
+#[php_function]
+#[php(name = "mws_ta_sv_sign")]
+pub fn sv_sign(key: BinarySlice<u8>, user_id: i64, issued_at: i64) -> PhpResult<String> {
+    let user_id = u64::try_from(user_id).map_err(|_| throw(Error::SvUserId(user_id.into())))?;
+    session_verification::sign(&key, user_id, issued_at).map_err(throw)
+}
+
+/// Reads a session verification token's fields without checking its
+/// signature: `['userId' => int, 'issuedAt' => int]`.
+#[php_function]
+#[php(name = "mws_ta_sv_parse")]
+pub fn sv_parse(token: BinarySlice<u8>) -> PhpResult<ZBox<ZendHashTable>> {
+    let parsed = session_verification::parse(&token).map_err(throw)?;
+    let mut out = ZendHashTable::new();
+    // parse() keeps both fields within i64.
+    for (k, v) in [
+        ("userId", i64::try_from(parsed.user_id).unwrap_or(i64::MAX)),
+        ("issuedAt", parsed.issued_at),
+    ] {
+        out.insert(k, v)
+            .map_err(|e| PhpException::from_message(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// Whether a session verification token is well-formed and signed under
+/// `$key` (constant-time comparison).
+#[php_function]
+#[php(name = "mws_ta_sv_verify")]
+pub fn sv_verify(key: BinarySlice<u8>, token: BinarySlice<u8>) -> bool {
+    session_verification::verify(&key, &token)
+}
+
 extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_start!();
     info_table_row!("mws_token_authenticator", "enabled");
@@ -186,5 +245,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(envelope_encode))
         .function(wrap_function!(envelope_decode))
         .function(wrap_function!(cidr_contains))
+        .function(wrap_function!(jwt_verify))
+        .function(wrap_function!(sv_sign))
+        .function(wrap_function!(sv_parse))
+        .function(wrap_function!(sv_verify))
         .info_function(module_info)
 }

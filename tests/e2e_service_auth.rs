@@ -539,10 +539,6 @@ fn app_tokens() {
     );
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[test]
 fn trusted_proxy_and_app_token_cidr() {
     let wiki = Wiki::builder()

@@ -52,18 +52,6 @@ fn assert_invalid(r: &HttpResponse) {
     assert_eq!(r.json()["message"], INVALID, "{r}");
 }
 
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 fn salted_wiki() -> Wiki {
     salted_wiki_with("")
 }
@@ -210,10 +198,6 @@ fn salted_envelope_names_the_wiki_and_is_signed() {
     let r = generate(&wiki, &alice, "?withIssuer=banana");
     assert_eq!(r.status, 400, "{r}");
     assert!(r.json()["message"].is_string(), "{r}");
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]

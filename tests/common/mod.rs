@@ -924,6 +924,24 @@ impl Wiki {
             .unwrap_or_else(|| panic!("no userinfo: {r}"))
             .to_string()
     }
+
+    /// `meta=userinfo` of the client's session, with `uiprop` (e.g. "groups|realname|email").
+    pub fn userinfo(&self, agent: &ureq::Agent, uiprop: &str) -> Value {
+        let r = get(
+            agent,
+            &self.url(&format!(
+                "/api.php?action=query&meta=userinfo&uiprop={uiprop}&format=json&formatversion=2"
+            )),
+        );
+        r.json()["query"]["userinfo"].clone()
+    }
+
+    /// The user id the client's session belongs to (0 when anonymous).
+    pub fn whoami_id(&self, agent: &ureq::Agent) -> i64 {
+        self.userinfo(agent, "")["id"]
+            .as_i64()
+            .expect("userinfo id")
+    }
 }
 
 impl Drop for Wiki {
@@ -1076,4 +1094,22 @@ pub fn openssl_dgst(args: &[&str], data: &[u8]) -> String {
 /// Hex SHA-256 of `data`, from openssl.
 pub fn sha256_hex(data: &[u8]) -> String {
     openssl_dgst(&[], data)
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -1,0 +1,343 @@
+//! Tokens for MediaWiki's `action=session_verification`:
+//! `v1.<user id>.<issued at>.<signature>`, where the signature is the
+//! lower-case hex HMAC-SHA256 of `v1.<user id>.<issued at>` under a key that
+//! the PHP side derives per user.
+//!
+//! Parsing is strict: exactly that shape, decimal numbers without signs or
+//! leading zeros, so that one (user, time) pair has exactly one token text.
+//! Both numbers fit a PHP int (at most `i64::MAX`); the user id is at least 1.
+
+use crate::error::{Error, Result};
+use crate::sign;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// Longest token accepted, in bytes. A real one is at most 3 + 19 + 1 + 19 +
+/// 1 + 64 = 107.
+pub const MAX_TOKEN_BYTES: usize = 256;
+
+const VERSION: &str = "v1";
+
+/// The signed fields of a token. Parsing alone proves nothing: see [`verify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parsed {
+    pub user_id: u64,
+    pub issued_at: i64,
+}
+
+fn signed_text(user_id: u64, issued_at: i64) -> String {
+    format!("{VERSION}.{user_id}.{issued_at}")
+}
+
+/// Mints the token for `user_id` at `issued_at` (seconds since the epoch).
+pub fn sign(key: &[u8], user_id: u64, issued_at: i64) -> Result<String> {
+    if key.is_empty() {
+        return Err(Error::SvEmptyKey);
+    }
+    if user_id == 0 || i64::try_from(user_id).is_err() {
+        return Err(Error::SvUserId(user_id.into()));
+    }
+    if issued_at < 0 {
+        return Err(Error::SvIssuedAt(issued_at));
+    }
+    let text = signed_text(user_id, issued_at);
+    let sig = sign::hmac_sha256_hex(key, text.as_bytes());
+    Ok(format!("{text}.{sig}"))
+}
+
+/// A decimal field: digits only, no leading zero (but "0" itself), at most
+/// `i64::MAX`.
+fn decimal(field: &[u8], name: &'static str) -> Result<u64> {
+    if field.is_empty() || !field.iter().all(u8::is_ascii_digit) {
+        return Err(Error::SvNotDecimal(name));
+    }
+    if field.len() > 1 && field[0] == b'0' {
+        return Err(Error::SvLeadingZero(name));
+    }
+    // Digits only, so this is ASCII; it fails only on overflow.
+    let n: u64 = std::str::from_utf8(field)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or(Error::SvOutOfRange(name))?;
+    if i64::try_from(n).is_err() {
+        return Err(Error::SvOutOfRange(name));
+    }
+    Ok(n)
+}
+
+/// Splits a token into its fields and its signature bytes, strictly.
+fn split(token: &[u8]) -> Result<(Parsed, &[u8], &[u8])> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(Error::SvTooLong {
+            max: MAX_TOKEN_BYTES,
+        });
+    }
+    let mut parts = token.split(|&b| b == b'.');
+    let (Some(version), Some(user), Some(time), Some(sig), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(Error::SvShape);
+    };
+    if version != VERSION.as_bytes() {
+        return Err(Error::SvShape);
+    }
+    let user_id = decimal(user, "user id")?;
+    if user_id == 0 {
+        return Err(Error::SvZeroUserId);
+    }
+    let issued_at = decimal(time, "issue time")? as i64;
+    if sig.len() != 64 || !sig.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(Error::SvSignatureForm);
+    }
+    let signed = &token[..token.len() - sig.len() - 1];
+    Ok((Parsed { user_id, issued_at }, signed, sig))
+}
+
+/// Reads a token's fields without checking its signature; the error says
+/// what is wrong with its form.
+pub fn parse(token: &[u8]) -> Result<Parsed> {
+    split(token).map(|(parsed, _, _)| parsed)
+}
+
+/// Whether `token` is well-formed and signed under `key`. The signature is
+/// compared in constant time; an empty key or any malformation is `false`.
+pub fn verify(key: &[u8], token: &[u8]) -> bool {
+    if key.is_empty() {
+        return false;
+    }
+    let Ok((_, signed, sig_hex)) = split(token) else {
+        return false;
+    };
+    let Some(sig) = crate::hex::decode(sig_hex) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(signed);
+    mac.verify_slice(&sig).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"per-user derived key";
+
+    #[test]
+    fn sign_parse_verify_round_trip() {
+        for (user, at) in [
+            (1u64, 0i64),
+            (42, 1_700_000_000),
+            (i64::MAX as u64, i64::MAX),
+        ] {
+            let t = sign(KEY, user, at).unwrap();
+            assert!(t.starts_with(&format!("v1.{user}.{at}.")));
+            assert_eq!(
+                parse(t.as_bytes()).unwrap(),
+                Parsed {
+                    user_id: user,
+                    issued_at: at
+                }
+            );
+            assert!(verify(KEY, t.as_bytes()));
+            assert!(t.len() <= MAX_TOKEN_BYTES);
+        }
+    }
+
+    #[test]
+    fn signature_is_hmac_sha256_of_the_prefix() {
+        let t = sign(KEY, 7, 1_700_000_000).unwrap();
+        let want = sign::hmac_sha256_hex(KEY, b"v1.7.1700000000");
+        assert_eq!(t, format!("v1.7.1700000000.{want}"));
+        // Binary keys work.
+        let bin = b"\0\xff\x80";
+        let t = sign(bin, 7, 5).unwrap();
+        assert!(verify(bin, t.as_bytes()));
+        assert!(!verify(b"\0", t.as_bytes()));
+    }
+
+    #[test]
+    fn sign_refuses_bad_input() {
+        assert_eq!(sign(b"", 1, 0), Err(Error::SvEmptyKey));
+        assert_eq!(sign(KEY, 0, 0), Err(Error::SvUserId(0)));
+        assert_eq!(
+            sign(KEY, u64::MAX, 0),
+            Err(Error::SvUserId(u64::MAX.into()))
+        );
+        assert_eq!(sign(KEY, 1, -1), Err(Error::SvIssuedAt(-1)));
+        assert_eq!(sign(KEY, 1, i64::MIN), Err(Error::SvIssuedAt(i64::MIN)));
+    }
+
+    #[test]
+    fn tampering_and_wrong_keys_fail() {
+        let t = sign(KEY, 42, 1_700_000_000).unwrap();
+        assert!(!verify(b"other key", t.as_bytes()));
+        assert!(!verify(b"", t.as_bytes()));
+        let sig = t.rsplit('.').next().unwrap();
+        for forged in [
+            format!("v1.43.1700000000.{sig}"),
+            format!("v1.42.1700000001.{sig}"),
+            format!("v2.42.1700000000.{sig}"),
+        ] {
+            assert!(!verify(KEY, forged.as_bytes()), "{forged}");
+        }
+        // One hex digit changed.
+        let mut b = t.clone().into_bytes();
+        let last = b.last_mut().unwrap();
+        *last = if *last == b'0' { b'1' } else { b'0' };
+        assert!(!verify(KEY, &b));
+        // Upper-case hex is another text for the same signature: refused.
+        let upper = format!("v1.42.1700000000.{}", sig.to_uppercase());
+        if upper != t {
+            assert!(!verify(KEY, upper.as_bytes()));
+            assert_eq!(parse(upper.as_bytes()), Err(Error::SvSignatureForm));
+        }
+    }
+
+    #[test]
+    fn malformed_tokens_say_what_is_wrong() {
+        let sig = "a".repeat(64);
+        let cases: Vec<(Vec<u8>, Error)> = vec![
+            (b"".to_vec(), Error::SvShape),
+            (b"v1".to_vec(), Error::SvShape),
+            (b"v1.1.2".to_vec(), Error::SvShape),
+            (format!("v1.1.2.{sig}.").into_bytes(), Error::SvShape),
+            (format!("v1.1.2.3.{sig}").into_bytes(), Error::SvShape),
+            (format!("v2.1.2.{sig}").into_bytes(), Error::SvShape),
+            (format!("V1.1.2.{sig}").into_bytes(), Error::SvShape),
+            (format!(".v1.1.2.{sig}").into_bytes(), Error::SvShape),
+            (
+                format!("v1..2.{sig}").into_bytes(),
+                Error::SvNotDecimal("user id"),
+            ),
+            (
+                format!("v1.-1.2.{sig}").into_bytes(),
+                Error::SvNotDecimal("user id"),
+            ),
+            (
+                format!("v1.+1.2.{sig}").into_bytes(),
+                Error::SvNotDecimal("user id"),
+            ),
+            (
+                format!("v1. 1.2.{sig}").into_bytes(),
+                Error::SvNotDecimal("user id"),
+            ),
+            (
+                format!("v1.1e3.2.{sig}").into_bytes(),
+                Error::SvNotDecimal("user id"),
+            ),
+            (
+                format!("v1.0x1.2.{sig}").into_bytes(),
+                Error::SvNotDecimal("user id"),
+            ),
+            (
+                format!("v1.١.2.{sig}").into_bytes(),
+                Error::SvNotDecimal("user id"),
+            ),
+            (
+                format!("v1.1.-2.{sig}").into_bytes(),
+                Error::SvNotDecimal("issue time"),
+            ),
+            (
+                format!("v1.1..{sig}").into_bytes(),
+                Error::SvNotDecimal("issue time"),
+            ),
+            (
+                format!("v1.01.2.{sig}").into_bytes(),
+                Error::SvLeadingZero("user id"),
+            ),
+            (
+                format!("v1.00.2.{sig}").into_bytes(),
+                Error::SvLeadingZero("user id"),
+            ),
+            (
+                format!("v1.1.02.{sig}").into_bytes(),
+                Error::SvLeadingZero("issue time"),
+            ),
+            (format!("v1.0.2.{sig}").into_bytes(), Error::SvZeroUserId),
+            (
+                format!("v1.9223372036854775808.2.{sig}").into_bytes(),
+                Error::SvOutOfRange("user id"),
+            ),
+            (
+                format!("v1.18446744073709551616.2.{sig}").into_bytes(),
+                Error::SvOutOfRange("user id"),
+            ),
+            (
+                format!("v1.1.9223372036854775808.{sig}").into_bytes(),
+                Error::SvOutOfRange("issue time"),
+            ),
+            (
+                format!("v1.1.{}.{sig}", "9".repeat(100)).into_bytes(),
+                Error::SvOutOfRange("issue time"),
+            ),
+            (b"v1.1.2.".to_vec(), Error::SvSignatureForm),
+            (
+                format!("v1.1.2.{}", &sig[..63]).into_bytes(),
+                Error::SvSignatureForm,
+            ),
+            (
+                format!("v1.1.2.{sig}0").into_bytes(),
+                Error::SvSignatureForm,
+            ),
+            (
+                format!("v1.1.2.{}", "A".repeat(64)).into_bytes(),
+                Error::SvSignatureForm,
+            ),
+            (
+                format!("v1.1.2.{}", "g".repeat(64)).into_bytes(),
+                Error::SvSignatureForm,
+            ),
+            (
+                format!("v1.1.2.{sig}\n").into_bytes(),
+                Error::SvSignatureForm,
+            ),
+            (
+                [b"v1.1.2.".as_slice(), &[0xffu8; 64]].concat(),
+                Error::SvSignatureForm,
+            ),
+            (b"v1.\xff.2.x".to_vec(), Error::SvNotDecimal("user id")),
+            (
+                vec![b'v'; MAX_TOKEN_BYTES + 1],
+                Error::SvTooLong {
+                    max: MAX_TOKEN_BYTES,
+                },
+            ),
+            (
+                format!("v1.1.{}.{sig}", "1".repeat(300)).into_bytes(),
+                Error::SvTooLong {
+                    max: MAX_TOKEN_BYTES,
+                },
+            ),
+        ];
+        for (token, want) in cases {
+            let label = String::from_utf8_lossy(&token).into_owned();
+            assert_eq!(parse(&token), Err(want), "{label}");
+            assert!(!verify(KEY, &token), "{label}");
+        }
+        // "0" alone is a valid issue time.
+        assert_eq!(
+            parse(format!("v1.1.0.{sig}").as_bytes()),
+            Ok(Parsed {
+                user_id: 1,
+                issued_at: 0
+            })
+        );
+    }
+
+    #[test]
+    fn messages_name_the_field() {
+        assert_eq!(
+            Error::SvLeadingZero("user id").to_string(),
+            "the session verification token's user id has a leading zero"
+        );
+        assert!(Error::SvShape.to_string().contains("v1.<user id>"));
+        assert_eq!(
+            Error::SvUserId(0).to_string(),
+            "user id 0 cannot be signed: use 1 to 9223372036854775807"
+        );
+    }
+}
