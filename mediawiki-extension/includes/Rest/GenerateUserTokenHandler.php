@@ -6,7 +6,6 @@ use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
-use Wikimedia\ParamValidator\ParamValidator;
 
 /**
  * GET|POST /mws/v1/user-token/generate?withIssuer=0|1
@@ -53,9 +52,13 @@ class GenerateUserTokenHandler extends Handler {
 
 	/**
 	 * withIssuer from the query string, or from a JSON body on POST.
+	 *
+	 * Read here rather than declared in getParamSettings(): on MediaWiki 1.39
+	 * a query array (withIssuer[]=1) makes core's string validator throw a
+	 * TypeError, an HTTP 500, before any handler code runs.
 	 */
 	private function withIssuer(): bool {
-		$value = $this->getValidatedParams()['withIssuer'];
+		$value = $this->getRequest()->getQueryParams()['withIssuer'] ?? null;
 		if ( $value === null && $this->getRequest()->getMethod() === 'POST' ) {
 			$value = $this->readJsonObject( $this->getRequest() )['withIssuer'] ?? null;
 		}
@@ -67,17 +70,5 @@ class GenerateUserTokenHandler extends Handler {
 			throw HttpError::make( 'tokenauthenticator-error-bad-withissuer', 400 );
 		}
 		return $flag;
-	}
-
-	public function getParamSettings(): array {
-		return [
-			'withIssuer' => [
-				self::PARAM_SOURCE => 'query',
-				// Parsed by withIssuer(), which also reads a JSON body.
-				ParamValidator::PARAM_TYPE => 'string',
-				ParamValidator::PARAM_REQUIRED => false,
-				ParamValidator::PARAM_DEFAULT => null,
-			],
-		];
 	}
 }
