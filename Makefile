@@ -78,3 +78,28 @@ wiki: build
 
 clean-wiki:
 	rm -rf .wiki
+
+# --- Fuzzing and sanitizers (not part of `make test`: they run for minutes) ---
+# cargo-fuzz needs nightly-only flags; RUSTC_BOOTSTRAP=1 enables them on the
+# stable toolchain, the only one these machines have. Each target runs for
+# FUZZ_SECONDS from the seed corpus in fuzz/corpus/<target>; new inputs go to
+# target/fuzz-corpus/, crashes to fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := envelope_decode cidr jwt_verify session_verification
+
+.PHONY: fuzz sanitize
+
+fuzz: deps
+	@command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz build -O
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p target/fuzz-corpus/$$t; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t ../target/fuzz-corpus/$$t corpus/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | grep -E 'Done|stat::number_of_executed_units|ERROR|panicked|SUMMARY'); \
+	done
+
+# The pure modules' unit tests under AddressSanitizer (no PHP involved).
+sanitize: deps
+	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=address" cargo test --lib --no-default-features \
+		--target x86_64-unknown-linux-gnu --target-dir target/asan

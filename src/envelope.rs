@@ -83,7 +83,12 @@ pub fn decode(salt: &[u8], envelope: &[u8]) -> Result<Envelope> {
         &signed_message(&env.verify_callback, &env.token),
         env.sig.as_bytes(),
     )?;
-    Ok(env)
+    // Hex of either case verifies; hand back the canonical (PHP) form, so
+    // equal envelopes decode to equal fields.
+    Ok(Envelope {
+        sig: env.sig.to_ascii_lowercase(),
+        ..env
+    })
 }
 
 /// Appends `s` as a JSON string the way PHP's `json_encode` writes it by
@@ -195,6 +200,21 @@ mod tests {
         );
         assert_eq!(decode(b"", b"x"), Err(Error::EmptyKey));
         assert_eq!(encode(b"", "u", "t"), Err(Error::EmptyKey));
+    }
+
+    /// Found by fuzz/envelope_decode (kept in its corpus as
+    /// regression-uppercase-sig): an upper-case signature verified, but came
+    /// back as given, so decode(encode(decode(x))) differed from decode(x).
+    #[test]
+    fn signature_comes_back_lower_case() {
+        let sig = sign::hmac_sha256_hex(b"salt", format!("{URL}tok").as_bytes());
+        let upper = raw(&format!(
+            r#"{{"verifyCallback":"{}","token":"tok","sig":"{}"}}"#,
+            URL.replace('/', "\\/"),
+            sig.to_uppercase()
+        ));
+        let env = decode(b"salt", upper.as_bytes()).unwrap();
+        assert_eq!(env.sig, sig);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! The pure modules below hold all logic and are tested with `cargo test`;
 //! `php` binds them to PHP and is the only code that touches Zend symbols,
-//! so it is left out of test builds (a test binary cannot link them).
+//! so it is left out of test builds (a test binary cannot link them) and of
+//! builds without the default feature `php` (the fuzz targets).
 
 pub mod cidr;
 pub mod envelope;
@@ -13,7 +14,7 @@ pub mod session_verification;
 pub mod sign;
 pub mod token;
 
-#[cfg(not(test))]
+#[cfg(all(feature = "php", not(test)))]
 mod php;
 
 pub use error::{Error, Result};

@@ -398,3 +398,35 @@ fn unconfigured_jwt_login_says_which_setting_is_missing() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("name=\"Authorization\""), "{r}");
 }
+
+#[test]
+fn clock_skew_within_the_leeway_is_accepted_beyond_it_refused() {
+    // The wiki's leeway is 30 s: a JWT from a clock 20 s off logs in, one
+    // from a clock 120 s off does not.
+    let wiki = jwt_wiki("HS256", HS_SECRET);
+    let header = json!({ "alg": "HS256" });
+    let signer = Signer::Hs256(HS_SECRET);
+    let t = now();
+    for (user, extra) in [
+        ("Ahead user", json!({ "iat": t + 20, "nbf": t + 20 })),
+        (
+            "Behind user",
+            json!({ "iat": t - 400, "nbf": t - 400, "exp": t - 20 }),
+        ),
+    ] {
+        let token = jwt(&header, &claims(user, extra), &signer);
+        assert_logged_in(&wiki, &format!("Bearer: {token}"), user);
+    }
+    for (user, extra, says) in [
+        ("Far ahead", json!({ "iat": t + 120 }), "future"),
+        ("Not yet", json!({ "nbf": t + 120 }), "not valid yet"),
+        (
+            "Far behind",
+            json!({ "iat": t - 400, "nbf": t - 400, "exp": t - 120 }),
+            "expired",
+        ),
+    ] {
+        let token = jwt(&header, &claims(user, extra), &signer);
+        assert_refused(&wiki, &format!("Bearer: {token}"), 401, says);
+    }
+}

@@ -1,0 +1,56 @@
+//! JWT verification on untrusted tokens and keys. Mode 1 signs the fuzzed
+//! header and payload with the right secret, so that JSON and claim checks
+//! behind the signature are reached too. Nothing may panic, and a verified
+//! token always has the configured issuer and a subject.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mws_token_authenticator::jwt::{self, Algorithm, Expectations};
+use mws_token_authenticator::sign;
+
+const SECRET: &[u8] = b"fuzz-shared-secret-0123456789abcdef";
+
+fn b64url(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let expect = Expectations {
+        issuer: "https://idp.example",
+        audience: "wiki",
+        now: 1_800_000_000,
+        leeway: 60,
+    };
+    let result = match mode % 4 {
+        0 => jwt::verify(rest, Algorithm::Hs256, SECRET, &expect),
+        1 => {
+            let cut = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+            let (header, payload) = rest.split_at(cut);
+            let input = format!(
+                "{}.{}",
+                b64url(header),
+                b64url(payload.get(1..).unwrap_or(&[]))
+            );
+            let sig = sign::hmac_sha256(SECRET, input.as_bytes());
+            let token = format!("{input}.{}", b64url(&sig));
+            jwt::verify(token.as_bytes(), Algorithm::Hs256, SECRET, &expect)
+        }
+        2 => jwt::verify(b"e30.e30.AAAA", Algorithm::Rs256, rest, &expect),
+        _ => jwt::verify(b"e30.e30.AAAA", Algorithm::EdDsa, rest, &expect),
+    };
+    if let Ok(claims) = result {
+        assert_eq!(claims["iss"], "https://idp.example");
+        assert!(claims["sub"].as_str().is_some_and(|s| !s.is_empty()));
+    }
+});
