@@ -8,6 +8,8 @@
 #   make e2e         only the end-to-end tests (tests/*.rs)
 #   make wiki        serve a development wiki on http://127.0.0.1:8080 (WIKI_PORT=...)
 #   make clean-wiki  delete that wiki (.wiki/)
+#   make bench       micro and macro benchmarks (bench/); rewrites BENCHMARKS.md
+#   make bench-quick the same with short runs, into bench/out/ (trying it out)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -103,3 +105,13 @@ fuzz: deps
 sanitize: deps
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=address" cargo test --lib --no-default-features \
 		--target x86_64-unknown-linux-gnu --target-dir target/asan
+
+# Benchmarks (bench/run.sh): the native functions against PHP in one process,
+# then a SQLite wiki behind nginx + php-fpm on 127.0.0.1 loaded with wrk.
+# Installs nginx, php8.2-fpm and wrk when missing; takes about 6 minutes.
+.PHONY: bench bench-quick
+bench: build
+	BENCH_COMMAND="make bench" MWS_TA_SO="$(SO)" bench/run.sh
+
+bench-quick: build
+	BENCH_COMMAND="make bench-quick" BENCH_QUICK=1 MWS_TA_SO="$(SO)" bench/run.sh

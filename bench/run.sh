@@ -1,0 +1,527 @@
+#!/usr/bin/env bash
+# Benchmarks of TokenAuthenticator; `make bench` runs this and rewrites
+# BENCHMARKS.md (bench/report.php keeps its hand-written parts).
+#
+#  1. Micro: bench/micro.php, one PHP CLI process, native functions against
+#     their PHP baselines, interleaved.
+#  2. Macro: a fresh SQLite wiki served by Debian's nginx and php8.2-fpm on
+#     127.0.0.1, loaded with wrk (bench/*.lua).
+#
+# Installs nginx, php8.2-fpm, wrk and curl when missing (services are kept from
+# starting); starts its own nginx and php-fpm masters with config files in a
+# temporary directory and kills them, by process group, on exit.
+#
+# Environment (all optional):
+#   BENCH_DURATION=12      seconds of each measured wrk run
+#   BENCH_WARMUP=3         seconds of the warm-up before each run
+#   BENCH_CONNECTIONS=64   connections of the main runs
+#   BENCH_LOW_CONNECTIONS=8  connections of the low-concurrency runs (0: none)
+#   BENCH_THREADS=2        wrk threads
+#   BENCH_FPM_CHILDREN=12  php-fpm workers per pool (pm = static)
+#   BENCH_OVERHEAD_PAIRS=3 alternating ext/noext runs for the overhead case
+#   BENCH_QUICK=1          short everything (trying the script out); writes
+#                          bench/out/BENCHMARKS.quick.md instead
+#   BENCH_OUT=FILE         where to write the report (default BENCHMARKS.md)
+#   BENCH_MICRO=0          skip the micro benchmark (report says so)
+#   BENCH_KEEP=1           keep the temporary directory (logs, configs)
+#   MWS_TA_SO=PATH         the native extension (default: the release build)
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+bench_dir="$TA_ROOT/bench"
+so="$(ta_so_path)"
+started_at="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+started_s=$SECONDS
+
+quick="${BENCH_QUICK:-0}"
+if [ "$quick" = 1 ]; then
+	duration="${BENCH_DURATION:-3}"
+	warmup="${BENCH_WARMUP:-1}"
+	pairs="${BENCH_OVERHEAD_PAIRS:-1}"
+	out="${BENCH_OUT:-$bench_dir/out/BENCHMARKS.quick.md}"
+else
+	duration="${BENCH_DURATION:-12}"
+	warmup="${BENCH_WARMUP:-3}"
+	pairs="${BENCH_OVERHEAD_PAIRS:-3}"
+	out="${BENCH_OUT:-$TA_ROOT/BENCHMARKS.md}"
+fi
+conns="${BENCH_CONNECTIONS:-64}"
+low_conns="${BENCH_LOW_CONNECTIONS:-8}"
+threads="${BENCH_THREADS:-2}"
+children="${BENCH_FPM_CHILDREN:-12}"
+command_line="${BENCH_COMMAND:-bench/run.sh}"
+
+[ -f "$so" ] || ta_die "$so does not exist: run \`make build\` first"
+[ -f "$TA_MW_DIR/maintenance/install.php" ] || ta_die "MediaWiki not found in $TA_MW_DIR: run \`make deps\`"
+
+# --- Packages ----------------------------------------------------------------
+
+install_packages() {
+	local pkg missing=()
+	for pkg in nginx php8.2-fpm wrk curl; do
+		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]; then
+			missing+=("$pkg")
+		fi
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+	ta_log "installing: ${missing[*]}"
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null 2>&1 || ta_die "need root (or sudo) to install: ${missing[*]}"
+		sudo=(sudo)
+	fi
+	# Package scripts must not start nginx or php-fpm as system services.
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+		"${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
+	fi
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_packages
+fpm_bin="$(command -v php-fpm8.2 || true)"
+[ -n "$fpm_bin" ] || fpm_bin=/usr/sbin/php-fpm8.2
+[ -x "$fpm_bin" ] || ta_die "php-fpm8.2 not found"
+nginx_bin="$(command -v nginx || true)"
+[ -n "$nginx_bin" ] || nginx_bin=/usr/sbin/nginx
+[ -x "$nginx_bin" ] || ta_die "nginx not found"
+command -v wrk >/dev/null 2>&1 || ta_die "wrk not found"
+[ "$(id -u)" -eq 0 ] || ta_die "the macro benchmark runs php-fpm workers as www-data: run as root"
+
+# --- Temporary directory and clean-up -----------------------------------------
+
+tmp="$(mktemp -d /tmp/mws-ta-bench.XXXXXX)"
+chmod 755 "$tmp"
+logs="$tmp/logs"
+mkdir -p "$logs"
+pgids=()
+declare -A pgid_of=()
+watchdog_pid=
+
+cleanup() {
+	local status=$? pgid
+	trap - EXIT INT TERM
+	[ -z "$watchdog_pid" ] || kill "$watchdog_pid" 2>/dev/null || true
+	for pgid in "${pgids[@]}"; do
+		kill -TERM -- "-$pgid" 2>/dev/null || true
+	done
+	if [ ${#pgids[@]} -gt 0 ]; then
+		sleep 1
+		for pgid in "${pgids[@]}"; do
+			kill -KILL -- "-$pgid" 2>/dev/null || true
+		done
+	fi
+	if [ "${BENCH_KEEP:-0}" = 1 ] || [ "$status" -ne 0 ]; then
+		ta_log "kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Starts "$@" in a new session (its own process group) and remembers the group.
+start_group() {
+	local log="$1"
+	shift
+	setsid "$@" >"$log" 2>&1 </dev/null &
+	pgids+=("$!")
+	printf '%s\n' "$!" >>"$tmp/pgids"
+}
+
+# Should this script die without running its trap (SIGKILL), a watchdog in
+# its own session kills the servers' process groups within a second.
+# shellcheck disable=SC2016 # the script's $1 and $2, expanded by the inner bash
+setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
+	[ ! -f "$2" ] || while read -r g; do kill -KILL -- "-$g" 2>/dev/null; done <"$2"' \
+	watchdog "$$" "$tmp/pgids" >/dev/null 2>&1 </dev/null &
+watchdog_pid=$!
+
+free_port() {
+	php "$bench_dir/tool.php" free-port
+}
+
+# --- 1. Micro -----------------------------------------------------------------
+
+if [ "${BENCH_MICRO:-1}" = 1 ]; then
+	ta_log "micro benchmark (one PHP process; about a minute)"
+	micro_args=()
+	if [ "$quick" = 1 ]; then
+		micro_args+=(--quick)
+	fi
+	timeout --kill-after=10 300 \
+		php -d "extension=$so" -d opcache.enable_cli=1 "$bench_dir/micro.php" --out "$tmp/micro.json" "${micro_args[@]}" ||
+		ta_die "micro benchmark failed"
+else
+	echo '{}' >"$tmp/micro.json"
+fi
+
+# --- 2. Macro: the wiki -------------------------------------------------------
+
+wiki="$tmp/wiki"
+data="$wiki/data"
+tokens="$wiki/tokens"
+mkdir -p "$data" "$wiki/cache-ext" "$wiki/cache-noext" "$wiki/logs" "$tokens"
+port_ext="$(free_port)"
+port_reuse="$(free_port)"
+port_noext="$(free_port)"
+service_secret="$(php -r 'echo bin2hex(random_bytes(24));')"
+
+ta_log "installing a SQLite wiki in $wiki"
+(cd "$wiki" && env -u MW_CONFIG_FILE -u MW_INSTALL_PATH php "$TA_MW_DIR/maintenance/install.php" \
+	--dbtype sqlite --dbpath "$data" --confpath "$wiki" \
+	--server "http://127.0.0.1:$port_ext" --scriptpath '' --lang en \
+	--pass "$(php -r 'echo bin2hex(random_bytes(12));')" BenchWiki Admin) >"$logs/install.log" 2>&1 ||
+	{
+		cat "$logs/install.log" >&2
+		ta_die "install.php failed"
+	}
+mv "$wiki/LocalSettings.php" "$wiki/LocalSettings.installer.php"
+
+# LocalSettings-<variant>.php: the installer's settings, then bench/settings.php.
+php_quote() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/\\\\'/g")"
+}
+for variant in ext reuse noext; do
+	port_var="port_$variant"
+	cat >"$wiki/LocalSettings-$variant.php" <<PHP
+<?php
+// Written by bench/run.sh: the bench wiki, variant "$variant".
+require __DIR__ . '/LocalSettings.installer.php';
+\$benchVariant = '$variant';
+\$benchDir = $(php_quote "$wiki");
+\$benchRepo = $(php_quote "$TA_ROOT");
+\$benchPort = ${!port_var};
+\$benchServiceSecret = $(php_quote "$service_secret");
+require \$benchRepo . '/bench/settings.php';
+PHP
+done
+
+# Maintenance scripts as the workers' user, so every file they leave in the
+# wiki is the workers' to write.
+chown -R www-data:www-data "$wiki"
+maint() {
+	local variant="$1"
+	shift
+	runuser -u www-data -- env -u MW_INSTALL_PATH MW_CONFIG_FILE="$wiki/LocalSettings-$variant.php" \
+		php -d "extension=$so" "$@"
+}
+ta_log "update.php, localisation caches"
+maint ext "$TA_MW_DIR/maintenance/update.php" --quick >"$logs/update.log" 2>&1 ||
+	{
+		cat "$logs/update.log" >&2
+		ta_die "update.php failed"
+	}
+for variant in ext noext; do
+	maint "$variant" "$TA_MW_DIR/maintenance/rebuildLocalisationCache.php" --lang=en --force \
+		>"$logs/l10n-$variant.log" 2>&1 ||
+		{
+			cat "$logs/l10n-$variant.log" >&2
+			ta_die "rebuildLocalisationCache.php ($variant) failed"
+		}
+done
+
+# --- 2. Macro: php-fpm and nginx ----------------------------------------------
+
+# One php-fpm master per variant (own OPcache and APCu); the native extension
+# is loaded from an ini file in an extra scan directory, for ext and reuse only.
+for variant in ext reuse noext; do
+	fpm="$tmp/fpm-$variant"
+	mkdir -p "$fpm/conf.d"
+	if [ "$variant" != noext ]; then
+		ta_write_ini "$fpm/conf.d" "$so"
+	fi
+	cat >"$fpm/php-fpm.conf" <<CONF
+[global]
+pid = $fpm/php-fpm.pid
+error_log = $logs/fpm-$variant.log
+daemonize = no
+
+[bench]
+user = www-data
+group = www-data
+listen = $fpm/php-fpm.sock
+listen.owner = www-data
+listen.group = www-data
+listen.mode = 0666
+listen.backlog = 1024
+pm = static
+pm.max_children = $children
+pm.max_requests = 0
+request_terminate_timeout = 60s
+clear_env = yes
+env[MW_CONFIG_FILE] = $wiki/LocalSettings-$variant.php
+catch_workers_output = yes
+php_admin_flag[log_errors] = on
+php_admin_value[error_log] = $wiki/logs/php-$variant.log
+php_admin_value[opcache.enable] = 1
+php_admin_value[memory_limit] = 256M
+CONF
+	PHP_INI_SCAN_DIR=":$fpm/conf.d" "$fpm_bin" --test --fpm-config "$fpm/php-fpm.conf" >"$logs/fpm-$variant-test.log" 2>&1 ||
+		{
+			cat "$logs/fpm-$variant-test.log" >&2
+			ta_die "php-fpm rejects its configuration ($variant)"
+		}
+	start_group "$logs/fpm-$variant.out" env PHP_INI_SCAN_DIR=":$fpm/conf.d" \
+		"$fpm_bin" --nodaemonize --fpm-config "$fpm/php-fpm.conf"
+	pgid_of[$variant]="${pgids[-1]}"
+done
+
+ngx="$tmp/nginx"
+mkdir -p "$ngx/temp"
+chown www-data:www-data "$ngx/temp"
+{
+	cat <<CONF
+worker_processes 1;
+pid $ngx/nginx.pid;
+error_log $logs/nginx-error.log warn;
+daemon off;
+user www-data www-data;
+events {
+	worker_connections 4096;
+}
+http {
+	access_log off;
+	default_type application/octet-stream;
+	keepalive_requests 1000000;
+	keepalive_timeout 60s;
+	client_body_temp_path $ngx/temp/client_body;
+	fastcgi_temp_path $ngx/temp/fastcgi;
+	proxy_temp_path $ngx/temp/proxy;
+	uwsgi_temp_path $ngx/temp/uwsgi;
+	scgi_temp_path $ngx/temp/scgi;
+	fastcgi_buffers 16 16k;
+	fastcgi_buffer_size 32k;
+CONF
+	for variant in ext reuse noext; do
+		port_var="port_$variant"
+		cat <<CONF
+	server {
+		listen 127.0.0.1:${!port_var};
+		root $TA_MW_DIR;
+		location ~ ^/(rest|api|index|load)\.php(/|\$) {
+			fastcgi_split_path_info ^(/[a-z]+\.php)(/.*)\$;
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+			fastcgi_param PATH_INFO \$fastcgi_path_info;
+			fastcgi_param MW_CONFIG_FILE $wiki/LocalSettings-$variant.php;
+			fastcgi_pass unix:$tmp/fpm-$variant/php-fpm.sock;
+		}
+		location / {
+			try_files \$uri =404;
+		}
+	}
+CONF
+	done
+	echo "}"
+} >"$ngx/nginx.conf"
+"$nginx_bin" -t -c "$ngx/nginx.conf" -e "$logs/nginx-error.log" >"$logs/nginx-test.log" 2>&1 ||
+	{
+		cat "$logs/nginx-test.log" >&2
+		ta_die "nginx rejects its configuration"
+	}
+start_group "$logs/nginx.out" "$nginx_bin" -c "$ngx/nginx.conf" -e "$logs/nginx-error.log"
+pgid_of[nginx]="${pgids[-1]}"
+
+url() {
+	local variant="$1" path="$2" port_var="port_$1"
+	printf 'http://127.0.0.1:%s%s' "${!port_var}" "$path"
+}
+noop_path=/rest.php/bench/v1/noop
+verify_path=/rest.php/mws/v1/user-token/verify
+api_path='/api.php?action=query&meta=userinfo&format=json'
+
+# Wait (at most 30 s) until every variant answers the no-op route.
+for variant in ext reuse noext; do
+	ok=0
+	for _ in $(seq 1 60); do
+		if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$(url "$variant" "$noop_path")")" = 200 ]; then
+			ok=1
+			break
+		fi
+		sleep 0.5
+	done
+	if [ "$ok" != 1 ]; then
+		curl -s --max-time 5 "$(url "$variant" "$noop_path")" >&2 || true
+		tail -n 20 "$logs"/fpm-*.log "$wiki"/logs/*.log "$logs/nginx-error.log" >&2 2>/dev/null || true
+		ta_die "the $variant wiki does not answer $noop_path"
+	fi
+done
+ta_log "serving: ext :$port_ext, reuse :$port_reuse, noext :$port_noext ($children php-fpm workers each)"
+
+# Sanity checks: the cases must do what they claim.
+check_status() {
+	local want="$1" what="$2" got
+	shift 2
+	got="$(curl -s -o "$logs/check.body" -w '%{http_code}' --max-time 20 "$@")"
+	[ "$got" = "$want" ] || {
+		cat "$logs/check.body" >&2
+		ta_die "$what: HTTP $got, expected $want"
+	}
+}
+maint ext "$bench_dir/mint-tokens.php" --count 2 --out "$tokens/tokens-check.txt" >/dev/null
+check_status 200 "verify of a valid token" -H 'Content-Type: application/json' \
+	--data "{\"token\":\"$(head -n 1 "$tokens/tokens-check.txt")\"}" "$(url ext "$verify_path")"
+check_status 400 "verify of the same token again" -H 'Content-Type: application/json' \
+	--data "{\"token\":\"$(head -n 1 "$tokens/tokens-check.txt")\"}" "$(url ext "$verify_path")"
+for _ in 1 2 3; do
+	check_status 200 "verify of a reusable token" -H 'Content-Type: application/json' \
+		--data "{\"token\":\"$(tail -n 1 "$tokens/tokens-check.txt")\"}" "$(url reuse "$verify_path")"
+done
+check_status 200 "ApiKey request" -H "Authorization: ApiKey $service_secret" "$(url ext "$noop_path")"
+check_status 401 "wrong ApiKey" -H "Authorization: ApiKey x$service_secret" "$(url ext "$noop_path")"
+check_status 404 "the verify route without the extension" -H 'Content-Type: application/json' \
+	--data '{"token":"x"}' "$(url noext "$verify_path")"
+
+# --- 2. Macro: load -----------------------------------------------------------
+
+results="$tmp/macro.jsonl"
+: >"$results"
+
+# run_case NAME VARIANT CONNECTIONS SCRIPT PATH [SCRIPT ARGS...] [--warm WARM-UP ARGS...]
+# A warm-up (with the warm-up args when given, else the same args), then the
+# measured run; appends one JSON line to $results.
+run_case() {
+	local name="$1" variant="$2" c="$3" script="$4" path="$5" target json
+	shift 5
+	local args=() warm_args=() in_warm=0 arg
+	for arg in "$@"; do
+		if [ "$arg" = --warm ]; then
+			in_warm=1
+		elif [ "$in_warm" = 1 ]; then
+			warm_args+=("$arg")
+		else
+			args+=("$arg")
+		fi
+	done
+	[ "$in_warm" = 1 ] || warm_args=("${args[@]}")
+	target="$(url "$variant" "$path")"
+	ta_log "$name: $variant, $c connections, ${warmup}s warm-up + ${duration}s"
+	local cpu_before cpu_after
+	timeout --kill-after=5 $((warmup + 30)) \
+		wrk -t"$threads" -c"$c" -d"${warmup}s" --timeout 10s -s "$bench_dir/$script" "$target" -- "${warm_args[@]}" \
+		>"$logs/$name.warmup.txt" 2>&1 || ta_die "wrk failed (warm-up of $name): $(cat "$logs/$name.warmup.txt")"
+	cpu_before="$(cpu_snapshot)"
+	timeout --kill-after=5 $((duration + 30)) \
+		wrk -t"$threads" -c"$c" -d"${duration}s" --timeout 10s --latency -s "$bench_dir/$script" "$target" -- "${args[@]}" \
+		>"$logs/$name.txt" 2>&1 || ta_die "wrk failed ($name): $(cat "$logs/$name.txt")"
+	cpu_after="$(cpu_snapshot)"
+	json="$(sed -n 's/^BENCH_JSON //p' "$logs/$name.txt")"
+	[ -n "$json" ] || ta_die "no result from wrk ($name): $(cat "$logs/$name.txt")"
+	printf '{"case":"%s","variant":"%s","connections":%d,"path":"%s","result":%s,"cpu_before":%s,"cpu_after":%s}\n' \
+		"$name" "$variant" "$c" "$path" "$json" "$cpu_before" "$cpu_after" >>"$results"
+	sed -n 's/^\(Requests\/sec\|Non-2xx\|Socket errors\).*/  &/p' "$logs/$name.txt" >&2
+}
+
+# CPU time so far of the machine, of each php-fpm master's process group,
+# of nginx, and of what this script ran and reaped (wrk, curl).
+cpu_snapshot() {
+	php "$bench_dir/tool.php" cpu "ext=${pgid_of[ext]}" "reuse=${pgid_of[reuse]}" "noext=${pgid_of[noext]}" \
+		"nginx=${pgid_of[nginx]}" "shell=$$"
+}
+
+# requests per second of a recorded case
+rps_of() {
+	php "$bench_dir/tool.php" rps "$results" "$1"
+}
+
+# Mints enough single-use tokens for a run at up to 1.5x the floor's rate.
+mint_for() {
+	local file="$1" seconds="$2" c="$3" rate n
+	rate="$(rps_of "floor-c$c")"
+	n=$(((rate * seconds * 3 / 2) + 200))
+	maint ext "$bench_dir/mint-tokens.php" --count "$n" --out "$file" >>"$logs/mint.log" 2>&1 ||
+		{
+			cat "$logs/mint.log" >&2
+			ta_die "minting tokens failed"
+		}
+	tail -n 1 "$logs/mint.log" >&2
+}
+
+concurrencies=("$conns")
+if [ "$low_conns" -gt 0 ] && [ "$low_conns" != "$conns" ]; then
+	concurrencies+=("$low_conns")
+fi
+
+for c in "${concurrencies[@]}"; do
+	run_case "floor-c$c" ext "$c" get.lua "$noop_path"
+done
+for c in "${concurrencies[@]}"; do
+	mint_for "$tokens/tokens-warm-c$c.txt" "$warmup" "$c"
+	mint_for "$tokens/tokens-run-c$c.txt" "$duration" "$c"
+	run_case "verify-valid-c$c" ext "$c" verify.lua "$verify_path" \
+		once "$tokens/tokens-run-c$c.txt" "$threads" --warm once "$tokens/tokens-warm-c$c.txt" "$threads"
+done
+maint ext "$bench_dir/mint-tokens.php" --count 2000 --out "$tokens/tokens-reuse.txt" >>"$logs/mint.log" 2>&1
+run_case "verify-reusable-c$conns" reuse "$conns" verify.lua "$verify_path" cycle "$tokens/tokens-reuse.txt" "$threads"
+run_case "verify-invalid-c$conns" ext "$conns" verify.lua "$verify_path" random
+run_case "apikey-c$conns" ext "$conns" get.lua "$noop_path" "Authorization: ApiKey $service_secret"
+for i in $(seq 1 "$pairs"); do
+	run_case "anon-rest-ext-$i" ext "$conns" get.lua "$noop_path"
+	run_case "anon-rest-noext-$i" noext "$conns" get.lua "$noop_path"
+done
+for i in $(seq 1 "$pairs"); do
+	run_case "anon-api-ext-$i" ext "$conns" get.lua "$api_path"
+	run_case "anon-api-noext-$i" noext "$conns" get.lua "$api_path"
+done
+
+# --- 2. Macro: database queries per request -----------------------------------
+
+# Single requests with the query log on (X-Bench-Query-Log), after the load
+# runs warmed every cache. Each request type is sent 3 times; the log's
+# growth is its query count.
+probes="$tmp/queries.jsonl"
+: >"$probes"
+maint ext "$bench_dir/mint-tokens.php" --count 3 --out "$tokens/tokens-probe.txt" >/dev/null
+probe() {
+	local name="$1" variant="$2" path="$3" log counts=() before after i
+	shift 3
+	log="$wiki/logs/queries-$variant.log"
+	for i in 1 2 3; do
+		before=0
+		[ ! -f "$log" ] || before="$(wc -l <"$log")"
+		local extra=()
+		if [ "$name" = verify-valid ]; then
+			extra=(--data "{\"token\":\"$(sed -n "${i}p" "$tokens/tokens-probe.txt")\"}")
+		fi
+		curl -s -o /dev/null --max-time 20 -H 'X-Bench-Query-Log: 1' "$@" "${extra[@]}" "$(url "$variant" "$path")"
+		# Queries run after the response was sent (deferred updates, commit):
+		# wait until the log stops growing (at most 2 s).
+		after=-1
+		for _ in $(seq 1 20); do
+			sleep 0.1
+			local now=0
+			[ ! -f "$log" ] || now="$(wc -l <"$log")"
+			[ "$now" != "$after" ] || break
+			after="$now"
+		done
+		counts+=($((after - before)))
+	done
+	php "$bench_dir/tool.php" probe "$name" "$variant" "$log" "${counts[@]}" >>"$probes"
+}
+probe anon-rest ext "$noop_path"
+probe anon-rest noext "$noop_path"
+probe anon-api ext "$api_path"
+probe anon-api noext "$api_path"
+probe verify-valid ext "$verify_path" -H 'Content-Type: application/json'
+probe verify-invalid ext "$verify_path" -H 'Content-Type: application/json' --data '{"token":"0123456789abcdef"}'
+probe apikey ext "$noop_path" -H "Authorization: ApiKey $service_secret"
+
+# Errors the servers logged during the run.
+server_errors="$(cat "$wiki"/logs/php-*.log "$wiki"/logs/mw-errors-*.log 2>/dev/null | head -c 4000 || true)"
+[ -z "$server_errors" ] || printf 'server errors:\n%s\n' "$server_errors" >&2
+
+# --- Report -------------------------------------------------------------------
+
+elapsed=$((SECONDS - started_s))
+mkdir -p "$(dirname "$out")"
+BENCH_STARTED_AT="$started_at" BENCH_ELAPSED="$elapsed" BENCH_COMMAND="$command_line" \
+	BENCH_DURATION="$duration" BENCH_WARMUP="$warmup" BENCH_THREADS="$threads" \
+	BENCH_CONNECTIONS="$conns" BENCH_LOW_CONNECTIONS="$low_conns" BENCH_FPM_CHILDREN="$children" \
+	BENCH_QUICK="$quick" BENCH_SERVER_ERRORS="$server_errors" \
+	php "$bench_dir/report.php" "$tmp/micro.json" "$results" "$probes" "$out"
+ta_log "wrote $out (benchmark took ${elapsed}s)"

@@ -1,0 +1,60 @@
+<?php
+/**
+ * Settings of the bench wiki, included by the LocalSettings-<variant>.php
+ * files that bench/run.sh writes, after the installer's LocalSettings.php.
+ * Those files set, before including this one:
+ *
+ * - $benchVariant: "ext" (TokenAuthenticator loaded), "reuse" (the same
+ *   with $mwsgTokenAuthenticatorSingleUse = false) or "noext" (neither the
+ *   MediaWiki extension nor the native one);
+ * - $benchDir: the bench's temporary directory;
+ * - $benchRepo: the repository;
+ * - $benchPort: the port nginx serves this variant on;
+ * - $benchServiceSecret: the ApiKey secret of the bench principal.
+ *
+ * @phpcs:disable MediaWiki.NamingConventions.ValidGlobalName.allowedPrefix
+ */
+
+if ( !defined( 'MEDIAWIKI' ) ) {
+	exit( 1 );
+}
+
+$wgServer = "http://127.0.0.1:$benchPort";
+$wgCanonicalServer = $wgServer;
+// Localisation cache in CDB files, built by rebuildLocalisationCache.php
+// before the run; one directory per extension set.
+$wgCacheDirectory = "$benchDir/cache-" . ( $benchVariant === 'noext' ? 'noext' : 'ext' );
+// Production runs jobs from a runner, not at the end of web requests.
+$wgJobRunRate = 0;
+$wgShowExceptionDetails = true;
+$wgDebugLogGroups['exception'] = "$benchDir/logs/mw-errors-$benchVariant.log";
+$wgDebugLogGroups['error'] = "$benchDir/logs/mw-errors-$benchVariant.log";
+$wgDebugLogGroups['fatal'] = "$benchDir/logs/mw-errors-$benchVariant.log";
+
+// The floor: a no-op REST route that exists only in the bench wiki.
+$wgRestAPIAdditionalRouteFiles[] = "$benchRepo/bench/routes.json";
+$wgAutoloadClasses['TokenAuthenticatorBenchNoopHandler'] = "$benchRepo/bench/NoopHandler.php";
+
+// Query log, only for requests that ask for it (never during load runs):
+// bench/run.sh counts the database queries of single requests with it.
+if ( ( $_SERVER['HTTP_X_BENCH_QUERY_LOG'] ?? '' ) === '1' ) {
+	$wgDebugDumpSql = true;
+	$wgDebugLogGroups['DBQuery'] = "$benchDir/logs/queries-$benchVariant.log";
+}
+
+if ( $benchVariant !== 'noext' ) {
+	wfLoadExtension( 'TokenAuthenticator', "$benchRepo/mediawiki-extension/extension.json" );
+	// Tokens are minted before the load runs: let them live an hour.
+	$mwsgTokenAuthenticatorUserTokenTTL = 3600;
+	$mwsgTokenAuthenticatorSingleUse = $benchVariant !== 'reuse';
+	// One ApiKey principal (loopback only, the default), allowed the no-op route.
+	$mwsgTokenAuthenticatorServiceToken = $benchServiceSecret;
+	$mwsgTokenAuthenticatorServiceAllowedRestPaths = [ '/bench/v1/noop' ];
+	// The invalid-token case fails on purpose: keep the limiter counting
+	// (production-like work per request) but never refusing. An empty array
+	// would not do: extension.json's limits are merged back per key.
+	$wgRateLimits['tokenauthenticator-verify-fail'] = [
+		'ip' => [ PHP_INT_MAX, 60 ],
+		'user' => [ PHP_INT_MAX, 60 ],
+	];
+}
