@@ -42,13 +42,14 @@ pub fn random_token(bytes: i64, encoding: Encoding) -> Result<String> {
             min: MIN_BYTES,
             max: MAX_BYTES,
         })?;
-    let mut buf = vec![0u8; n];
+    let mut storage = [0u8; MAX_BYTES];
+    let buf = &mut storage[..n];
     OsRng
-        .try_fill_bytes(&mut buf)
+        .try_fill_bytes(buf)
         .map_err(|e| Error::Random(e.to_string()))?;
     Ok(match encoding {
-        Encoding::Hex => crate::hex::encode(&buf),
-        Encoding::Base64Url => URL_SAFE_NO_PAD.encode(&buf),
+        Encoding::Hex => crate::hex::encode(buf),
+        Encoding::Base64Url => URL_SAFE_NO_PAD.encode(buf),
     })
 }
 

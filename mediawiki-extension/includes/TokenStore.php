@@ -85,8 +85,8 @@ class TokenStore {
 		if ( $dbw->affectedRows() !== 1 ) {
 			return null;
 		}
+		// The used row stays until it expires and a writer purges it.
 		$row = $dbw->selectRow( self::TABLE, '*', [ 'mat_hash' => $hash ], __METHOD__ );
-		$dbw->delete( self::TABLE, [ 'mat_hash' => $hash ], __METHOD__ );
 		return $row ? StoredToken::newFromRow( $row ) : null;
 	}
 

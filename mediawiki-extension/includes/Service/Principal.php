@@ -2,6 +2,8 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Service;
 
+use MwsTokenAuthenticator\CidrSet;
+
 /**
  * One service principal: a secret (kept as its SHA-256), the user it acts
  * as, where it may connect from, and what it may do.
@@ -23,6 +25,8 @@ class Principal {
 	public bool $appTokens;
 	/** Unix time after which the principal is refused; null for never. */
 	public ?int $expires;
+	/** $cidr, compiled once when the configuration is read. */
+	private CidrSet $cidrSet;
 
 	/**
 	 * @param string $id
@@ -34,6 +38,7 @@ class Principal {
 	 * @param string[]|null $rights
 	 * @param bool $appTokens
 	 * @param int|null $expires
+	 * @throws \MwsTokenAuthenticator\Exception For an invalid entry in $cidr
 	 */
 	public function __construct(
 		string $id, string $user, string $tokenHash, array $cidr, array $apiModules,
@@ -48,6 +53,7 @@ class Principal {
 		$this->rights = $rights;
 		$this->appTokens = $appTokens;
 		$this->expires = $expires;
+		$this->cidrSet = new CidrSet( $cidr );
 	}
 
 	public function isExpired( int $now ): bool {
@@ -55,6 +61,6 @@ class Principal {
 	}
 
 	public function allowsAddress( string $ip ): bool {
-		return mws_ta_cidr_contains( $this->cidr, $ip );
+		return $this->cidrSet->contains( $ip );
 	}
 }

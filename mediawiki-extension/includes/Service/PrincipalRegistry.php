@@ -4,7 +4,6 @@ namespace MediaWiki\Extension\TokenAuthenticator\Service;
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
-use MwsTokenAuthenticator\CidrSet;
 use MwsTokenAuthenticator\Exception as NativeException;
 use Wikimedia\Timestamp\ConvertibleTimestamp;
 
@@ -150,27 +149,26 @@ class PrincipalRegistry {
 		}
 		$hash = $this->tokenHash( $where, $entry );
 		$cidr = $this->stringList( $where, 'cidr', $entry['cidr'] ?? [ '127.0.0.1/32', '::1/128' ] );
-		try {
-			new CidrSet( $cidr );
-		} catch ( NativeException $e ) {
-			throw $this->invalid( $where, '"cidr": ' . $e->getMessage() );
-		}
 		$rights = $entry['rights'] ?? null;
 		$appTokens = $entry['appTokens'] ?? false;
 		if ( !is_bool( $appTokens ) ) {
 			throw $this->invalid( $where, '"appTokens" must be true or false' );
 		}
-		return new Principal(
-			$name ?? ( $user . '/' . substr( $hash, 0, 8 ) ),
-			$user,
-			$hash,
-			$cidr,
-			$this->stringList( $where, 'apiModules', $entry['apiModules'] ?? [] ),
-			$this->stringList( $where, 'restPaths', $entry['restPaths'] ?? [] ),
-			$rights === null ? null : $this->stringList( $where, 'rights', $rights ),
-			$appTokens,
-			$this->expiry( $where, $entry['expires'] ?? null )
-		);
+		try {
+			return new Principal(
+				$name ?? ( $user . '/' . substr( $hash, 0, 8 ) ),
+				$user,
+				$hash,
+				$cidr,
+				$this->stringList( $where, 'apiModules', $entry['apiModules'] ?? [] ),
+				$this->stringList( $where, 'restPaths', $entry['restPaths'] ?? [] ),
+				$rights === null ? null : $this->stringList( $where, 'rights', $rights ),
+				$appTokens,
+				$this->expiry( $where, $entry['expires'] ?? null )
+			);
+		} catch ( NativeException $e ) {
+			throw $this->invalid( $where, '"cidr": ' . $e->getMessage() );
+		}
 	}
 
 	/**

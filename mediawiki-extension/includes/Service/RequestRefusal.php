@@ -39,7 +39,7 @@ class RequestRefusal {
 	 * Adds "Authorization" to the Vary header just before headers go out,
 	 * merged with any Vary the entry point set.
 	 */
-	public function varyOnAuthorization(): void {
+	public static function varyOnAuthorization(): void {
 		header_register_callback( static function () {
 			$values = [];
 			foreach ( headers_list() as $line ) {

@@ -7,6 +7,7 @@ use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\Session\SessionBackend;
 use MediaWiki\Session\SessionInfo;
 use MediaWiki\Session\SessionProvider;
+use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\UserInfo;
 use MediaWiki\User\UserFactory;
 use User;
@@ -35,24 +36,36 @@ class ServiceSessionProvider extends SessionProvider {
 	/** Authorization schemes handled here, lower case => kind. */
 	private const SCHEMES = [ 'apikey' => self::KIND_API_KEY, 'apptoken' => self::KIND_APP_TOKEN ];
 
-	private PrincipalRegistry $registry;
-	private TokenStore $tokenStore;
-	private UserFactory $userFactory;
-	private RequestRefusal $refusal;
+	private ?PrincipalRegistry $registry = null;
+	private ?TokenStore $tokenStore = null;
+	private ?UserFactory $userFactory = null;
+	private ?RequestRefusal $refusal = null;
 	private static bool $proxyWarningLogged = false;
 
-	public function __construct(
-		PrincipalRegistry $registry,
-		TokenStore $tokenStore,
-		UserFactory $userFactory,
-		RequestRefusal $refusal
-	) {
+	public function __construct() {
 		parent::__construct();
 		$this->priority = SessionInfo::MAX_PRIORITY;
-		$this->registry = $registry;
-		$this->tokenStore = $tokenStore;
-		$this->userFactory = $userFactory;
-		$this->refusal = $refusal;
+	}
+
+	// The services below are fetched only when a request carries one of our
+	// credentials. Built eagerly, they would read about ten settings on every
+	// api.php and rest.php request, which on MediaWiki 1.39 with PHP 8.2 costs
+	// measurable CPU (BENCHMARKS.md) for requests that never use them.
+
+	private function registry(): PrincipalRegistry {
+		return $this->registry ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.PrincipalRegistry' );
+	}
+
+	private function tokenStore(): TokenStore {
+		return $this->tokenStore ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.TokenStore' );
+	}
+
+	private function userFactory(): UserFactory {
+		return $this->userFactory ??= MediaWikiServices::getInstance()->getUserFactory();
+	}
+
+	private function refusal(): RequestRefusal {
+		return $this->refusal ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.RequestRefusal' );
 	}
 
 	/** @inheritDoc */
@@ -62,7 +75,7 @@ class ServiceSessionProvider extends SessionProvider {
 			return null;
 		}
 		// Answers differ by credential, on every API and REST response.
-		$this->refusal->varyOnAuthorization();
+		RequestRefusal::varyOnAuthorization();
 
 		$header = $request->getHeader( 'Authorization' );
 		if ( $header === false ) {
@@ -93,7 +106,7 @@ class ServiceSessionProvider extends SessionProvider {
 	 * @throws ConfigurationException
 	 */
 	private function fromApiKey( WebRequest $request, string $secret ): ?SessionInfo {
-		$principal = $this->registry->match( $secret );
+		$principal = $this->registry()->match( $secret );
 		if ( !$principal ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-invalid-credential', 401 );
 		}
@@ -102,7 +115,7 @@ class ServiceSessionProvider extends SessionProvider {
 		}
 		$refused = $this->checkAddress( $request, $principal );
 		if ( $refused === null && MW_ENTRY_POINT === 'rest' ) {
-			$path = $this->refusal->routedRestPath( $request );
+			$path = $this->refusal()->routedRestPath( $request );
 			if ( !AccessPolicy::allowsRestPath( $principal, $path ) ) {
 				$refused = $this->refuse( $request, 'tokenauthenticator-error-path-denied', 403 );
 			}
@@ -117,9 +130,9 @@ class ServiceSessionProvider extends SessionProvider {
 	 * @throws ConfigurationException
 	 */
 	private function fromAppToken( WebRequest $request, string $token ): ?SessionInfo {
-		$stored = $this->tokenStore->peek( TokenStore::KIND_APP, $token );
+		$stored = $this->tokenStore()->peek( TokenStore::KIND_APP, $token );
 		// A token of a principal that was removed, or lost appTokens, is void.
-		$principal = $stored && $stored->principal !== null ? $this->registry->get( $stored->principal ) : null;
+		$principal = $stored && $stored->principal !== null ? $this->registry()->get( $stored->principal ) : null;
 		if ( !$stored || !$principal || !$principal->appTokens || $principal->user !== $stored->user->getName() ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-invalid-credential', 401 );
 		}
@@ -142,7 +155,7 @@ class ServiceSessionProvider extends SessionProvider {
 	 * @return SessionInfo|null
 	 */
 	private function sessionFor( WebRequest $request, Principal $principal, string $kind, string $credentialHash ) {
-		$user = $this->userFactory->newFromName( $principal->user );
+		$user = $this->userFactory()->newFromName( $principal->user );
 		if ( !$user || !$user->isRegistered() ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-no-service-user', 500, [ $principal->user ] );
 		}
@@ -183,7 +196,7 @@ class ServiceSessionProvider extends SessionProvider {
 			'ip' => $request->getIP(),
 		] );
 		if ( MW_ENTRY_POINT === 'rest' ) {
-			$this->refusal->sendRestErrorAndExit( $key, $status, $params );
+			$this->refusal()->sendRestErrorAndExit( $key, $status, $params );
 		}
 		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
 			'provider' => $this,
@@ -227,7 +240,7 @@ class ServiceSessionProvider extends SessionProvider {
 		$meta = $backend->getProviderMetadata() ?? [];
 		switch ( $meta['kind'] ?? null ) {
 			case self::KIND_API_KEY:
-				$principal = $this->registry->get( $meta['principal'] );
+				$principal = $this->registry()->get( $meta['principal'] );
 				return $principal ? $principal->rights : [];
 			case self::KIND_APP_TOKEN:
 				return null;
