@@ -31,11 +31,6 @@ class ConfigurationException extends RuntimeException {
 		return $this->messageKey;
 	}
 
-	/** The global's name, without the leading "$". */
-	public function getSetting(): string {
-		return $this->setting;
-	}
-
 	/**
 	 * @return string[] Parameters of the message: the setting (with "$") and the detail
 	 */

@@ -144,15 +144,6 @@ class TokenStore {
 	}
 
 	/**
-	 * @return int Rows removed
-	 */
-	public function purgeExpired(): int {
-		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
-		$this->deleteExpired( $dbw, time() );
-		return $dbw->affectedRows();
-	}
-
-	/**
 	 * Writers purge expired rows of every kind in their own transaction, so
 	 * the table needs no cron job.
 	 *
