@@ -3,6 +3,9 @@
 namespace MediaWiki\Extension\TokenAuthenticator;
 
 use MediaWiki\User\UserIdentity;
+use DeferredUpdates;
+use Wikimedia\Rdbms\DBError;
+use Wikimedia\Rdbms\IDatabase;
 use Wikimedia\Rdbms\ILoadBalancer;
 
 /**
@@ -24,6 +27,7 @@ class TokenStore {
 	private const TABLE = 'mws_auth_token';
 
 	private ILoadBalancer $loadBalancer;
+	private bool $purgeScheduled = false;
 
 	public function __construct( ILoadBalancer $loadBalancer ) {
 		$this->loadBalancer = $loadBalancer;
@@ -41,8 +45,8 @@ class TokenStore {
 	public function mint( string $kind, UserIdentity $user, int $ttl, ?string $principal = null ): string {
 		$token = mws_ta_random_token( 32 );
 		$now = time();
-		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
-		$this->deleteExpired( $dbw, $now );
+		$dbw = $this->writer();
+		$this->schedulePurge();
 		$dbw->insert(
 			self::TABLE,
 			[
@@ -75,7 +79,7 @@ class TokenStore {
 		if ( $hash === null ) {
 			return null;
 		}
-		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$dbw = $this->writer();
 		$dbw->update(
 			self::TABLE,
 			[ 'mat_used' => 1 ],
@@ -123,8 +127,8 @@ class TokenStore {
 	 */
 	public function claimOnce( string $kind, string $key, int $expires ): bool {
 		$now = time();
-		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
-		$this->deleteExpired( $dbw, $now );
+		$dbw = $this->writer();
+		$this->schedulePurge();
 		$dbw->insert(
 			self::TABLE,
 			[
@@ -144,18 +148,55 @@ class TokenStore {
 	}
 
 	/**
-	 * Writers purge expired rows of every kind in their own transaction, so
-	 * the table needs no cron job.
+	 * The primary connection, ready for a transaction that starts by writing.
 	 *
-	 * @param \Wikimedia\Rdbms\IDatabase $dbw
-	 * @param int $now
+	 * MediaWiki opens an implicit transaction at a request's first query, so
+	 * a logged-in request already holds SQLite's shared lock from loading the
+	 * user when it comes to write here. Upgrading that lock while another
+	 * request writes fails at once with "database is locked" (the busy
+	 * timeout does not apply to an upgrade). Ending the read-only snapshot
+	 * first makes the write the start of its transaction, which waits its
+	 * turn instead. Other databases lock rows, not the file, and need none
+	 * of this.
+	 *
+	 * @return IDatabase
 	 */
-	private function deleteExpired( $dbw, int $now ): void {
-		$dbw->delete(
-			self::TABLE,
-			[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( $now ) ) ],
-			__METHOD__
-		);
+	private function writer(): IDatabase {
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		if ( $dbw->getType() === 'sqlite' && $dbw->trxLevel() && !$dbw->explicitTrxActive()
+			&& !$dbw->writesOrCallbacksPending()
+		) {
+			$dbw->flushSnapshot( __METHOD__ );
+		}
+		return $dbw;
+	}
+
+	/**
+	 * Writers purge expired rows of every kind, so the table needs no cron
+	 * job: after the response is sent, in a statement of its own. Inside the
+	 * writer's transaction, a range delete next to the insert deadlocks
+	 * InnoDB under concurrent mints; on its own it cannot, and a purge that
+	 * fails anyway costs nothing (the next writer purges).
+	 */
+	private function schedulePurge(): void {
+		if ( $this->purgeScheduled ) {
+			return;
+		}
+		$this->purgeScheduled = true;
+		DeferredUpdates::addCallableUpdate( function () {
+			try {
+				$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+				$dbw->delete(
+					self::TABLE,
+					[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( time() ) ) ],
+					__METHOD__
+				);
+			} catch ( DBError $e ) {
+				// Not worth failing anything for; rows wait for the next purge.
+			} finally {
+				$this->purgeScheduled = false;
+			}
+		}, DeferredUpdates::POSTSEND );
 	}
 
 	/**
@@ -172,7 +213,7 @@ class TokenStore {
 	}
 
 	/**
-	 * @param \Wikimedia\Rdbms\IDatabase $db
+	 * @param IDatabase $db
 	 * @param string $kind
 	 * @param string $hash
 	 * @return array

@@ -75,7 +75,8 @@ class RequestRefusal {
 	 * @return never
 	 */
 	public function sendRestErrorAndExit( string $key, int $status, array $params = [] ) {
-		$reasons = [ 401 => 'Unauthorized', 403 => 'Forbidden', 500 => 'Internal Server Error' ];
+		$reasons = [ 401 => 'Unauthorized', 403 => 'Forbidden', 500 => 'Internal Server Error',
+			503 => 'Service Unavailable' ];
 		if ( !headers_sent() ) {
 			http_response_code( $status );
 			header( 'Content-Type: application/json' );

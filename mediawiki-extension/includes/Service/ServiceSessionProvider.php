@@ -12,6 +12,7 @@ use MediaWiki\Session\UserInfo;
 use MediaWiki\User\UserFactory;
 use User;
 use WebRequest;
+use Wikimedia\Rdbms\DBError;
 
 /**
  * Where a service credential becomes a session.
@@ -96,6 +97,10 @@ class ServiceSessionProvider extends SessionProvider {
 		} catch ( ConfigurationException $e ) {
 			$this->logger->error( 'TokenAuthenticator: {message}', [ 'message' => $e->getMessage() ] );
 			return $this->refuse( $request, $e->getMessageKey(), 500, $e->getMessageParams() );
+		} catch ( DBError $e ) {
+			// Without the database no credential can be checked: fail closed.
+			$this->logger->error( 'TokenAuthenticator: database error: {class}', [ 'class' => get_class( $e ) ] );
+			return $this->refuse( $request, 'tokenauthenticator-error-unavailable', 503 );
 		}
 	}
 
