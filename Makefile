@@ -10,6 +10,9 @@
 #   make clean-wiki  delete that wiki (.wiki/)
 #   make bench       micro and macro benchmarks (bench/); rewrites BENCHMARKS.md
 #   make bench-quick the same with short runs, into bench/out/ (trying it out)
+#   make reliability concurrency (20,000 ops on SQLite and MariaDB) and database
+#                    outage runs; rewrites the full-run figures of RELIABILITY.md
+#   make reliability-ci  the same checks with small counts (a few minutes)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -115,3 +118,24 @@ bench: build
 
 bench-quick: build
 	BENCH_COMMAND="make bench-quick" BENCH_QUICK=1 MWS_TA_SO="$(SO)" bench/run.sh
+
+# Reliability (reliability/load.sh): a load of generate-then-verify operations,
+# replays and races on a SQLite and a MariaDB wiki behind nginx + php-fpm on
+# 127.0.0.1, then MariaDB stopped and killed in the middle of a load. Installs
+# nginx, php8.2-fpm, php8.2-curl, php8.2-mysql, mariadb-server and curl when
+# missing. Ends with "N passed, M failed"; fails when a check fails.
+# Not part of `make test`: the outage checks fail on core 1.39 (RELIABILITY.md).
+# `make reliability` (N = 20,000, 32 clients; a few minutes) rewrites the
+# full-run block of RELIABILITY.md; `make reliability-ci` (N = 1,000, 16
+# clients; about 2 minutes) writes reliability/out/RELIABILITY.ci.md, or the
+# file given as RELIABILITY_REPORT=... (RELIABILITY.md records its figures).
+.PHONY: reliability reliability-ci
+RELIABILITY_REPORT ?=
+
+reliability: build
+	RELY_MODE=full RELY_COMMAND="make reliability" RELY_REPORT="$(RELIABILITY_REPORT)" MWS_TA_SO="$(SO)" \
+		reliability/load.sh
+
+reliability-ci: build
+	RELY_MODE=ci RELY_COMMAND="make reliability-ci" RELY_REPORT="$(RELIABILITY_REPORT)" MWS_TA_SO="$(SO)" \
+		reliability/load.sh

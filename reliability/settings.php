@@ -1,0 +1,55 @@
+<?php
+/**
+ * Settings of the reliability wikis, included by the LocalSettings-<db>.php
+ * files that reliability/load.sh writes, after the installer's
+ * LocalSettings.php. Those files set, before including this one:
+ *
+ * - $relyDb: "sqlite" or "mariadb";
+ * - $relyDir: the run's temporary directory;
+ * - $relyRepo: the repository;
+ * - $relyExtension: the run's snapshot of mediawiki-extension/;
+ * - $relyPort: the port nginx serves this wiki on;
+ * - $relyServiceSecret: the ApiKey secret of the test principal.
+ *
+ * @phpcs:disable MediaWiki.NamingConventions.ValidGlobalName.allowedPrefix
+ */
+
+if ( !defined( 'MEDIAWIKI' ) ) {
+	exit( 1 );
+}
+
+$wgServer = "http://127.0.0.1:$relyPort";
+$wgCanonicalServer = $wgServer;
+// Localisation cache in CDB files, built once before the run (both wikis
+// load the same extensions, so they share it).
+$wgCacheDirectory = "$relyDir/l10n";
+$wgLocalisationCacheConf['manualRecache'] = true;
+// Production runs jobs from a runner, not at the end of web requests.
+$wgJobRunRate = 0;
+// Production-like: no exception details in answers. The logs below have them.
+$wgShowExceptionDetails = false;
+$relyLog = "$relyDir/logs/mw-$relyDb.log";
+foreach ( [ 'exception', 'error', 'fatal', 'TokenAuthenticator' ] as $relyChannel ) {
+	$wgDebugLogGroups[$relyChannel] = $relyLog;
+}
+foreach ( [ 'DBQuery', 'DBConnection', 'DBReplication', 'DBTransaction', 'DBPerformance', 'rdbms' ] as $relyChannel ) {
+	$wgDebugLogGroups[$relyChannel] = [ 'destination' => $relyLog, 'level' => 'warning' ];
+}
+$wgDBerrorLog = $relyLog;
+
+wfLoadExtension( 'TokenAuthenticator', "$relyExtension/extension.json" );
+// Tokens of a run must outlive it.
+$mwsgTokenAuthenticatorUserTokenTTL = 3600;
+// The replays fail on purpose, 20,000 of them from one IP: keep the limiter
+// counting (production-like work per request) but never refusing. An empty
+// array would not do: extension.json's limits are merged back per key
+// (array_plus_2d), so `= []` leaves 60 a minute in force.
+$wgRateLimits['tokenauthenticator-verify-fail'] = [
+	'ip' => [ PHP_INT_MAX, 60 ],
+	'user' => [ PHP_INT_MAX, 60 ],
+];
+// One ApiKey principal (loopback only, the default), allowed the verify
+// route and meta=userinfo, for the requests made while the database is down.
+$mwsgTokenAuthenticatorServiceToken = $relyServiceSecret;
+$mwsgTokenAuthenticatorServiceAllowedRestPaths = [ '/mws/v1/user-token/verify' ];
+$mwsgTokenAuthenticatorServiceAllowedAPIModules = [ ApiQueryUserInfo::class ];
