@@ -75,22 +75,10 @@ class UserTokens {
 	 * @throws ConfigurationException
 	 */
 	public function salt(): string {
-		$salt = $this->options->get( 'TokenAuthenticatorSalt' );
-		if ( !is_string( $salt ) || $salt === '' ) {
-			throw new ConfigurationException(
-				'tokenauthenticator-error-no-salt', 'mwsgTokenAuthenticatorSalt'
-			);
-		}
-		return $salt;
+		return SettingReader::salt( $this->options );
 	}
 
 	private function ttl(): int {
-		$ttl = $this->options->get( 'TokenAuthenticatorUserTokenTTL' );
-		if ( !is_numeric( $ttl ) || (int)$ttl < 1 ) {
-			throw new ConfigurationException(
-				'tokenauthenticator-error-bad-ttl', 'mwsgTokenAuthenticatorUserTokenTTL'
-			);
-		}
-		return (int)$ttl;
+		return SettingReader::seconds( $this->options, 'TokenAuthenticatorUserTokenTTL' );
 	}
 }

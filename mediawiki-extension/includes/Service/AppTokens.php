@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Service;
 use ManualLogEntry;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\SettingReader;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\User\UserIdentity;
 use SpecialPage;
@@ -40,20 +41,14 @@ class AppTokens {
 	 * @throws ConfigurationException Without a salt or with an invalid TTL
 	 */
 	public function mint( Principal $principal, UserIdentity $serviceUser, string $verifyCallback ): string {
-		$salt = $this->options->get( 'TokenAuthenticatorSalt' );
-		if ( !is_string( $salt ) || $salt === '' ) {
-			throw new ConfigurationException( 'tokenauthenticator-error-no-salt', 'mwsgTokenAuthenticatorSalt' );
-		}
-		$ttl = $this->options->get( 'TokenAuthenticatorAppTokenTTL' );
-		if ( !is_numeric( $ttl ) || (int)$ttl < 1 ) {
-			throw new ConfigurationException( 'tokenauthenticator-error-bad-ttl', 'mwsgTokenAuthenticatorAppTokenTTL' );
-		}
-		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, (int)$ttl, $principal->id );
+		$salt = SettingReader::salt( $this->options );
+		$ttl = SettingReader::seconds( $this->options, 'TokenAuthenticatorAppTokenTTL' );
+		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, $ttl, $principal->id );
 
 		$entry = new ManualLogEntry( 'tokenauth', 'apptoken' );
 		$entry->setPerformer( $serviceUser );
 		$entry->setTarget( SpecialPage::getTitleFor( 'Log', 'tokenauth' ) );
-		$entry->setParameters( [ '4::principal' => $principal->id, '5::ttl' => (int)$ttl ] );
+		$entry->setParameters( [ '4::principal' => $principal->id, '5::ttl' => $ttl ] );
 		$entry->insert();
 
 		return mws_ta_envelope_encode( $salt, $verifyCallback, $token );
