@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # inline PHP (php -r '...') uses PHP's own $variables
 # Reliability runs of TokenAuthenticator (issue #7): concurrency and faults
 # against a production-like stack on 127.0.0.1. `make reliability` and
 # `make reliability-ci` run this; RELIABILITY.md says what it checks.
@@ -326,7 +327,6 @@ SQL
 # --- Wikis ----------------------------------------------------------------------
 
 declare -A port_of=()
-declare -A fpm_pgid=()
 service_secret="$(random_secret)$(random_secret)"
 mkdir -p "$tmp/l10n"
 
@@ -418,7 +418,6 @@ CONF
 		abort "php-fpm rejects its configuration ($db): $(cat "$logs/fpm-$db-test.log")"
 	start_group "$logs/fpm-$db.out" env PHP_INI_SCAN_DIR=":$fpm/conf.d" \
 		"$fpm_bin" --nodaemonize --fpm-config "$fpm/php-fpm.conf"
-	fpm_pgid[$db]="${pgids[-1]}"
 }
 
 nginx_start() {

@@ -151,6 +151,7 @@ if ( $faults ) {
 		[ 'generate', 'verify', 'verify-apikey', 'api-apikey', 'api-session' ] ) ) );
 	$row( 'Load tokens: accepted during the load / after the restart', static fn ( $d ) => n( $d['accepted_in_load'] ) . ' / ' . n( $d['accepted_after_restart'] ) . ' of ' . n( $d['load_tokens'] ) );
 	$row( '**Tokens lost** (pre-outage / load)', static fn ( $d ) => n( $d['lost_pre'] ) . ' / ' . n( $d['lost_load'] ) );
+	$row( 'Verifies cut by the crash (in doubt) / of those, token used up with the answer lost', static fn ( $d ) => n( $d['in_doubt'] ?? 0 ) . ' / ' . n( $d['used_in_doubt'] ?? 0 ) );
 	$row( '**Tokens accepted twice**', static fn ( $d ) => n( $d['accepted_twice'] ) . ' (' . n( $d['replayed'] ) . ' replayed after the restart)' );
 	$o[] = '';
 }
