@@ -1000,6 +1000,11 @@ impl HttpResponse {
             .collect()
     }
 
+    /// The body as JSON, or `None` when it is not JSON.
+    pub fn json_opt(&self) -> Option<Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+
     /// The body as JSON; panics (showing the response) if it is not JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body)

@@ -20,6 +20,7 @@ use MediaWiki\Utils\UrlUtils;
  * wiki's api.php, where the token is used.
  */
 class GenerateAppTokenHandler extends Handler {
+	use NoCoreBodyParsing;
 	use NoStore;
 
 	private AppTokens $appTokens;

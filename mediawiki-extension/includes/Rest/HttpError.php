@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
+use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
 use MediaWiki\Rest\ResponseFactory;
@@ -21,7 +22,7 @@ class HttpError {
 	 * @return HttpException
 	 */
 	public static function make( string $key, int $status, array $params = [] ): HttpException {
-		return new HttpException( wfMessage( $key, ...$params )->text(), $status, [ 'errorKey' => $key ] );
+		return new HttpException( MessageText::of( wfMessage( $key, ...$params ) ), $status, [ 'errorKey' => $key ] );
 	}
 
 	/**

@@ -10,6 +10,8 @@ use MediaWiki\Rest\RequestInterface;
  * CSRF token under header-authenticated sessions and refuses the request.
  */
 trait JsonBody {
+	use NoCoreBodyParsing;
+
 	/**
 	 * @param RequestInterface $request
 	 * @return array The decoded object; [] for an empty body

@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Service;
 
 use ApiBase;
 use ApiQuery;
+use ReflectionClass;
 
 /**
  * The allow-lists of a static (ApiKey) principal.
@@ -100,7 +101,19 @@ class AccessPolicy {
 		return $out;
 	}
 
+	/**
+	 * The lower-case name of the class itself: MediaWiki 1.43 moved the API
+	 * classes into MediaWiki\Api and kept the old names (ApiQuery, ...) as
+	 * aliases, so a configured name and get_class() may differ.
+	 *
+	 * @param string $class
+	 * @return string
+	 */
 	private static function normalizeClass( string $class ): string {
-		return strtolower( ltrim( $class, '\\' ) );
+		$class = ltrim( $class, '\\' );
+		if ( class_exists( $class ) ) {
+			$class = ( new ReflectionClass( $class ) )->getName();
+		}
+		return strtolower( $class );
 	}
 }

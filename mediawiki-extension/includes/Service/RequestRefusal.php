@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Service;
 
+use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use WebRequest;
 
 /**
@@ -87,7 +88,7 @@ class RequestRefusal {
 		}
 		echo json_encode( [
 			// The content language: the user's would need the session being built.
-			'message' => wfMessage( $key, ...$params )->inContentLanguage()->text(),
+			'message' => MessageText::of( wfMessage( $key, ...$params )->inContentLanguage() ),
 			'errorKey' => $key,
 			'httpCode' => $status,
 			'httpReason' => $reasons[$status] ?? '',

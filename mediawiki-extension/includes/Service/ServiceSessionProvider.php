@@ -181,7 +181,11 @@ class ServiceSessionProvider extends SessionProvider {
 	}
 
 	private function isBlockedSitewide( User $user ): bool {
-		$block = $user->getBlock();
+		// Blocks on the account only, without a request: User::getBlock() asks
+		// whether the user is exempt from IP blocks, which on MediaWiki 1.43
+		// reads the rights of the global session, the one being built here
+		// (endless recursion). IP blocks still apply to the session's actions.
+		$block = MediaWikiServices::getInstance()->getBlockManager()->getUserBlock( $user, null, true );
 		return $block !== null && $block->isSitewide();
 	}
 

@@ -1,0 +1,189 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator;
+
+use ApiUsageException;
+use MediaWiki\Extension\TokenAuthenticator\Service\Credential;
+use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
+use MediaWiki\MediaWikiServices;
+use MWExceptionHandler;
+use RequestContext;
+use Throwable;
+use WebRequest;
+use Wikimedia\Rdbms\DBError;
+
+/**
+ * Keeps the extension's answers JSON when an error reaches MediaWiki's
+ * top-level exception handling, which would answer with an HTML page.
+ *
+ * Both entry points call MediaWiki::preOutputCommit() (1.39) or
+ * prepareForOutput() (1.43) after their own error answer is built. While the
+ * database is down that loads the user again (BlockManager::trackBlockWithCookie)
+ * and throws; core's top-level handler then replaces the JSON with its HTML
+ * outage page (rest.php) or appends that page to the JSON (api.php).
+ *
+ * MediaWiki has no hook for the answer of that handler, but it logs the
+ * exception first (LogException hook), on 1.39 from the uncaught-exception
+ * handler and on 1.43 from the entry point's catch, both through
+ * MWExceptionHandler::handleException(). This handler answers there, for
+ * requests addressed to this extension only (its REST routes, its API
+ * module, its Authorization schemes), and ends the request. Exceptions that
+ * are logged and survived (a failed deferred update, say) are left alone.
+ */
+class UncaughtErrorResponder {
+	/** REST routes of this extension, below $wgRestPath. */
+	private const REST_PREFIX = '/mws/v1/';
+	/** Action API modules of this extension. */
+	private const API_MODULES = [ 'session_verification' ];
+	/** Lower-case Authorization schemes this extension answers. */
+	private const SCHEMES = [ 'apikey', 'apptoken' ];
+
+	/** Reason phrases of the statuses answered here (HttpStatus moved namespace in 1.41). */
+	private const REASONS = [ 400 => 'Bad Request', 401 => 'Unauthorized', 403 => 'Forbidden',
+		429 => 'Too Many Requests', 500 => 'Internal Server Error', 503 => 'Service Unavailable' ];
+
+	/** Set once this request has been answered here. */
+	private static bool $answered = false;
+
+	/**
+	 * LogException hook (no interface named: kept the same on 1.39 and 1.43
+	 * without depending on either's class layout).
+	 *
+	 * @param Throwable $e
+	 * @param bool $suppressed
+	 */
+	public function onLogException( $e, $suppressed ) {
+		$entryPoint = defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : '';
+		if ( $suppressed || self::$answered || headers_sent()
+			|| ( $entryPoint !== 'rest' && $entryPoint !== 'api' )
+			|| !self::isTopLevel() || !self::isAddressedToUs( $entryPoint )
+		) {
+			return;
+		}
+		self::$answered = true;
+		try {
+			self::answer( $e, $entryPoint );
+		} catch ( Throwable $failure ) {
+			// Nothing of ours may make things worse: core answers as it would.
+			return;
+		}
+		// Core has rolled back and logged; what is left of its handling is
+		// the HTML page this answer replaces.
+		exit( 1 );
+	}
+
+	/**
+	 * Whether core is handling the exception as the request's end, not
+	 * logging one it survived: MWExceptionHandler::handleException() is on
+	 * the stack (called by the uncaught-exception handler on 1.39 and by
+	 * MediaWikiEntryPoint::handleTopLevelError() on 1.43).
+	 */
+	private static function isTopLevel(): bool {
+		foreach ( debug_backtrace( DEBUG_BACKTRACE_IGNORE_ARGS, 16 ) as $frame ) {
+			if ( ( $frame['class'] ?? '' ) === MWExceptionHandler::class && $frame['function'] === 'handleException' ) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static function answer( Throwable $e, string $entryPoint ): void {
+		if ( $entryPoint === 'api' && $e instanceof ApiUsageException ) {
+			// A deliberate API error (a refused credential thrown from
+			// ApiBeforeMain) whose formatting by ApiMain failed: core's
+			// "api-usage-docref" text wants the database.
+			$message = $e->getMessageObject();
+			$code = $e->getCode();
+			$status = $code >= 400 && $code < 600 ? $code : 400;
+			$key = $message->getApiCode();
+			$text = MessageText::of( $message->inContentLanguage() );
+		} else {
+			$outage = self::isDatabaseError( $e );
+			$status = $outage ? 503 : 500;
+			$key = $outage ? 'tokenauthenticator-error-database-unavailable' : 'tokenauthenticator-error-internal';
+			$text = self::messageText( $key, WebRequest::getRequestId() );
+		}
+		$reason = self::REASONS[$status] ?? 'Error';
+
+		// Drop whatever the entry point had buffered (an error answer that
+		// is now incomplete, or core's page) and send one JSON document.
+		while ( ob_get_level() > 0 ) {
+			if ( !@ob_end_clean() ) {
+				break;
+			}
+		}
+		header_remove( 'Content-Length' );
+		header_remove( 'Content-Encoding' );
+		// A full status line: the entry point may have sent one already
+		// ("HTTP/1.1 500 ..."), which http_response_code() alone would not replace.
+		$protocol = $_SERVER['SERVER_PROTOCOL'] ?? 'HTTP/1.1';
+		header( "$protocol $status $reason", true, $status );
+		header( 'Cache-Control: no-store, private' );
+		if ( $status === 503 ) {
+			header( 'Retry-After: 10' );
+		}
+		if ( $entryPoint === 'rest' ) {
+			header( 'Content-Type: application/json' );
+			$body = [
+				'message' => $text,
+				'errorKey' => $key,
+				'httpCode' => $status,
+				'httpReason' => $reason,
+			];
+		} else {
+			header( 'Content-Type: application/json; charset=utf-8' );
+			header( 'MediaWiki-API-Error: ' . $key );
+			$body = [ 'error' => [ 'code' => $key, 'info' => $text ] ];
+		}
+		echo json_encode( $body, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PARTIAL_OUTPUT_ON_ERROR );
+	}
+
+	private static function isAddressedToUs( string $entryPoint ): bool {
+		try {
+			$request = RequestContext::getMain()->getRequest();
+			$header = $request->getHeader( 'Authorization' );
+			if ( $header !== false && Credential::parse( $header, self::SCHEMES ) !== null ) {
+				return true;
+			}
+			if ( $entryPoint === 'api' ) {
+				return in_array( $request->getRawVal( 'action' ), self::API_MODULES, true );
+			}
+			return str_starts_with( self::restPath( $request ), self::REST_PREFIX );
+		} catch ( Throwable $ignored ) {
+			return false;
+		}
+	}
+
+	private static function restPath( WebRequest $request ): string {
+		/** @var RequestRefusal $refusal */
+		$refusal = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.RequestRefusal' );
+		return $refusal->routedRestPath( $request );
+	}
+
+	private static function isDatabaseError( Throwable $e ): bool {
+		for ( $t = $e; $t !== null; $t = $t->getPrevious() ) {
+			if ( $t instanceof DBError ) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The message in the content language; a fixed English text when even
+	 * the message system fails (it may want the database too).
+	 *
+	 * @param string $key
+	 * @param string $logId
+	 * @return string
+	 */
+	private static function messageText( string $key, string $logId ): string {
+		try {
+			return MessageText::of( wfMessage( $key, $logId )->inContentLanguage() );
+		} catch ( Throwable $ignored ) {
+			return $key === 'tokenauthenticator-error-database-unavailable'
+				? "The wiki's database is unavailable. Try again later. (Error ID: $logId)"
+				: "Internal error. (Error ID: $logId)";
+		}
+	}
+}
