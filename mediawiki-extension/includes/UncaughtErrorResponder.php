@@ -63,7 +63,7 @@ class UncaughtErrorResponder {
 		self::$answered = true;
 		try {
 			self::answer( $e, $entryPoint );
-		} catch ( Throwable $failure ) {
+		} catch ( Throwable $ignored ) {
 			// Nothing of ours may make things worse: core answers as it would.
 			return;
 		}

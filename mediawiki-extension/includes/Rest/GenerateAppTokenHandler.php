@@ -10,6 +10,7 @@ use MediaWiki\Extension\TokenAuthenticator\Service\ServiceSessionProvider;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use MediaWiki\Utils\UrlUtils;
+use Wikimedia\Rdbms\DBError;
 
 /**
  * GET|POST /mws/v1/app-token/generate
@@ -58,6 +59,8 @@ class GenerateAppTokenHandler extends Handler {
 			);
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
+		} catch ( DBError $e ) {
+			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
 		}
 		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
 	}

@@ -6,6 +6,7 @@ use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
+use Wikimedia\Rdbms\DBError;
 
 /**
  * GET|POST /mws/v1/user-token/generate?withIssuer=0|1
@@ -46,6 +47,8 @@ class GenerateUserTokenHandler extends Handler {
 				: $this->userTokens->wrap( $token, $this->getRouter()->getRouteUrl( self::VERIFY_ROUTE ) );
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
+		} catch ( DBError $e ) {
+			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
 		}
 		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
 	}

@@ -6,6 +6,9 @@ use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
 use MediaWiki\Rest\ResponseFactory;
+use MWExceptionHandler;
+use WebRequest;
+use Wikimedia\Rdbms\DBError;
 
 /**
  * Error answers in the reference's shape, {"message": "...", ...}.
@@ -23,6 +26,25 @@ class HttpError {
 	 */
 	public static function make( string $key, int $status, array $params = [] ): HttpException {
 		return new HttpException( MessageText::of( wfMessage( $key, ...$params ) ), $status, [ 'errorKey' => $key ] );
+	}
+
+	/**
+	 * The database failed while a handler worked: 503 with Retry-After, as
+	 * the extension's other answers in an outage, instead of the router's
+	 * generic 500. Logged like any error the router catches; the answer
+	 * quotes the request ID.
+	 *
+	 * @param ResponseFactory $factory
+	 * @param DBError $e
+	 * @return Response
+	 */
+	public static function databaseUnavailable( ResponseFactory $factory, DBError $e ): Response {
+		MWExceptionHandler::logException( $e );
+		$response = $factory->createFromException( self::make(
+			'tokenauthenticator-error-database-unavailable', 503, [ WebRequest::getRequestId() ]
+		) );
+		$response->setHeader( 'Retry-After', '10' );
+		return $response;
 	}
 
 	/**

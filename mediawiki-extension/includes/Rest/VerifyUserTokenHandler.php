@@ -8,6 +8,7 @@ use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use RequestContext;
 use Wikimedia\ParamValidator\ParamValidator;
+use Wikimedia\Rdbms\DBError;
 
 /**
  * POST /mws/v1/user-token/verify with {"token": "..."} (keeps the token out of
@@ -38,7 +39,11 @@ class VerifyUserTokenHandler extends Handler {
 		if ( $caller->pingLimiter( self::RATE_LIMIT_ACTION, 0 ) ) {
 			throw HttpError::make( 'tokenauthenticator-error-rate-limited', 429 );
 		}
-		$user = $this->userTokens->redeem( $token );
+		try {
+			$user = $this->userTokens->redeem( $token );
+		} catch ( DBError $e ) {
+			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
+		}
 		if ( !$user ) {
 			$caller->pingLimiter( self::RATE_LIMIT_ACTION );
 			throw HttpError::make( 'tokenauthenticator-error-invalid-token', 400 );
