@@ -39,6 +39,7 @@ fn assert_outage_json(r: &HttpResponse, what: &str) {
         r.header("cache-control").unwrap_or("").contains("no-store"),
         "{what}: {r}"
     );
+    assert_eq!(r.header("retry-after"), Some("10"), "{what}: {r}");
     let body = r.json();
     let (key, message) = if body.get("error").is_some() {
         (&body["error"]["code"], &body["error"]["info"])
@@ -91,6 +92,7 @@ fn database_outage_answers_json_and_loses_nothing() {
             .send_json(json!({ "token": kept })),
     );
     assert_eq!(r.status, 503, "{r}");
+    assert_eq!(r.header("retry-after"), Some("10"), "{r}");
     assert_eq!(
         r.json()["errorKey"],
         "tokenauthenticator-error-unavailable",
@@ -101,6 +103,7 @@ fn database_outage_answers_json_and_loses_nothing() {
             .set("Authorization", &format!("ApiKey {SECRET}")),
     );
     assert_eq!(r.status, 503, "{r}");
+    assert_eq!(r.header("retry-after"), Some("10"), "{r}");
     assert!(r.json()["error"]["code"].is_string(), "{r}");
     // The extension's API module with a session: one JSON document (core
     // used to append its HTML page to the API's JSON).

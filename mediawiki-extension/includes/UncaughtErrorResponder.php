@@ -120,7 +120,7 @@ class UncaughtErrorResponder {
 		header( "$protocol $status $reason", true, $status );
 		header( 'Cache-Control: no-store, private' );
 		if ( $status === 503 ) {
-			header( 'Retry-After: 10' );
+			header( 'Retry-After: ' . RequestRefusal::RETRY_AFTER );
 		}
 		if ( $entryPoint === 'rest' ) {
 			header( 'Content-Type: application/json' );

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
+use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
 use MediaWiki\Rest\ResponseFactory;
@@ -43,7 +44,7 @@ class HttpError {
 		$response = $factory->createFromException( self::make(
 			'tokenauthenticator-error-database-unavailable', 503, [ WebRequest::getRequestId() ]
 		) );
-		$response->setHeader( 'Retry-After', '10' );
+		$response->setHeader( 'Retry-After', (string)RequestRefusal::RETRY_AFTER );
 		return $response;
 	}
 

@@ -11,6 +11,9 @@ use WebRequest;
  * survives whatever the entry point sends later.
  */
 class RequestRefusal {
+	/** Seconds a client should wait after a 503 (the database is down). */
+	public const RETRY_AFTER = 10;
+
 	private string $restPath;
 	private string $realm;
 
@@ -84,6 +87,9 @@ class RequestRefusal {
 			header( 'Cache-Control: no-store, private' );
 			if ( $status === 401 ) {
 				header( 'WWW-Authenticate: ' . $this->challenge() );
+			}
+			if ( $status === 503 ) {
+				header( 'Retry-After: ' . self::RETRY_AFTER );
 			}
 		}
 		echo json_encode( [

@@ -38,6 +38,9 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 		if ( $status === 401 ) {
 			$main->getRequest()->response()->header( 'WWW-Authenticate: ' . $this->refusal->challenge() );
 		}
+		if ( $status === 503 ) {
+			$main->getRequest()->response()->header( 'Retry-After: ' . RequestRefusal::RETRY_AFTER );
+		}
 		throw ApiUsageException::newWithMessage( null, [ $key, ...$params ], $key, null, $status );
 	}
 
