@@ -50,8 +50,12 @@ test: build
 	$(MAKE) --no-print-directory reliability-ci
 	$(MAKE) --no-print-directory package-test
 
+# Tests build in the dev profile (target/debug): a test binary's speed does not
+# matter, and the dev build of the crate and of the dev-dependencies takes half
+# the time of a second release build. It never touches the release .so either
+# (with the dev-dependencies, features of shared crates unify differently).
 unit-tests:
-	cargo test --release --lib
+	cargo test --lib --target-dir "$(TARGET_DIR)"
 
 # run-tests.php comes with php-dev, under /usr/lib/php/<extension API>/build/.
 php-tests: build
@@ -63,19 +67,14 @@ php-tests: build
 	NO_INTERACTION=1 TEST_PHP_EXECUTABLE="$$(command -v php)" \
 		php "$$runner" -d extension="$(SO)" -q --show-diff php-tests/
 
-# End-to-end tests: each starts its own wiki on a free port of 127.0.0.1.
-# They build in their own target dir: with the dev-dependencies, features of
-# shared crates (syn, smallvec) unify differently, and a test build in target/
-# would relink the cdylib that `cargo build` made, and the other way round,
-# on every run. The wikis load the .so of `make build` (MWS_TA_SO).
-E2E_TARGET_DIR := $(TARGET_DIR)/e2e
-
+# End-to-end tests: each starts its own wiki on a free port of 127.0.0.1 and
+# loads the release .so of `make build` (MWS_TA_SO).
 e2e: build
-	MWS_TA_SO="$(SO)" CARGO_TARGET_DIR="$(E2E_TARGET_DIR)" cargo test --release --no-fail-fast --test '*'
+	MWS_TA_SO="$(SO)" cargo test --no-fail-fast --test '*' --target-dir "$(TARGET_DIR)"
 
 lint: deps
 	cargo fmt --check
-	cargo clippy --release --all-targets -- -D warnings
+	cargo clippy --all-targets --target-dir "$(TARGET_DIR)" -- -D warnings
 	$(MAKE) --no-print-directory php-lint
 
 php-lint:

@@ -28,6 +28,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=scripts/stack.sh
+. "$TA_ROOT/scripts/stack.sh"
 
 bench_dir="$TA_ROOT/bench"
 so="$(ta_so_path)"
@@ -57,36 +59,9 @@ command_line="${BENCH_COMMAND:-bench/run.sh}"
 
 # --- Packages ----------------------------------------------------------------
 
-install_packages() {
-	local pkg missing=()
-	for pkg in nginx php8.2-fpm wrk curl; do
-		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]; then
-			missing+=("$pkg")
-		fi
-	done
-	[ ${#missing[@]} -gt 0 ] || return 0
-	ta_log "installing: ${missing[*]}"
-	local sudo=()
-	if [ "$(id -u)" -ne 0 ]; then
-		command -v sudo >/dev/null 2>&1 || ta_die "need root (or sudo) to install: ${missing[*]}"
-		sudo=(sudo)
-	fi
-	# Package scripts must not start nginx or php-fpm as system services.
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
-		"${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
-	fi
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
-
-install_packages
-fpm_bin="$(command -v php-fpm8.2 || true)"
-[ -n "$fpm_bin" ] || fpm_bin=/usr/sbin/php-fpm8.2
-[ -x "$fpm_bin" ] || ta_die "php-fpm8.2 not found"
-nginx_bin="$(command -v nginx || true)"
-[ -n "$nginx_bin" ] || nginx_bin=/usr/sbin/nginx
-[ -x "$nginx_bin" ] || ta_die "nginx not found"
+mapfile -t missing < <(ta_missing_packages nginx php8.2-fpm wrk curl)
+ta_apt_install "${missing[@]}" || ta_die "installing ${missing[*]} failed"
+stack_binaries
 command -v wrk >/dev/null 2>&1 || ta_die "wrk not found"
 [ "$(id -u)" -eq 0 ] || ta_die "the macro benchmark runs php-fpm workers as www-data: run as root"
 
@@ -96,23 +71,12 @@ tmp="$(mktemp -d /tmp/mws-ta-bench.XXXXXX)"
 chmod 755 "$tmp"
 logs="$tmp/logs"
 mkdir -p "$logs"
-pgids=()
 declare -A pgid_of=()
-watchdog_pid=
 
 cleanup() {
-	local status=$? pgid
+	local status=$?
 	trap - EXIT INT TERM
-	[ -z "$watchdog_pid" ] || kill "$watchdog_pid" 2>/dev/null || true
-	for pgid in "${pgids[@]}"; do
-		kill -TERM -- "-$pgid" 2>/dev/null || true
-	done
-	if [ ${#pgids[@]} -gt 0 ]; then
-		sleep 1
-		for pgid in "${pgids[@]}"; do
-			kill -KILL -- "-$pgid" 2>/dev/null || true
-		done
-	fi
+	stack_stop
 	if [ "${BENCH_KEEP:-0}" = 1 ] || [ "$status" -ne 0 ]; then
 		ta_log "kept $tmp"
 	else
@@ -123,27 +87,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Starts "$@" in a new session (its own process group) and remembers the group.
-start_group() {
-	local log="$1"
-	shift
-	setsid "$@" >"$log" 2>&1 </dev/null &
-	pgids+=("$!")
-	printf '%s\n' "$!" >>"$tmp/pgids"
-}
-
-# Should this script die without running its trap (SIGKILL), a watchdog in
-# its own session kills the servers' process groups within a second.
-# shellcheck disable=SC2016 # the script's $1 and $2, expanded by the inner bash
-setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
-	[ ! -f "$2" ] || while read -r g; do kill -KILL -- "-$g" 2>/dev/null; done <"$2"' \
-	watchdog "$$" "$tmp/pgids" >/dev/null 2>&1 </dev/null &
-watchdog_pid=$!
-
-free_port() {
-	php "$bench_dir/tool.php" free-port
-}
+stack_init "$tmp"
 
 # --- 1. Micro -----------------------------------------------------------------
 
@@ -183,9 +127,6 @@ ta_log "installing a SQLite wiki in $wiki"
 mv "$wiki/LocalSettings.php" "$wiki/LocalSettings.installer.php"
 
 # LocalSettings-<variant>.php: the installer's settings, then bench/settings.php.
-php_quote() {
-	printf "'%s'" "$(printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/\\\\'/g")"
-}
 for variant in ext reuse noext; do
 	port_var="port_$variant"
 	cat >"$wiki/LocalSettings-$variant.php" <<PHP
@@ -230,101 +171,16 @@ done
 # One php-fpm master per variant (own OPcache and APCu); the native extension
 # is loaded from an ini file in an extra scan directory, for ext and reuse only.
 for variant in ext reuse noext; do
-	fpm="$tmp/fpm-$variant"
-	mkdir -p "$fpm/conf.d"
-	if [ "$variant" != noext ]; then
-		ta_write_ini "$fpm/conf.d" "$so"
-	fi
-	cat >"$fpm/php-fpm.conf" <<CONF
-[global]
-pid = $fpm/php-fpm.pid
-error_log = $logs/fpm-$variant.log
-daemonize = no
-
-[bench]
-user = www-data
-group = www-data
-listen = $fpm/php-fpm.sock
-listen.owner = www-data
-listen.group = www-data
-listen.mode = 0666
-listen.backlog = 1024
-pm = static
-pm.max_children = $children
-pm.max_requests = 0
-request_terminate_timeout = 60s
-clear_env = yes
-env[MW_CONFIG_FILE] = $wiki/LocalSettings-$variant.php
-catch_workers_output = yes
-php_admin_flag[log_errors] = on
-php_admin_value[error_log] = $wiki/logs/php-$variant.log
-php_admin_value[opcache.enable] = 1
-php_admin_value[memory_limit] = 256M
-CONF
-	PHP_INI_SCAN_DIR=":$fpm/conf.d" "$fpm_bin" --test --fpm-config "$fpm/php-fpm.conf" >"$logs/fpm-$variant-test.log" 2>&1 ||
-		{
-			cat "$logs/fpm-$variant-test.log" >&2
-			ta_die "php-fpm rejects its configuration ($variant)"
-		}
-	start_group "$logs/fpm-$variant.out" env PHP_INI_SCAN_DIR=":$fpm/conf.d" \
-		"$fpm_bin" --nodaemonize --fpm-config "$fpm/php-fpm.conf"
+	variant_so="$so"
+	[ "$variant" != noext ] || variant_so=
+	stack_fpm_start "$tmp/fpm-$variant" "$variant" "$wiki/LocalSettings-$variant.php" "$wiki/logs" \
+		"$children" "$variant_so"
 	pgid_of[$variant]="${pgids[-1]}"
 done
-
-ngx="$tmp/nginx"
-mkdir -p "$ngx/temp"
-chown www-data:www-data "$ngx/temp"
-{
-	cat <<CONF
-worker_processes 1;
-pid $ngx/nginx.pid;
-error_log $logs/nginx-error.log warn;
-daemon off;
-user www-data www-data;
-events {
-	worker_connections 4096;
-}
-http {
-	access_log off;
-	default_type application/octet-stream;
-	keepalive_requests 1000000;
-	keepalive_timeout 60s;
-	client_body_temp_path $ngx/temp/client_body;
-	fastcgi_temp_path $ngx/temp/fastcgi;
-	proxy_temp_path $ngx/temp/proxy;
-	uwsgi_temp_path $ngx/temp/uwsgi;
-	scgi_temp_path $ngx/temp/scgi;
-	fastcgi_buffers 16 16k;
-	fastcgi_buffer_size 32k;
-CONF
-	for variant in ext reuse noext; do
-		port_var="port_$variant"
-		cat <<CONF
-	server {
-		listen 127.0.0.1:${!port_var};
-		root $TA_MW_DIR;
-		location ~ ^/(rest|api|index|load)\.php(/|\$) {
-			fastcgi_split_path_info ^(/[a-z]+\.php)(/.*)\$;
-			include /etc/nginx/fastcgi_params;
-			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
-			fastcgi_param PATH_INFO \$fastcgi_path_info;
-			fastcgi_param MW_CONFIG_FILE $wiki/LocalSettings-$variant.php;
-			fastcgi_pass unix:$tmp/fpm-$variant/php-fpm.sock;
-		}
-		location / {
-			try_files \$uri =404;
-		}
-	}
-CONF
-	done
-	echo "}"
-} >"$ngx/nginx.conf"
-"$nginx_bin" -t -c "$ngx/nginx.conf" -e "$logs/nginx-error.log" >"$logs/nginx-test.log" 2>&1 ||
-	{
-		cat "$logs/nginx-test.log" >&2
-		ta_die "nginx rejects its configuration"
-	}
-start_group "$logs/nginx.out" "$nginx_bin" -c "$ngx/nginx.conf" -e "$logs/nginx-error.log"
+stack_nginx_start "$tmp/nginx" "$logs" \
+	"$port_ext:$tmp/fpm-ext:$wiki/LocalSettings-ext.php" \
+	"$port_reuse:$tmp/fpm-reuse:$wiki/LocalSettings-reuse.php" \
+	"$port_noext:$tmp/fpm-noext:$wiki/LocalSettings-noext.php"
 pgid_of[nginx]="${pgids[-1]}"
 
 url() {
@@ -347,7 +203,7 @@ for variant in ext reuse noext; do
 	done
 	if [ "$ok" != 1 ]; then
 		curl -s --max-time 5 "$(url "$variant" "$noop_path")" >&2 || true
-		tail -n 20 "$logs"/fpm-*.log "$wiki"/logs/*.log "$logs/nginx-error.log" >&2 2>/dev/null || true
+		tail -n 20 "$wiki"/logs/*.log "$logs/nginx-error.log" >&2 2>/dev/null || true
 		ta_die "the $variant wiki does not answer $noop_path"
 	fi
 done

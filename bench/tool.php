@@ -2,7 +2,6 @@
 /**
  * Small helpers of bench/run.sh:
  *
- *   php bench/tool.php free-port                      a free TCP port of 127.0.0.1
  *   php bench/tool.php rps RESULTS.jsonl CASE         requests/s of a recorded wrk case
  *   php bench/tool.php probe NAME VARIANT LOG C1 C2 C3
  *       one JSON line: the query counts of three requests, and the last
@@ -34,16 +33,6 @@ function bench_processes(): array {
 
 $cmd = $argv[1] ?? '';
 switch ( $cmd ) {
-	case 'free-port':
-		$s = stream_socket_server( 'tcp://127.0.0.1:0', $errno, $errstr );
-		if ( !$s ) {
-			fwrite( STDERR, "cannot bind 127.0.0.1:0: $errstr\n" );
-			exit( 1 );
-		}
-		$name = stream_socket_get_name( $s, false );
-		echo substr( $name, strrpos( $name, ':' ) + 1 ), "\n";
-		break;
-
 	case 'rps':
 		foreach ( file( $argv[2], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES ) as $line ) {
 			$row = json_decode( $line, true );
@@ -98,6 +87,6 @@ switch ( $cmd ) {
 		break;
 
 	default:
-		fwrite( STDERR, "usage: php bench/tool.php free-port | rps FILE CASE | probe NAME VARIANT LOG C1 C2 C3 | cpu NAME=PGID...\n" );
+		fwrite( STDERR, "usage: php bench/tool.php rps FILE CASE | probe NAME VARIANT LOG C1 C2 C3 | cpu NAME=PGID...\n" );
 		exit( 2 );
 }

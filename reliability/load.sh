@@ -45,6 +45,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=scripts/stack.sh
+. "$TA_ROOT/scripts/stack.sh"
 
 rel="$TA_ROOT/reliability"
 so="$(ta_so_path)"
@@ -116,50 +118,12 @@ abort() {
 	exit 1
 }
 
-# --- Packages -----------------------------------------------------------------
-
-install_packages() {
-	local pkg missing=()
-	for pkg in nginx php8.2-fpm php8.2-curl php8.2-mysql mariadb-server mariadb-client curl; do
-		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]; then
-			missing+=("$pkg")
-		fi
-	done
-	[ ${#missing[@]} -gt 0 ] || return 0
-	ta_log "installing: ${missing[*]}"
-	local sudo=()
-	if [ "$(id -u)" -ne 0 ]; then
-		command -v sudo >/dev/null 2>&1 || abort "need root (or sudo) to install: ${missing[*]}"
-		sudo=(sudo)
-	fi
-	# Package scripts must not start nginx, php-fpm or MariaDB as system services.
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
-		"${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
-	fi
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >"$logs/apt.log" 2>&1 || abort "apt-get update failed: $(tail -n 5 "$logs/apt.log")"
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
-		>>"$logs/apt.log" 2>&1 || abort "apt-get install failed: $(tail -n 5 "$logs/apt.log")"
-}
-
 # --- Process groups and clean-up ----------------------------------------------
 
-pgids=()
-watchdog_pid=
-
 cleanup() {
-	local status=$? pgid
+	local status=$?
 	trap - EXIT INT TERM
-	[ -z "$watchdog_pid" ] || kill "$watchdog_pid" 2>/dev/null || true
-	for pgid in "${pgids[@]}"; do
-		kill -TERM -- "-$pgid" 2>/dev/null || true
-	done
-	if [ ${#pgids[@]} -gt 0 ]; then
-		sleep 1
-		for pgid in "${pgids[@]}"; do
-			kill -KILL -- "-$pgid" 2>/dev/null || true
-		done
-	fi
+	stack_stop
 	if [ "$status" -ne 0 ] && ! grep -q '"ok":false' "$checks" 2>/dev/null; then
 		record run "run completed" 0 "stopped with status $status"
 	fi
@@ -174,37 +138,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Starts "$@" in a new session (its own process group) and remembers the group.
-start_group() {
-	local log="$1"
-	shift
-	setsid "$@" >"$log" 2>&1 </dev/null &
-	pgids+=("$!")
-	printf '%s\n' "${pgids[@]}" >"$tmp/pgids"
-}
-
-# Forgets a group whose leader has exited and been reaped.
-forget_group() {
-	local gone="$1" keep=() pgid
-	for pgid in "${pgids[@]}"; do
-		[ "$pgid" = "$gone" ] || keep+=("$pgid")
-	done
-	pgids=("${keep[@]}")
-	printf '%s\n' "${pgids[@]}" >"$tmp/pgids"
-}
-
-# Should this script die without running its trap (SIGKILL), a watchdog in
-# its own session kills the servers' process groups within a second.
-# shellcheck disable=SC2016 # the script's $1 and $2, expanded by the inner bash
-setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
-	[ ! -f "$2" ] || while read -r g; do kill -KILL -- "-$g" 2>/dev/null; done <"$2"' \
-	watchdog "$$" "$tmp/pgids" >/dev/null 2>&1 </dev/null &
-watchdog_pid=$!
-
-free_port() {
-	php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1], "\n";'
-}
+stack_fail=abort
+stack_init "$tmp"
 
 now() {
 	date +%s.%N
@@ -217,10 +152,6 @@ alive() {
 	[ -n "$state" ] && [ "$state" != Z ]
 }
 
-php_quote() {
-	printf "'%s'" "$(printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/\\\\'/g")"
-}
-
 random_secret() {
 	php -r 'echo bin2hex(random_bytes(16));'
 }
@@ -230,13 +161,11 @@ random_secret() {
 [ -f "$so" ] || abort "$so does not exist: run \`make build\` first"
 [ -f "$TA_MW_DIR/maintenance/install.php" ] || abort "MediaWiki not found in $TA_MW_DIR: run \`make deps\`"
 [ "$(id -u)" -eq 0 ] || abort "php-fpm workers run as www-data and mariadbd as mysql: run as root"
-install_packages
-fpm_bin="$(command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2)"
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+mapfile -t missing < <(ta_missing_packages nginx php8.2-fpm php8.2-curl php8.2-mysql mariadb-server mariadb-client curl)
+ta_apt_install "${missing[@]}" >"$logs/apt.log" 2>&1 || abort "installing ${missing[*]} failed: $(tail -n 5 "$logs/apt.log")"
+stack_binaries
 mariadbd_bin="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
-for bin in "$fpm_bin" "$nginx_bin" "$mariadbd_bin"; do
-	[ -x "$bin" ] || abort "$bin not found"
-done
+[ -x "$mariadbd_bin" ] || abort "$mariadbd_bin not found"
 php -r 'exit(function_exists("curl_multi_init") ? 0 : 1);' || abort "PHP CLI has no curl (php8.2-curl)"
 
 # What is tested: a snapshot of the MediaWiki extension and of the native
@@ -383,97 +312,6 @@ wiki_users() {
 	done
 }
 
-fpm_start() {
-	local db="$1" fpm="$tmp/fpm-$1"
-	mkdir -p "$fpm/conf.d"
-	ta_write_ini "$fpm/conf.d" "$so"
-	cat >"$fpm/php-fpm.conf" <<CONF
-[global]
-pid = $fpm/php-fpm.pid
-error_log = $logs/fpm-$db.log
-daemonize = no
-
-[rely]
-user = www-data
-group = www-data
-listen = $fpm/php-fpm.sock
-listen.owner = www-data
-listen.group = www-data
-listen.mode = 0666
-listen.backlog = 1024
-pm = static
-pm.max_children = $children
-pm.max_requests = 0
-request_terminate_timeout = 60s
-clear_env = yes
-env[MW_CONFIG_FILE] = $tmp/wiki-$db/LocalSettings-$db.php
-catch_workers_output = yes
-php_admin_flag[log_errors] = on
-php_admin_value[error_log] = $logs/php-$db.log
-php_admin_value[opcache.enable] = 1
-php_admin_value[opcache.validate_timestamps] = 0
-php_admin_value[memory_limit] = 256M
-CONF
-	PHP_INI_SCAN_DIR=":$fpm/conf.d" "$fpm_bin" --test --fpm-config "$fpm/php-fpm.conf" >"$logs/fpm-$db-test.log" 2>&1 ||
-		abort "php-fpm rejects its configuration ($db): $(cat "$logs/fpm-$db-test.log")"
-	start_group "$logs/fpm-$db.out" env PHP_INI_SCAN_DIR=":$fpm/conf.d" \
-		"$fpm_bin" --nodaemonize --fpm-config "$fpm/php-fpm.conf"
-}
-
-nginx_start() {
-	local ngx="$tmp/nginx" db
-	mkdir -p "$ngx/temp"
-	chown www-data:www-data "$ngx/temp"
-	{
-		cat <<CONF
-worker_processes 1;
-pid $ngx/nginx.pid;
-error_log $logs/nginx-error.log warn;
-daemon off;
-user www-data www-data;
-events {
-	worker_connections 4096;
-}
-http {
-	access_log off;
-	default_type application/octet-stream;
-	keepalive_requests 1000000;
-	keepalive_timeout 60s;
-	client_body_temp_path $ngx/temp/client_body;
-	fastcgi_temp_path $ngx/temp/fastcgi;
-	proxy_temp_path $ngx/temp/proxy;
-	uwsgi_temp_path $ngx/temp/uwsgi;
-	scgi_temp_path $ngx/temp/scgi;
-	fastcgi_buffers 16 16k;
-	fastcgi_buffer_size 32k;
-	fastcgi_read_timeout 90s;
-CONF
-		for db in "${wikis[@]}"; do
-			cat <<CONF
-	server {
-		listen 127.0.0.1:${port_of[$db]};
-		root $TA_MW_DIR;
-		location ~ ^/(rest|api|index|load)\.php(/|\$) {
-			fastcgi_split_path_info ^(/[a-z]+\.php)(/.*)\$;
-			include /etc/nginx/fastcgi_params;
-			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
-			fastcgi_param PATH_INFO \$fastcgi_path_info;
-			fastcgi_param MW_CONFIG_FILE $tmp/wiki-$db/LocalSettings-$db.php;
-			fastcgi_pass unix:$tmp/fpm-$db/php-fpm.sock;
-		}
-		location / {
-			try_files \$uri =404;
-		}
-	}
-CONF
-		done
-		echo "}"
-	} >"$ngx/nginx.conf"
-	"$nginx_bin" -t -c "$ngx/nginx.conf" -e "$logs/nginx-error.log" >"$logs/nginx-test.log" 2>&1 ||
-		abort "nginx rejects its configuration: $(cat "$logs/nginx-test.log")"
-	start_group "$logs/nginx.out" "$nginx_bin" -c "$ngx/nginx.conf" -e "$logs/nginx-error.log"
-}
-
 base_of() {
 	printf 'http://127.0.0.1:%s' "${port_of[$1]}"
 }
@@ -522,10 +360,13 @@ chown -R www-data:www-data "$tmp/l10n"
 for db in "${wikis[@]}"; do
 	wiki_users "$db"
 done
+servers=()
 for db in "${wikis[@]}"; do
-	fpm_start "$db"
+	stack_fpm_start "$tmp/fpm-$db" "$db" "$tmp/wiki-$db/LocalSettings-$db.php" "$logs" "$children" "$so" \
+		'php_admin_value[opcache.validate_timestamps] = 0'
+	servers+=("${port_of[$db]}:$tmp/fpm-$db:$tmp/wiki-$db/LocalSettings-$db.php")
 done
-nginx_start
+stack_nginx_start "$tmp/nginx" "$logs" "${servers[@]}"
 for db in "${wikis[@]}"; do
 	ok=0
 	for _ in $(seq 1 60); do

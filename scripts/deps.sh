@@ -13,29 +13,8 @@ packages=(
 	chromium chromium-driver
 )
 
-missing=()
-for pkg in "${packages[@]}"; do
-	if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]; then
-		missing+=("$pkg")
-	fi
-done
-
-if [ ${#missing[@]} -gt 0 ]; then
-	ta_log "installing: ${missing[*]}"
-	sudo=()
-	if [ "$(id -u)" -ne 0 ]; then
-		command -v sudo >/dev/null 2>&1 || ta_die "need root (or sudo) to install: ${missing[*]}"
-		sudo=(sudo)
-	fi
-	# `mediawiki` pulls in apache2: never let package scripts start services.
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
-		"${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+mapfile -t missing < <(ta_missing_packages "${packages[@]}")
+ta_apt_install "${missing[@]}" || ta_die "installing ${missing[*]} failed"
 
 if ! ta_ensure_cargo; then
 	ta_die "cargo not found: install Rust with rustup (https://rustup.rs), then re-run"

@@ -39,6 +39,38 @@ ta_ensure_cargo() {
 	command -v cargo >/dev/null 2>&1
 }
 
+# ta_missing_packages PKG...: prints, one a line, those not installed.
+ta_missing_packages() {
+	local pkg
+	for pkg in "$@"; do
+		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]; then
+			printf '%s\n' "$pkg"
+		fi
+	done
+}
+
+# ta_apt_install PKG...: installs the packages with apt (nothing to do when
+# none is given). Package scripts are kept from starting services: Debian's
+# mediawiki pulls in apache2, and nginx, php-fpm and MariaDB would start too.
+ta_apt_install() {
+	[ $# -gt 0 ] || return 0
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		if ! command -v sudo >/dev/null 2>&1; then
+			printf 'error: need root (or sudo) to install: %s\n' "$*" >&2
+			return 1
+		fi
+		sudo=(sudo)
+	fi
+	ta_log "installing: $*"
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+		"${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
+	fi
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
 ta_log() {
 	printf '==> %s\n' "$*" >&2
 }
