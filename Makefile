@@ -51,9 +51,9 @@ test: build
 	$(MAKE) --no-print-directory package-test
 
 # Tests build in the dev profile (target/debug): a test binary's speed does not
-# matter, and the dev build of the crate and of the dev-dependencies takes half
-# the time of a second release build. It never touches the release .so either
-# (with the dev-dependencies, features of shared crates unify differently).
+# matter, and that build takes half the time of a release one. Apart from
+# target/release, it never relinks the .so of `make build` (with the
+# dev-dependencies, features of shared crates unify differently).
 unit-tests:
 	cargo test --lib --target-dir "$(TARGET_DIR)"
 

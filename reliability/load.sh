@@ -145,13 +145,6 @@ now() {
 	date +%s.%N
 }
 
-# Whether process $1 runs (exists and is not a zombie).
-alive() {
-	local state
-	state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
-	[ -n "$state" ] && [ "$state" != Z ]
-}
-
 random_secret() {
 	php -r 'echo bin2hex(random_bytes(16));'
 }

@@ -42,16 +42,9 @@ need_root() {
 }
 
 ensure_host_tools() {
-	local missing=()
-	command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
-	command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
-	command -v zstd >/dev/null 2>&1 || missing+=(zstd)
-	if [ ${#missing[@]} -gt 0 ]; then
-		ta_log "installing on the host: ${missing[*]}"
-		env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-			{ env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-				env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; }
-	fi
+	local missing
+	mapfile -t missing < <(ta_missing_packages debootstrap util-linux zstd)
+	ta_apt_install "${missing[@]}" || ta_die "installing ${missing[*]} on the host failed"
 }
 
 # enter CMD: runs CMD (a bash script) as root inside the root.

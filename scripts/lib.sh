@@ -50,8 +50,10 @@ ta_missing_packages() {
 }
 
 # ta_apt_install PKG...: installs the packages with apt (nothing to do when
-# none is given). Package scripts are kept from starting services: Debian's
-# mediawiki pulls in apache2, and nginx, php-fpm and MariaDB would start too.
+# none is given), refreshing the package lists only when the install fails
+# without it (they are often fresh enough, and an update costs seconds).
+# Package scripts are kept from starting services: Debian's mediawiki pulls
+# in apache2, and nginx, php-fpm and MariaDB would start too.
 ta_apt_install() {
 	[ $# -gt 0 ] || return 0
 	local sudo=()
@@ -67,8 +69,9 @@ ta_apt_install() {
 		printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
 		"${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
 	fi
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+	local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
+	"${apt[@]}" install -y -q --no-install-recommends "$@" ||
+		{ "${apt[@]}" update -q && "${apt[@]}" install -y -q --no-install-recommends "$@"; }
 }
 
 ta_log() {

@@ -17,6 +17,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/stack.sh
+. "$TA_ROOT/scripts/stack.sh"
 
 PACKAGE=mediawiki-extension-tokenauthenticator
 MODULE=mws_token_authenticator
@@ -34,7 +36,6 @@ ext_dir="$(php -r 'echo PHP_EXTENSION_DIR;')"
 mw_ext=/usr/share/mediawiki/extensions/TokenAuthenticator
 mods_ini="/etc/php/$php_version/mods-available/$MODULE.ini"
 work="$(mktemp -d /tmp/mws-ta-package-XXXXXX)"
-server_pid=
 tarball_installed=
 fail=0
 
@@ -49,11 +50,7 @@ purge() {
 
 cleanup() {
 	local rc=$?
-	if [ -n "$server_pid" ]; then
-		kill -TERM -- "-$server_pid" 2>/dev/null || true
-		sleep 0.2
-		kill -KILL -- "-$server_pid" 2>/dev/null || true
-	fi
+	stack_stop
 	if is_installed || dpkg-query -W "$PACKAGE" >/dev/null 2>&1; then
 		purge || true
 	fi
@@ -71,6 +68,7 @@ cleanup() {
 	exit "$rc"
 }
 trap cleanup EXIT
+stack_init "$work"
 
 check() {
 	local what="$1"
@@ -91,7 +89,7 @@ json() {
 # The wiki part, the same for both paths. $1 names the path in the output.
 smoke_wiki() {
 	# A wiki that knows the extension only by its name.
-	port="$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')"
+	port="$(free_port)"
 	password="$(php -r 'echo bin2hex(random_bytes(12));')"
 	secret="$(php -r 'echo bin2hex(random_bytes(24));')"
 	rm -rf "$work/wiki"
@@ -117,8 +115,8 @@ smoke_wiki() {
 		ta_die "update.php failed: $(tail -5 "$work/update.log")"
 	check "$1: update.php created the extension's table" grep -q mws_auth_token "$work/update.log"
 
-	setsid php -S "127.0.0.1:$port" -t /usr/share/mediawiki >"$work/server.log" 2>&1 &
-	server_pid=$!
+	start_group "$work/server.log" php -S "127.0.0.1:$port" -t /usr/share/mediawiki
+	server_pid="${pgids[-1]}"
 	for _ in $(seq 1 100); do
 		curl -s -o /dev/null "http://127.0.0.1:$port/api.php" && break
 		sleep 0.1
@@ -157,8 +155,7 @@ smoke_wiki() {
 		"$base/api.php?action=query&meta=userinfo&format=json")"
 	check "$1: a wrong ApiKey is refused with 401" test "$status" = 401
 
-	kill -TERM -- "-$server_pid" 2>/dev/null || true
-	server_pid=
+	stop_group "$server_pid"
 	unset MW_CONFIG_FILE
 }
 

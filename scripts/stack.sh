@@ -1,8 +1,9 @@
-# A production-like stack on loopback for bench/run.sh and reliability/load.sh:
-# Debian's php-fpm and nginx started from config files in a temporary
-# directory, every server in its own process group, all of them killed when
-# the script ends (and by a watchdog should it die without running its trap).
-# Source it after lib.sh, do not run it.
+# Servers on loopback for the scripts that start them (bench/run.sh,
+# reliability/load.sh, scripts/package-test.sh): every server in its own
+# process group, all of them killed when the script ends (and by a watchdog
+# should it die without running its trap); and the production-like stack of
+# the first two, Debian's php-fpm and nginx started from config files in a
+# temporary directory. Source it after lib.sh, do not run it.
 # shellcheck shell=bash
 
 # What a stack function calls when it cannot go on (a message as its
@@ -56,6 +57,27 @@ forget_group() {
 	done
 	pgids=("${keep[@]}")
 	printf '%s\n' "${pgids[@]}" >"$stack_pgids_file"
+}
+
+# Whether process $1 runs (exists and is not a zombie).
+alive() {
+	local state
+	state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# stop_group PGID: TERM to the group, up to a second for its leader to exit,
+# then KILL to whatever is left of it; forgets it.
+stop_group() {
+	local pgid="$1" i
+	kill -TERM -- "-$pgid" 2>/dev/null || true
+	for i in $(seq 1 10); do
+		alive "$pgid" || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$pgid" 2>/dev/null || true
+	wait "$pgid" 2>/dev/null || true
+	forget_group "$pgid"
 }
 
 free_port() {

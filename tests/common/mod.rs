@@ -115,7 +115,7 @@ pub fn native_so() -> &'static Path {
             let status = Command::new(cargo)
                 .args(["build", "--release"])
                 .current_dir(repo_dir())
-                // The tests may build elsewhere (`make e2e`); the .so belongs in target/.
+                // CARGO_TARGET_DIR may send the test build elsewhere; the .so belongs in target/.
                 .env_remove("CARGO_TARGET_DIR")
                 .stdin(Stdio::null())
                 .status()
