@@ -101,11 +101,16 @@ namespace {
 	 * @param string $audience The audience that "aud" must name (not empty).
 	 * @param int $now The current time, seconds since the epoch.
 	 * @param int $leeway Allowed clock skew in seconds, 0 to 86400.
+	 * @param int $max_lifetime Longest accepted exp - iat in seconds, 1 to ten
+	 *   years; it also keeps every accepted exp within range of now.
 	 * @return string The claims as a JSON object; json_decode() it.
-	 * @throws MwsTokenAuthenticator\Exception saying why the token or the
-	 *   configuration is refused; the message never quotes the token or the key
+	 * @throws MwsTokenAuthenticator\ConfigurationException for a bad key,
+	 *   algorithm, issuer, audience, leeway or lifetime setting
+	 * @throws MwsTokenAuthenticator\RefusedException for a refused token, with
+	 *   one of its JWT_ constants as the code; the message (for logs only) never
+	 *   quotes the token or the key, but may quote the header's alg
 	 */
-	function mws_ta_jwt_verify( string $jwt, string $alg, string $key, string $issuer, string $audience, int $now, int $leeway ): string {
+	function mws_ta_jwt_verify( string $jwt, string $alg, string $key, string $issuer, string $audience, int $now, int $leeway, int $max_lifetime ): string {
 	}
 
 	/**
@@ -147,11 +152,52 @@ namespace {
 namespace MwsTokenAuthenticator {
 
 	/**
-	 * The one exception class of the extension. Its message says what is
-	 * wrong. Only the extension throws it, so its constructor takes no
-	 * arguments.
+	 * The base of the extension's exceptions, thrown as itself only when the
+	 * system fails (the random source). Its message says what is wrong, for
+	 * logs: it may quote input, so it must never be shown as a page or parsed.
+	 * Only the extension throws these, so the constructors take no arguments.
 	 */
 	class Exception extends \Exception {
+		public function __construct() {
+		}
+	}
+
+	/**
+	 * The caller's settings or arguments are wrong (a key, an algorithm name,
+	 * a leeway, a CIDR list, a length): an administrator's problem.
+	 */
+	class ConfigurationException extends Exception {
+		public function __construct() {
+		}
+	}
+
+	/**
+	 * The input is refused (a token, an envelope, an address). getCode() is
+	 * one of these constants, the reason to show the user in words of the
+	 * caller's own.
+	 */
+	class RefusedException extends Exception {
+		/** No reason of its own (envelopes, session verification tokens, addresses). */
+		public const OTHER = 0;
+		/** Not a JWT: its form, JSON or header. */
+		public const JWT_MALFORMED = 1;
+		/** alg is none or not the configured algorithm. */
+		public const JWT_ALGORITHM = 2;
+		/** The signature does not verify. */
+		public const JWT_SIGNATURE = 3;
+		/** Past exp (with the leeway). */
+		public const JWT_EXPIRED = 4;
+		/** Before nbf, or iat in the future (with the leeway). */
+		public const JWT_NOT_YET_VALID = 5;
+		/** iss is not the configured issuer. */
+		public const JWT_ISSUER = 6;
+		/** aud does not name the configured audience. */
+		public const JWT_AUDIENCE = 7;
+		/** A required claim is missing or of the wrong type. */
+		public const JWT_CLAIMS = 8;
+		/** exp - iat is longer than the maximum lifetime. */
+		public const JWT_LIFETIME = 9;
+
 		public function __construct() {
 		}
 	}

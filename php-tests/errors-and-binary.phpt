@@ -15,6 +15,8 @@ function attempt( string $label, callable $f ): void {
 
 echo "-- the exception class\n";
 echo get_parent_class( 'MwsTokenAuthenticator\Exception' ), "\n";
+echo get_parent_class( 'MwsTokenAuthenticator\ConfigurationException' ), "\n";
+echo get_parent_class( 'MwsTokenAuthenticator\RefusedException' ), "\n";
 
 echo "-- CIDR lists\n";
 attempt( 'bad prefix', fn () => new MwsTokenAuthenticator\CidrSet( [ '10.0.0.0/8', '10.0.0.0/33' ] ) );
@@ -54,19 +56,21 @@ attempt( 'salt cut at NUL', fn () => mws_ta_envelope_decode( 'salt', $env ) );
 --EXPECT--
 -- the exception class
 Exception
+MwsTokenAuthenticator\Exception
+MwsTokenAuthenticator\Exception
 -- CIDR lists
-bad prefix: MwsTokenAuthenticator\Exception: IP range entry #1 "10.0.0.0/33" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
-word: MwsTokenAuthenticator\Exception: IP range entry #0 "localhost" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
-empty entry: MwsTokenAuthenticator\Exception: IP range entry #0 "" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
-reversed range: MwsTokenAuthenticator\Exception: IP range entry #0 "10.0.0.9-10.0.0.1" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
-mixed range: MwsTokenAuthenticator\Exception: IP range entry #0 "10.0.0.1-::1" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
-not a string: MwsTokenAuthenticator\Exception: IP range entry #1 is not a string
-nested array: MwsTokenAuthenticator\Exception: IP range entry #0 is not a string
-non-UTF-8 entry: MwsTokenAuthenticator\Exception: IP range entry #0 "10.0.0.0/8�" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
-control chars quoted: MwsTokenAuthenticator\Exception: IP range entry #0 "evil\nline" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
-bad address: MwsTokenAuthenticator\Exception: "not-an-ip" is not an IP address
-empty address: MwsTokenAuthenticator\Exception: "" is not an IP address
-non-UTF-8 address: MwsTokenAuthenticator\Exception: "10.0.0.1�" is not an IP address
+bad prefix: MwsTokenAuthenticator\ConfigurationException: IP range entry #1 "10.0.0.0/33" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+word: MwsTokenAuthenticator\ConfigurationException: IP range entry #0 "localhost" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+empty entry: MwsTokenAuthenticator\ConfigurationException: IP range entry #0 "" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+reversed range: MwsTokenAuthenticator\ConfigurationException: IP range entry #0 "10.0.0.9-10.0.0.1" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+mixed range: MwsTokenAuthenticator\ConfigurationException: IP range entry #0 "10.0.0.1-::1" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+not a string: MwsTokenAuthenticator\ConfigurationException: IP range entry #1 is not a string
+nested array: MwsTokenAuthenticator\ConfigurationException: IP range entry #0 is not a string
+non-UTF-8 entry: MwsTokenAuthenticator\ConfigurationException: IP range entry #0 "10.0.0.0/8�" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+control chars quoted: MwsTokenAuthenticator\ConfigurationException: IP range entry #0 "evil\nline" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range
+bad address: MwsTokenAuthenticator\RefusedException: "not-an-ip" is not an IP address
+empty address: MwsTokenAuthenticator\RefusedException: "" is not an IP address
+non-UTF-8 address: MwsTokenAuthenticator\RefusedException: "10.0.0.1�" is not an IP address
 empty list: false
 keys ignored: true
 range form: true
@@ -85,4 +89,4 @@ bool(false)
 bool(false)
 bool(true)
 string(3) "tok"
-salt cut at NUL: MwsTokenAuthenticator\Exception: the signature does not match
+salt cut at NUL: MwsTokenAuthenticator\RefusedException: the signature does not match

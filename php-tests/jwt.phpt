@@ -63,11 +63,13 @@ function ed( array $claims, array $header = [ 'alg' => 'EdDSA', 'typ' => 'JWT' ]
 
 function attempt( string $label, string $jwt, string $alg, string $key, int $leeway = 30, string $iss = ISS, string $aud = AUD ): void {
 	try {
-		$json = mws_ta_jwt_verify( $jwt, $alg, $key, $iss, $aud, NOW, $leeway );
+		$json = mws_ta_jwt_verify( $jwt, $alg, $key, $iss, $aud, NOW, $leeway, 86400 );
 		$claims = json_decode( $json, true, 512, JSON_THROW_ON_ERROR );
 		echo "$label: accepted, sub ", $claims['sub'], "\n";
 	} catch ( MwsTokenAuthenticator\Exception $e ) {
-		echo "$label: ", $e->getMessage(), "\n";
+		// The class says whose mistake it is, the code why (for refusals).
+		$kind = substr( strrchr( get_class( $e ), '\\' ), 1 );
+		echo "$label: [$kind ", $e->getCode(), '] ', $e->getMessage(), "\n";
 		foreach ( array_filter( explode( '.', $jwt ), fn ( $p ) => strlen( $p ) > 12 ) as $part ) {
 			if ( str_contains( $e->getMessage(), substr( $part, 0, 12 ) ) ) {
 				echo "  LEAK: the message quotes the token\n";
@@ -81,11 +83,11 @@ function attempt( string $label, string $jwt, string $alg, string $key, int $lee
 
 echo "== valid tokens\n";
 $extra = claims( [ 'groups' => [ 'sysop' ], 'name' => "Älice \u{1F600}", 'nested' => [ 'a' => [ 1, 2.5, null, true ] ] ] );
-$got = json_decode( mws_ta_jwt_verify( hs( $extra ), 'HS256', SECRET, ISS, AUD, NOW, 0 ), true );
+$got = json_decode( mws_ta_jwt_verify( hs( $extra ), 'HS256', SECRET, ISS, AUD, NOW, 0, 86400 ), true );
 echo 'HS256 claims round trip: ', var_export( $got == $extra, true ), "\n";
-$got = json_decode( mws_ta_jwt_verify( rs( $extra ), 'RS256', $rsaPub, ISS, AUD, NOW, 0 ), true );
+$got = json_decode( mws_ta_jwt_verify( rs( $extra ), 'RS256', $rsaPub, ISS, AUD, NOW, 0, 86400 ), true );
 echo 'RS256 claims round trip: ', var_export( $got == $extra, true ), "\n";
-$got = json_decode( mws_ta_jwt_verify( ed( $extra ), 'EdDSA', $edPem, ISS, AUD, NOW, 0 ), true );
+$got = json_decode( mws_ta_jwt_verify( ed( $extra ), 'EdDSA', $edPem, ISS, AUD, NOW, 0, 86400 ), true );
 echo 'EdDSA claims round trip: ', var_export( $got == $extra, true ), "\n";
 attempt( 'RS256, PKCS#1 key', rs( claims() ), 'RS256', $rsaPubPkcs1 );
 attempt( 'RS256, CRLF key', rs( claims() ), 'RS256', str_replace( "\n", "\r\n", $rsaPub ) );
@@ -109,6 +111,10 @@ attempt( 'no exp', hs( claims( [ 'exp' => null ] ) ), 'HS256', SECRET );
 attempt( 'no iat', hs( claims( [ 'iat' => null ] ) ), 'HS256', SECRET );
 attempt( 'exp a string', hs( claims( [ 'exp' => (string)( NOW + 300 ) ] ) ), 'HS256', SECRET );
 attempt( 'nbf a boolean', hs( claims( [ 'nbf' => true ] ) ), 'HS256', SECRET );
+attempt( 'lifetime = max', hs( claims( [ 'exp' => NOW - 10 + 86400 ] ) ), 'HS256', SECRET );
+attempt( 'lifetime = max + 1', hs( claims( [ 'exp' => NOW - 9 + 86400 ] ) ), 'HS256', SECRET );
+attempt( 'exp 1e19', hs( claims( [ 'exp' => 1e19 ] ) ), 'HS256', SECRET );
+attempt( 'iat -1e19', hs( claims( [ 'iat' => -1e19 ] ) ), 'HS256', SECRET );
 
 echo "== iss, aud, sub\n";
 attempt( 'wrong iss', hs( claims( [ 'iss' => 'https://evil.example' ] ) ), 'HS256', SECRET );
@@ -212,102 +218,106 @@ aud array: accepted, sub alice
 float exp: accepted, sub alice
 == time claims
 exp = now - leeway: accepted, sub alice
-exp = now - leeway - 1: the JWT has expired
-expired, no leeway: the JWT has expired
-expired by half a second: the JWT has expired
-expired RS256: the JWT has expired
-expired EdDSA: the JWT has expired
+exp = now - leeway - 1: [RefusedException 4] the JWT has expired
+expired, no leeway: [RefusedException 4] the JWT has expired
+expired by half a second: [RefusedException 4] the JWT has expired
+expired RS256: [RefusedException 4] the JWT has expired
+expired EdDSA: [RefusedException 4] the JWT has expired
 nbf = now + leeway: accepted, sub alice
-nbf = now + leeway + 1: the JWT is not valid yet ("nbf")
+nbf = now + leeway + 1: [RefusedException 5] the JWT is not valid yet ("nbf")
 iat = now + leeway: accepted, sub alice
-iat = now + leeway + 1: the JWT was issued in the future ("iat")
-no exp: the JWT has no "exp" claim
-no iat: the JWT has no "iat" claim
-exp a string: the JWT's "exp" claim is not a number
-nbf a boolean: the JWT's "nbf" claim is not a number
+iat = now + leeway + 1: [RefusedException 5] the JWT was issued in the future ("iat")
+no exp: [RefusedException 8] the JWT has no "exp" claim
+no iat: [RefusedException 8] the JWT has no "iat" claim
+exp a string: [RefusedException 8] the JWT's "exp" claim is not a number
+nbf a boolean: [RefusedException 8] the JWT's "nbf" claim is not a number
+lifetime = max: accepted, sub alice
+lifetime = max + 1: [RefusedException 9] the JWT's lifetime (exp - iat) is longer than the allowed 86400 seconds
+exp 1e19: [RefusedException 9] the JWT's lifetime (exp - iat) is longer than the allowed 86400 seconds
+iat -1e19: [RefusedException 9] the JWT's lifetime (exp - iat) is longer than the allowed 86400 seconds
 == iss, aud, sub
-wrong iss: the JWT's issuer "https://evil.example" is not the configured one
-iss with a newline: the JWT's issuer "a\nb" is not the configured one
-no iss: the JWT has no "iss" claim
-wrong aud: the JWT's audience does not include "mediawiki"
-wrong aud array: the JWT's audience does not include "mediawiki"
-aud array with a number: the JWT's "aud" claim is not a string or an array of strings
-no aud: the JWT has no "aud" claim
-no sub: the JWT has no "sub" claim
-empty sub: the JWT's "sub" claim is empty
-numeric sub: the JWT's "sub" claim is not a string
-wrong iss, RS256: the JWT's issuer "x" is not the configured one
-wrong aud, EdDSA: the JWT's audience does not include "mediawiki"
+wrong iss: [RefusedException 6] the JWT's issuer "https://evil.example" is not the configured one
+iss with a newline: [RefusedException 6] the JWT's issuer "a\nb" is not the configured one
+no iss: [RefusedException 8] the JWT has no "iss" claim
+wrong aud: [RefusedException 7] the JWT's audience does not include "mediawiki"
+wrong aud array: [RefusedException 7] the JWT's audience does not include "mediawiki"
+aud array with a number: [RefusedException 8] the JWT's "aud" claim is not a string or an array of strings
+no aud: [RefusedException 8] the JWT has no "aud" claim
+no sub: [RefusedException 8] the JWT has no "sub" claim
+empty sub: [RefusedException 8] the JWT's "sub" claim is empty
+numeric sub: [RefusedException 8] the JWT's "sub" claim is not a string
+wrong iss, RS256: [RefusedException 6] the JWT's issuer "x" is not the configured one
+wrong aud, EdDSA: [RefusedException 7] the JWT's audience does not include "mediawiki"
 == algorithms
-RS256 token, HS256 pinned: the JWT's alg "RS256" is not the configured HS256
-HS256 token, EdDSA pinned: the JWT's alg "HS256" is not the configured EdDSA
-EdDSA token, RS256 pinned: the JWT's alg "EdDSA" is not the configured RS256
-key confusion: HS256 signed with the RSA public key: the JWT's alg "HS256" is not the configured RS256
-key confusion, relabelled RS256: the JWT's signature does not match
-key confusion, PEM as HS256 secret: the HS256 secret is a PEM key: HS256 takes a shared secret, and a public key must be used with RS256 or EdDSA
-alg none, HS256 pinned: alg "none" is never accepted
-alg none, RS256 pinned: alg "none" is never accepted
-alg none, EdDSA pinned: alg "none" is never accepted
-alg NONE, HS256 pinned: alg "none" is never accepted
-alg NONE, RS256 pinned: alg "none" is never accepted
-alg NONE, EdDSA pinned: alg "none" is never accepted
-alg None, HS256 pinned: alg "none" is never accepted
-alg None, RS256 pinned: alg "none" is never accepted
-alg None, EdDSA pinned: alg "none" is never accepted
-alg lower case: the JWT's alg "hs256" is not the configured HS256
-no alg: the JWT's header has no "alg" string
-crit: the JWT's header has a "crit" parameter, and no critical extension is supported
-numeric kid: the JWT's header "kid" is not a string
-configured alg 6873323536: unknown JWT algorithm "hs256": use "HS256", "RS256" or "EdDSA"
-configured alg 5253333834: unknown JWT algorithm "RS384": use "HS256", "RS256" or "EdDSA"
-configured alg 6e6f6e65: unknown JWT algorithm "none": use "HS256", "RS256" or "EdDSA"
-configured alg : unknown JWT algorithm "": use "HS256", "RS256" or "EdDSA"
-configured alg ff: the JWT algorithm name is not valid UTF-8
+RS256 token, HS256 pinned: [RefusedException 2] the JWT's alg "RS256" is not the configured HS256
+HS256 token, EdDSA pinned: [RefusedException 2] the JWT's alg "HS256" is not the configured EdDSA
+EdDSA token, RS256 pinned: [RefusedException 2] the JWT's alg "EdDSA" is not the configured RS256
+key confusion: HS256 signed with the RSA public key: [RefusedException 2] the JWT's alg "HS256" is not the configured RS256
+key confusion, relabelled RS256: [RefusedException 3] the JWT's signature does not match
+key confusion, PEM as HS256 secret: [ConfigurationException 0] the HS256 secret is a PEM key: HS256 takes a shared secret, and a public key must be used with RS256 or EdDSA
+alg none, HS256 pinned: [RefusedException 2] alg "none" is never accepted
+alg none, RS256 pinned: [RefusedException 2] alg "none" is never accepted
+alg none, EdDSA pinned: [RefusedException 2] alg "none" is never accepted
+alg NONE, HS256 pinned: [RefusedException 2] alg "none" is never accepted
+alg NONE, RS256 pinned: [RefusedException 2] alg "none" is never accepted
+alg NONE, EdDSA pinned: [RefusedException 2] alg "none" is never accepted
+alg None, HS256 pinned: [RefusedException 2] alg "none" is never accepted
+alg None, RS256 pinned: [RefusedException 2] alg "none" is never accepted
+alg None, EdDSA pinned: [RefusedException 2] alg "none" is never accepted
+alg lower case: [RefusedException 2] the JWT's alg "hs256" is not the configured HS256
+no alg: [RefusedException 1] the JWT's header has no "alg" string
+crit: [RefusedException 1] the JWT's header has a "crit" parameter, and no critical extension is supported
+numeric kid: [RefusedException 1] the JWT's header "kid" is not a string
+configured alg 6873323536: [ConfigurationException 0] unknown JWT algorithm "hs256": use "HS256", "RS256" or "EdDSA"
+configured alg 5253333834: [ConfigurationException 0] unknown JWT algorithm "RS384": use "HS256", "RS256" or "EdDSA"
+configured alg 6e6f6e65: [ConfigurationException 0] unknown JWT algorithm "none": use "HS256", "RS256" or "EdDSA"
+configured alg : [ConfigurationException 0] unknown JWT algorithm "": use "HS256", "RS256" or "EdDSA"
+configured alg ff: [ConfigurationException 0] the JWT algorithm name is not valid UTF-8
 == tampering
 HS256 untouched: accepted, sub alice
-HS256 tampered payload: the JWT's signature does not match
-HS256 tampered signature: the JWT's signature does not match
-HS256 truncated signature: the JWT's signature does not match
-HS256 no signature: the JWT's signature does not match
+HS256 tampered payload: [RefusedException 3] the JWT's signature does not match
+HS256 tampered signature: [RefusedException 3] the JWT's signature does not match
+HS256 truncated signature: [RefusedException 3] the JWT's signature does not match
+HS256 no signature: [RefusedException 3] the JWT's signature does not match
 RS256 untouched: accepted, sub alice
-RS256 tampered payload: the JWT's signature does not match
-RS256 tampered signature: the JWT's signature does not match
-RS256 truncated signature: the JWT's signature does not match
-RS256 no signature: the JWT's signature does not match
+RS256 tampered payload: [RefusedException 3] the JWT's signature does not match
+RS256 tampered signature: [RefusedException 3] the JWT's signature does not match
+RS256 truncated signature: [RefusedException 3] the JWT's signature does not match
+RS256 no signature: [RefusedException 3] the JWT's signature does not match
 EdDSA untouched: accepted, sub alice
-EdDSA tampered payload: the JWT's signature does not match
-EdDSA tampered signature: the JWT's signature does not match
-EdDSA truncated signature: the JWT's signature does not match
-EdDSA no signature: the JWT's signature does not match
-EdDSA, another key: the JWT's signature does not match
-HS256, another secret: the JWT's signature does not match
+EdDSA tampered payload: [RefusedException 3] the JWT's signature does not match
+EdDSA tampered signature: [RefusedException 3] the JWT's signature does not match
+EdDSA truncated signature: [RefusedException 3] the JWT's signature does not match
+EdDSA no signature: [RefusedException 3] the JWT's signature does not match
+EdDSA, another key: [RefusedException 3] the JWT's signature does not match
+HS256, another secret: [RefusedException 3] the JWT's signature does not match
 == malformed tokens
-empty: the JWT is not three base64url parts
-garbage: the JWT is not three base64url parts
-two parts: the JWT is not three base64url parts
-four parts: the JWT is not three base64url parts
-Bearer prefix: the JWT is not three base64url parts
-trailing newline: the JWT is not three base64url parts
-padded: the JWT is not three base64url parts
-standard alphabet: the JWT is not three base64url parts
-binary: the JWT is not three base64url parts
-header not JSON: the JWT's header is not valid JSON (error at column 2)
-header a list: the JWT's header is not a JSON object
-duplicate alg: the JWT's header has "alg" more than once
-duplicate sub: the JWT's payload has "sub" more than once
-payload a list: the JWT's payload is not a JSON object
-deep nesting: the JWT's payload nests more than 16 levels deep
-too long: the JWT is longer than 16384 bytes
+empty: [RefusedException 1] the JWT is not three base64url parts
+garbage: [RefusedException 1] the JWT is not three base64url parts
+two parts: [RefusedException 1] the JWT is not three base64url parts
+four parts: [RefusedException 1] the JWT is not three base64url parts
+Bearer prefix: [RefusedException 1] the JWT is not three base64url parts
+trailing newline: [RefusedException 1] the JWT is not three base64url parts
+padded: [RefusedException 1] the JWT is not three base64url parts
+standard alphabet: [RefusedException 1] the JWT is not three base64url parts
+binary: [RefusedException 1] the JWT is not three base64url parts
+header not JSON: [RefusedException 1] the JWT's header is not valid JSON (error at column 2)
+header a list: [RefusedException 1] the JWT's header is not a JSON object
+duplicate alg: [RefusedException 1] the JWT's header has "alg" more than once
+duplicate sub: [RefusedException 1] the JWT's payload has "sub" more than once
+payload a list: [RefusedException 1] the JWT's payload is not a JSON object
+deep nesting: [RefusedException 1] the JWT's payload nests more than 16 levels deep
+too long: [RefusedException 1] the JWT is longer than 16384 bytes
 == configuration
-empty HS256 secret: the HS256 secret is empty
-empty RS256 key: the RS256 key does not parse: it must be a PEM RSA public key ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY")
-RS256 key garbage: the RS256 key does not parse: it must be a PEM RSA public key ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY")
-RS256 private key: the RS256 key is a private key: configure the public key only
-RS256 with the Ed25519 key: the RS256 key does not parse: it must be a PEM RSA public key ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY")
-EdDSA with the RSA key: the EdDSA key does not parse: it must be a PEM Ed25519 public key ("BEGIN PUBLIC KEY")
-RS256 1024-bit key: the RS256 key has 1024 bits: at least 2048 are required
-empty issuer: no JWT issuer is configured
-empty audience: no JWT audience is configured
-negative leeway: the JWT leeway -1 is out of range: use 0 to 86400 seconds
-huge leeway: the JWT leeway 9223372036854775807 is out of range: use 0 to 86400 seconds
-issuer not UTF-8: the JWT issuer is not valid UTF-8
+empty HS256 secret: [ConfigurationException 0] the HS256 secret is empty
+empty RS256 key: [ConfigurationException 0] the RS256 key does not parse: it must be a PEM RSA public key ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY")
+RS256 key garbage: [ConfigurationException 0] the RS256 key does not parse: it must be a PEM RSA public key ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY")
+RS256 private key: [ConfigurationException 0] the RS256 key is a private key: configure the public key only
+RS256 with the Ed25519 key: [ConfigurationException 0] the RS256 key does not parse: it must be a PEM RSA public key ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY")
+EdDSA with the RSA key: [ConfigurationException 0] the EdDSA key does not parse: it must be a PEM Ed25519 public key ("BEGIN PUBLIC KEY")
+RS256 1024-bit key: [ConfigurationException 0] the RS256 key has 1024 bits: at least 2048 are required
+empty issuer: [ConfigurationException 0] no JWT issuer is configured
+empty audience: [ConfigurationException 0] no JWT audience is configured
+negative leeway: [ConfigurationException 0] the JWT leeway -1 is out of range: use 0 to 86400 seconds
+huge leeway: [ConfigurationException 0] the JWT leeway 9223372036854775807 is out of range: use 0 to 86400 seconds
+issuer not UTF-8: [ConfigurationException 0] the JWT issuer is not valid UTF-8

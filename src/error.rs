@@ -1,7 +1,9 @@
 //! One error type for every fallible operation of the native core.
 //!
-//! Errors are values, never panics: the PHP binding turns each one into a
-//! `MwsTokenAuthenticator\Exception` carrying this message.
+//! Errors are values, never panics. The PHP binding turns each one into an
+//! exception whose class is its [`Kind`] and whose code is its [`Reason`]:
+//! the PHP side decides by class and code, and the English message (which
+//! may quote input) is for logs only, never for a page.
 
 use std::fmt;
 
@@ -21,7 +23,8 @@ pub enum Error {
     EmptyKey,
     /// A signature that is not hex, or does not match.
     BadSignature,
-    /// Text that must be UTF-8 is not.
+    /// An argument that must be UTF-8 is not (always the caller's: an
+    /// encoding name, a URL or token to sign, a configured JWT setting).
     NotUtf8(&'static str),
     /// An envelope that is not base64.
     EnvelopeNotBase64,
@@ -104,6 +107,10 @@ pub enum Error {
     JwtAudienceNotStrings,
     /// `sub` is an empty string.
     JwtSubjectEmpty,
+    /// `exp - iat` is longer than the configured maximum lifetime.
+    JwtLifetimeTooLong { max: i64 },
+    /// A configured maximum lifetime outside the accepted range.
+    JwtMaxLifetime { value: i64, max: i64 },
 
     // --- Session verification tokens (session_verification.rs) ---
     /// An empty session verification key.
@@ -259,6 +266,14 @@ impl fmt::Display for Error {
                 "the JWT's \"aud\" claim is not a string or an array of strings"
             ),
             Error::JwtSubjectEmpty => write!(f, "the JWT's \"sub\" claim is empty"),
+            Error::JwtLifetimeTooLong { max } => write!(
+                f,
+                "the JWT's lifetime (exp - iat) is longer than the allowed {max} seconds"
+            ),
+            Error::JwtMaxLifetime { value, max } => write!(
+                f,
+                "the JWT maximum lifetime {value} is out of range: use 1 to {max} seconds"
+            ),
 
             Error::SvEmptyKey => write!(f, "the session verification key is empty"),
             Error::SvUserId(id) => write!(
@@ -303,6 +318,106 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Whose mistake a failure is, and so which exception class PHP sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The caller's own settings or arguments are wrong (a key, an
+    /// algorithm name, a leeway, a CIDR list): an administrator's problem.
+    /// `MwsTokenAuthenticator\ConfigurationException`.
+    Configuration,
+    /// The input is refused (a token, an envelope, an address): the
+    /// client's problem. `MwsTokenAuthenticator\RefusedException`.
+    Refused,
+    /// The system failed (the random source). `MwsTokenAuthenticator\Exception`.
+    Internal,
+}
+
+/// Why input was refused: the exception's code, stable across releases, so
+/// that PHP maps it to a message of its own instead of showing ours. The
+/// numbers are the constants of `MwsTokenAuthenticator\RefusedException`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum Reason {
+    /// Any refusal without a reason of its own, and every non-refusal.
+    Other = 0,
+    /// Not a JWT: its form, its JSON or its header.
+    JwtMalformed = 1,
+    /// `alg` is `none` or not the configured algorithm.
+    JwtAlgorithm = 2,
+    /// The signature does not verify.
+    JwtSignature = 3,
+    /// Past `exp`.
+    JwtExpired = 4,
+    /// Before `nbf`, or `iat` in the future.
+    JwtNotYetValid = 5,
+    /// `iss` is not the configured issuer.
+    JwtIssuer = 6,
+    /// `aud` does not name the configured audience.
+    JwtAudience = 7,
+    /// A required claim is missing or of the wrong type.
+    JwtClaims = 8,
+    /// `exp - iat` is longer than allowed.
+    JwtLifetime = 9,
+}
+
+impl Error {
+    /// Whose mistake this is; see [`Kind`].
+    pub fn kind(&self) -> Kind {
+        use Error::*;
+        match self {
+            TokenLength { .. }
+            | UnknownEncoding(_)
+            | NotUtf8(_)
+            | EmptyKey
+            | InvalidRange { .. }
+            | RangeNotString { .. }
+            | JwtUnknownAlgorithm(_)
+            | JwtEmptySecret
+            | JwtSecretIsPem
+            | JwtPrivateKey(_)
+            | JwtBadKey(_)
+            | JwtRsaKeyTooSmall { .. }
+            | JwtNotConfigured(_)
+            | JwtLeeway { .. }
+            | JwtMaxLifetime { .. }
+            | SvEmptyKey
+            | SvUserId(_)
+            | SvIssuedAt(_) => Kind::Configuration,
+            Random(_) => Kind::Internal,
+            _ => Kind::Refused,
+        }
+    }
+
+    /// Why input was refused; [`Reason::Other`] for every other failure.
+    pub fn reason(&self) -> Reason {
+        use Error::*;
+        match self {
+            JwtTooLong { .. }
+            | JwtMalformed
+            | JwtNotJson { .. }
+            | JwtNotObject(_)
+            | JwtTooDeep { .. }
+            | JwtDuplicateMember { .. }
+            | JwtNoAlg
+            | JwtCrit
+            | JwtHeaderNotString(_) => Reason::JwtMalformed,
+            JwtAlgNone | JwtAlgMismatch { .. } => Reason::JwtAlgorithm,
+            JwtBadSignature => Reason::JwtSignature,
+            JwtExpired => Reason::JwtExpired,
+            JwtNotYetValid | JwtIssuedInFuture => Reason::JwtNotYetValid,
+            JwtIssuerMismatch(_) => Reason::JwtIssuer,
+            JwtAudienceMismatch(_) => Reason::JwtAudience,
+            JwtClaimMissing(_)
+            | JwtClaimNotNumber(_)
+            | JwtClaimNotString(_)
+            | JwtAudienceNotStrings
+            | JwtSubjectEmpty => Reason::JwtClaims,
+            JwtLifetimeTooLong { .. } => Reason::JwtLifetime,
+            _ => Reason::Other,
+        }
+    }
+}
+
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Quotes user input in a message safely: control characters escaped, and
@@ -336,6 +451,28 @@ mod tests {
         let p = printable(&long);
         assert!(p.chars().count() <= 81);
         assert!(p.ends_with('…'));
+    }
+
+    #[test]
+    fn kinds_and_reasons() {
+        assert_eq!(Error::JwtBadKey("RS256").kind(), Kind::Configuration);
+        assert_eq!(Error::JwtBadKey("RS256").reason(), Reason::Other);
+        assert_eq!(Error::JwtExpired.kind(), Kind::Refused);
+        assert_eq!(Error::JwtExpired.reason() as i32, 4);
+        assert_eq!(
+            Error::JwtAlgMismatch {
+                got: "{{x}}".into(),
+                expected: "HS256"
+            }
+            .reason(),
+            Reason::JwtAlgorithm
+        );
+        assert_eq!(Error::Random("x".into()).kind(), Kind::Internal);
+        assert_eq!(Error::SvShape.kind(), Kind::Refused);
+        assert_eq!(
+            Error::JwtLifetimeTooLong { max: 1 }.reason(),
+            Reason::JwtLifetime
+        );
     }
 
     #[test]

@@ -50,6 +50,11 @@ pub const MAX_JSON_DEPTH: usize = 16;
 pub const MIN_RSA_BITS: usize = 2048;
 /// Largest leeway accepted, in seconds.
 pub const MAX_LEEWAY: i64 = 86_400;
+/// Largest maximum lifetime (`exp - iat`) a caller may configure: ten years.
+/// With `iat` no later than now plus the leeway, every accepted `exp` is then
+/// within a few years of now, so times computed from it stay far inside
+/// `i64` and MediaWiki's timestamps.
+pub const MAX_MAX_LIFETIME: i64 = 10 * 366 * 86_400;
 
 /// The signature algorithm, pinned by configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +96,9 @@ pub struct Expectations<'a> {
     pub now: i64,
     /// Clock skew allowed on `exp`, `nbf` and `iat`, in seconds.
     pub leeway: i64,
+    /// Longest accepted lifetime, `exp - iat`, in seconds (1 to
+    /// [`MAX_MAX_LIFETIME`]).
+    pub max_lifetime: i64,
 }
 
 /// A key, parsed for its algorithm.
@@ -157,6 +165,12 @@ fn check_expectations(expect: &Expectations) -> Result<()> {
         return Err(Error::JwtLeeway {
             leeway: expect.leeway,
             max: MAX_LEEWAY,
+        });
+    }
+    if !(1..=MAX_MAX_LIFETIME).contains(&expect.max_lifetime) {
+        return Err(Error::JwtMaxLifetime {
+            value: expect.max_lifetime,
+            max: MAX_MAX_LIFETIME,
         });
     }
     Ok(())
@@ -303,6 +317,13 @@ fn check_claims(claims: &Map<String, Value>, expect: &Expectations) -> Result<()
     let iat = numeric_date(claims, "iat")?.ok_or(Error::JwtClaimMissing("iat"))?;
     if iat > now + leeway {
         return Err(Error::JwtIssuedInFuture);
+    }
+    // Bounds exp (iat is at most now + leeway), so that nothing computed
+    // from it later (a replay record's expiry) can overflow.
+    if exp - iat > expect.max_lifetime as f64 {
+        return Err(Error::JwtLifetimeTooLong {
+            max: expect.max_lifetime,
+        });
     }
 
     let iss = string_claim(claims, "iss")?;
@@ -541,6 +562,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
             audience: AUD,
             now: NOW,
             leeway: 30,
+            max_lifetime: 86_400,
         }
     }
 
@@ -747,6 +769,46 @@ bh5TajqMG+qzGj8FqQIDAQAB
     }
 
     #[test]
+    fn lifetime_is_capped_so_exp_stays_in_range() {
+        // exp - iat at the cap is accepted, one second more is not.
+        assert!(claims_result(with(json!({"iat": NOW - 10, "exp": NOW - 10 + 86_400}))).is_ok());
+        assert_eq!(
+            claims_result(with(json!({"iat": NOW - 10, "exp": NOW - 9 + 86_400}))),
+            Err(Error::JwtLifetimeTooLong { max: 86_400 })
+        );
+        // Far futures and values beyond i64 are refused, never wrapped.
+        for exp in [json!(1e19), json!(1e23), json!(9.3e18), json!(i64::MAX)] {
+            assert_eq!(
+                claims_result(with(json!({ "exp": exp }))),
+                Err(Error::JwtLifetimeTooLong { max: 86_400 }),
+                "{exp}"
+            );
+        }
+        // A very old iat cannot stretch the window either.
+        assert_eq!(
+            claims_result(with(json!({"iat": -1e19}))),
+            Err(Error::JwtLifetimeTooLong { max: 86_400 })
+        );
+        for max_lifetime in [0, -1, MAX_MAX_LIFETIME + 1, i64::MIN, i64::MAX] {
+            assert_eq!(
+                verify(
+                    hs256(&claims()).as_bytes(),
+                    Algorithm::Hs256,
+                    SECRET,
+                    &Expectations {
+                        max_lifetime,
+                        ..expect()
+                    }
+                ),
+                Err(Error::JwtMaxLifetime {
+                    value: max_lifetime,
+                    max: MAX_MAX_LIFETIME
+                })
+            );
+        }
+    }
+
+    #[test]
     fn exp_with_leeway_boundaries() {
         // now > exp + leeway is expired; equal is still valid.
         assert!(claims_result(with(json!({"exp": NOW - 30}))).is_ok());
@@ -797,7 +859,12 @@ bh5TajqMG+qzGj8FqQIDAQAB
             claims_result(with(json!({"iat": NOW + 31}))),
             Err(Error::JwtIssuedInFuture)
         );
-        assert!(claims_result(with(json!({"iat": 0}))).is_ok());
+        // Any time in the past will do, within the lifetime cap.
+        assert!(claims_result(with(json!({"iat": NOW - 86_000}))).is_ok());
+        assert_eq!(
+            claims_result(with(json!({"iat": 0}))),
+            Err(Error::JwtLifetimeTooLong { max: 86_400 })
+        );
     }
 
     #[test]

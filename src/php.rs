@@ -7,10 +7,11 @@
 //! re-case them.
 
 use crate::cidr::{self, CidrSet as NativeCidrSet};
-use crate::error::Error;
+use crate::error::{Error, Kind, Reason};
 use crate::{envelope, jwt, session_verification, sign, token};
 use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
+use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
@@ -18,16 +19,54 @@ use ext_php_rs::zend::{ce, ModuleEntry};
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 use std::sync::Arc;
 
-/// The one exception class of the extension; its message says what is wrong.
-/// Only the extension throws it, so its constructor takes no arguments.
+/// The base of the extension's exceptions; thrown as itself only when the
+/// system fails (the random source). Its message says what is wrong, for
+/// logs: it may quote input, so PHP never puts it on a page.
 #[php_class]
 #[php(name = "MwsTokenAuthenticator\\Exception")]
 #[php(extends(ce = ce::exception, stub = "\\Exception"))]
 #[derive(Default)]
 pub struct TokenAuthenticatorException;
 
+/// The caller's settings or arguments are wrong (a key, an algorithm, a
+/// leeway, a CIDR list): an administrator's problem.
+#[php_class]
+#[php(name = "MwsTokenAuthenticator\\ConfigurationException")]
+#[php(extends(TokenAuthenticatorException))]
+#[derive(Default)]
+pub struct ConfigurationException;
+
+/// The input is refused (a token, an envelope, an address). The code is
+/// one of the constants, the reason PHP turns into a message of its own.
+#[php_class]
+#[php(name = "MwsTokenAuthenticator\\RefusedException")]
+#[php(extends(TokenAuthenticatorException))]
+#[derive(Default)]
+pub struct RefusedException;
+
+#[php_impl]
+impl RefusedException {
+    pub const OTHER: i64 = Reason::Other as i64;
+    pub const JWT_MALFORMED: i64 = Reason::JwtMalformed as i64;
+    pub const JWT_ALGORITHM: i64 = Reason::JwtAlgorithm as i64;
+    pub const JWT_SIGNATURE: i64 = Reason::JwtSignature as i64;
+    pub const JWT_EXPIRED: i64 = Reason::JwtExpired as i64;
+    pub const JWT_NOT_YET_VALID: i64 = Reason::JwtNotYetValid as i64;
+    pub const JWT_ISSUER: i64 = Reason::JwtIssuer as i64;
+    pub const JWT_AUDIENCE: i64 = Reason::JwtAudience as i64;
+    pub const JWT_CLAIMS: i64 = Reason::JwtClaims as i64;
+    pub const JWT_LIFETIME: i64 = Reason::JwtLifetime as i64;
+}
+
+/// The one conversion from a native error to a PHP exception: the class
+/// by kind, the code by reason.
 fn throw(e: Error) -> PhpException {
-    PhpException::from_class::<TokenAuthenticatorException>(e.to_string())
+    let class = match e.kind() {
+        Kind::Configuration => ConfigurationException::get_metadata().ce(),
+        Kind::Refused => RefusedException::get_metadata().ce(),
+        Kind::Internal => TokenAuthenticatorException::get_metadata().ce(),
+    };
+    PhpException::new(e.to_string(), e.reason() as i32, class)
 }
 
 fn utf8<'a>(bytes: &'a [u8], what: &'static str) -> Result<&'a str, PhpException> {
@@ -178,6 +217,7 @@ pub fn jwt_verify(
     audience: BinarySlice<u8>,
     now: i64,
     leeway: i64,
+    max_lifetime: i64,
 ) -> PhpResult<String> {
     let alg = jwt::Algorithm::parse(utf8(&alg, "the JWT algorithm name")?).map_err(throw)?;
     let expect = jwt::Expectations {
@@ -185,6 +225,7 @@ pub fn jwt_verify(
         audience: utf8(&audience, "the JWT audience")?,
         now,
         leeway,
+        max_lifetime,
     };
     let claims = jwt::verify(&jwt, alg, &key, &expect).map_err(throw)?;
     serde_json::to_string(&claims).map_err(|e| PhpException::from_message(e.to_string()))
@@ -236,6 +277,8 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .class::<TokenAuthenticatorException>()
+        .class::<ConfigurationException>()
+        .class::<RefusedException>()
         .class::<CidrSet>()
         .function(wrap_function!(random_token))
         .function(wrap_function!(hmac_sha256))

@@ -247,3 +247,65 @@ fn registration_guard_answers_in_the_entry_points_format() {
         "update.php output:\n{text}"
     );
 }
+
+/// A wiki installed before JWT account links and app-token binding (0.1)
+/// gets the table and the column from update.php, and both work after it.
+#[test]
+fn update_php_brings_an_older_schema_up_to_date() {
+    let mut wiki = Wiki::builder()
+        .setting("$mwsgTokenAuthenticatorSalt = 'upgrade-salt-0123456789';")
+        .setting(
+            "$mwsgTokenAuthenticatorServiceTokens = [ [ 'user' => 'App bot', \
+             'token' => 'upgrade-secret-0123456789', 'appTokens' => true ] ];",
+        )
+        .start();
+    for query in [
+        "DROP TABLE mws_jwt_link",
+        "ALTER TABLE mws_auth_token DROP COLUMN mat_binding",
+    ] {
+        let out = wiki.maintenance("sql.php", &["--query", query]);
+        assert!(out.status.success(), "{query}: {}", output_text(&out));
+    }
+    let out = wiki.maintenance("sql.php", &["--query", "SELECT name FROM sqlite_master"]);
+    assert!(
+        !output_text(&out).contains("mws_jwt_link"),
+        "{}",
+        output_text(&out)
+    );
+
+    let out = wiki.maintenance("update.php", &["--quick"]);
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("mws_jwt_link"),
+        "update.php created the table: {text}"
+    );
+    assert!(
+        text.contains("mat_binding"),
+        "update.php added the column: {text}"
+    );
+    wiki.restart();
+
+    // App tokens are minted with their binding, and accepted.
+    let r = response(
+        wiki.client()
+            .post(&wiki.url("/rest.php/mws/v1/app-token/generate"))
+            .set("Authorization", "ApiKey upgrade-secret-0123456789")
+            .set("Content-Type", "application/json")
+            .send_string(""),
+    );
+    assert_eq!(r.status, 200, "{r}");
+    let envelope: Value =
+        serde_json::from_slice(&base64_decode(r.json()["value"].as_str().unwrap())).unwrap();
+    let token = envelope["token"].as_str().unwrap();
+    let r = wiki.api(
+        Some(&format!("AppToken {token}")),
+        "action=query&meta=userinfo",
+    );
+    assert_eq!(r.json()["query"]["userinfo"]["name"], "App bot", "{r}");
+    let out = wiki.maintenance(
+        "sql.php",
+        &["--query", "SELECT COUNT(*) AS n FROM mws_jwt_link"],
+    );
+    assert!(out.status.success(), "{}", output_text(&out));
+}

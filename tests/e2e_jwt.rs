@@ -88,10 +88,16 @@ enum Signer<'a> {
 }
 
 fn jwt(header: &Value, claims: &Value, signer: &Signer) -> String {
+    jwt_raw(&header.to_string(), &claims.to_string(), signer)
+}
+
+/// A JWT of header and payload text exactly as given (for JSON that
+/// `serde_json` would not write, like an integer beyond `u64`).
+fn jwt_raw(header: &str, claims: &str, signer: &Signer) -> String {
     let input = format!(
         "{}.{}",
-        b64url(header.to_string().as_bytes()),
-        b64url(claims.to_string().as_bytes())
+        b64url(header.as_bytes()),
+        b64url(claims.as_bytes())
     );
     let sig = match signer {
         Signer::Hs256(secret) => {
@@ -137,7 +143,15 @@ fn claims(user: &str, extra: Value) -> Value {
 }
 
 fn jwt_wiki(alg: &str, key: &str) -> Wiki {
-    Wiki::builder()
+    jwt_wiki_with(alg, key, &[])
+}
+
+fn jwt_wiki_with(alg: &str, key: &str, extra: &[&str]) -> Wiki {
+    let mut builder = Wiki::builder();
+    for setting in extra {
+        builder = builder.setting(*setting);
+    }
+    builder
         .setting(format!("$mwsgTokenAuthenticatorJWTAlgorithm = '{alg}';"))
         .setting(format!("$mwsgTokenAuthenticatorJWTKey = {};", php_str(key)))
         .setting(format!("$mwsgTokenAuthenticatorJWTIssuer = '{ISSUER}';"))
@@ -252,7 +266,7 @@ fn hs256_login_groups_profile_and_refusals() {
         (
             header.clone(),
             claims("Iss user", json!({ "iss": "https://evil.example" })),
-            "issuer",
+            "does not trust",
         ),
         (
             header.clone(),
@@ -267,7 +281,7 @@ fn hs256_login_groups_profile_and_refusals() {
         (
             json!({ "alg": "RS256" }),
             claims("Alg user", json!({})),
-            "RS256",
+            "algorithm this wiki does not accept",
         ),
     ];
     for (h, c, says) in cases {
@@ -288,7 +302,7 @@ fn hs256_login_groups_profile_and_refusals() {
         &claims("None user", json!({})),
         &Signer::None,
     );
-    assert_refused(&wiki, &format!("Bearer: {none}"), 401, "none");
+    assert_refused(&wiki, &format!("Bearer: {none}"), 401, "algorithm");
     // A tampered payload.
     let good = jwt(&header, &claims("Tamper user", json!({})), &signer);
     let parts: Vec<&str> = good.split('.').collect();
@@ -301,7 +315,7 @@ fn hs256_login_groups_profile_and_refusals() {
     );
     // No token at all, and garbage.
     assert_refused(&wiki, "", 400, "No JWT was sent");
-    assert_refused(&wiki, "Bearer: not-a-jwt", 401, "refused");
+    assert_refused(&wiki, "Bearer: not-a-jwt", 401, "malformed");
 
     // The audit log has the logins, without the token or personal claims.
     let admin = wiki.login_admin();
@@ -347,14 +361,14 @@ fn rs256_and_eddsa_logins_and_key_confusion() {
         &claims("Confused user", json!({})),
         &Signer::Hs256(&rsa_pub),
     );
-    assert_refused(&wiki, &format!("Bearer: {confused}"), 401, "HS256");
+    assert_refused(&wiki, &format!("Bearer: {confused}"), 401, "algorithm");
     // An EdDSA token on the RS256 wiki, too.
     let ed_token = jwt(
         &json!({ "alg": "EdDSA" }),
         &claims("Ed user", json!({})),
         &Signer::EdDsa(&ed_key, dir.path()),
     );
-    assert_refused(&wiki, &format!("Bearer: {ed_token}"), 401, "EdDSA");
+    assert_refused(&wiki, &format!("Bearer: {ed_token}"), 401, "algorithm");
     drop(wiki);
 
     let wiki = jwt_wiki("EdDSA", &ed_pub);
@@ -418,7 +432,7 @@ fn clock_skew_within_the_leeway_is_accepted_beyond_it_refused() {
         assert_logged_in(&wiki, &format!("Bearer: {token}"), user);
     }
     for (user, extra, says) in [
-        ("Far ahead", json!({ "iat": t + 120 }), "future"),
+        ("Far ahead", json!({ "iat": t + 120 }), "not valid yet"),
         ("Not yet", json!({ "nbf": t + 120 }), "not valid yet"),
         (
             "Far behind",
@@ -429,4 +443,410 @@ fn clock_skew_within_the_leeway_is_accepted_beyond_it_refused() {
         let token = jwt(&header, &claims(user, extra), &signer);
         assert_refused(&wiki, &format!("Bearer: {token}"), 401, says);
     }
+}
+
+// --- Regression tests of the security review (issue 13) -------------------
+
+const SECRET_MARKER: &str = "SECRET-MARKER-7b1c";
+
+/// The value of the hidden field `name` in a page (attributes in any order).
+fn hidden_field(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let start = page[..at].rfind('<')?;
+    let end = at + page[at..].find('>')?;
+    let tag = &page[start..end];
+    let v = tag.find("value=\"")? + 7;
+    let value = &tag[v..v + tag[v..].find('"')?];
+    Some(
+        value
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#039;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// Finding 1: text of the request (a header's alg, member names, the
+/// issuer, preferred_username) was a message parameter rendered with
+/// parse(): `{{:Secret page}}` printed a page to an anonymous visitor, and
+/// markup drew a phishing overlay. Now refusals are keyed by their kind, and
+/// what is quoted is plaintext.
+#[test]
+fn refusals_never_render_request_text_as_wikitext() {
+    const READER: &str = "reader-secret-0123456789abcdef";
+    let wiki = jwt_wiki_with(
+        "HS256",
+        HS_SECRET,
+        &[&format!(
+            "$mwsgTokenAuthenticatorServiceTokens = [ [ 'user' => 'Reader bot', 'token' => '{READER}', \
+             'apiModules' => [ 'ApiQueryUserInfo' ] ] ];"
+        )],
+    );
+    wiki.edit_page("Secret page", SECRET_MARKER);
+    assert!(wiki
+        .get("/index.php?title=Secret_page&action=raw")
+        .body
+        .contains(SECRET_MARKER));
+    let signer = Signer::Hs256(HS_SECRET);
+    let overlay = r#"<div style="position:fixed;top:0;left:0">[//evil.example Log in]</div>"#;
+
+    let garbage = |header: &str| format!("{}.{}.c2ln", b64url(header.as_bytes()), b64url(b"{}"));
+    let cases = vec![
+        ("alg transclusion", garbage(r#"{"alg":"{{:Secret page}}"}"#)),
+        (
+            "alg markup",
+            garbage(&json!({ "alg": overlay }).to_string()),
+        ),
+        (
+            "duplicate member",
+            garbage(r#"{"alg":"HS256","{{:Secret page}}":1,"{{:Secret page}}":2}"#),
+        ),
+        (
+            "issuer",
+            jwt(
+                &json!({ "alg": "HS256" }),
+                &claims("Iss user", json!({ "iss": "{{:Secret page}}" })),
+                &signer,
+            ),
+        ),
+        (
+            "preferred_username",
+            jwt(
+                &json!({ "alg": "HS256" }),
+                &claims("{{:Secret page}}", json!({})),
+                &signer,
+            ),
+        ),
+        (
+            "preferred_username markup",
+            jwt(
+                &json!({ "alg": "HS256" }),
+                &claims(overlay, json!({})),
+                &signer,
+            ),
+        ),
+    ];
+    for (what, token) in cases {
+        let (r, _) = post_login(&wiki, &format!("Bearer: {token}"));
+        assert!(r.status == 400 || r.status == 401, "{what}: {r}");
+        assert!(
+            !r.body.contains(SECRET_MARKER),
+            "{what}: the page was transcluded: {r}"
+        );
+        assert!(
+            !r.body.contains("<div style=\"position:fixed")
+                && !r.body.contains("href=\"//evil.example"),
+            "{what}: markup was rendered: {r}"
+        );
+        assert!(
+            r.body.contains("mw-message-box-error") || r.body.contains("cdx-message--error"),
+            "{what}: {r}"
+        );
+    }
+    // A quoted name is shown as the text it is.
+    let (r, _) = post_login(
+        &wiki,
+        &format!(
+            "Bearer: {}",
+            jwt(
+                &json!({ "alg": "HS256" }),
+                &claims("{{:Secret page}}", json!({})),
+                &signer
+            )
+        ),
+    );
+    assert!(r.body.contains("{{:Secret page}}"), "{r}");
+
+    // The Action API renders errors as HTML with errorformat=html: a module
+    // name of the request is quoted as plaintext there too.
+    let auth = format!("ApiKey {READER}");
+    for query in [
+        "action=query&list=%7B%7B%3ASecret_page%7D%7D&errorformat=html",
+        "action=query&meta=%7B%7B%3ASecret_page%7D%7D&errorformat=wikitext",
+    ] {
+        let r = wiki.api(Some(&auth), query);
+        assert!(!r.body.contains(SECRET_MARKER), "{query}: {r}");
+        assert_eq!(
+            r.json()["errors"][0]["code"],
+            "tokenauthenticator-error-module-unknown",
+            "{query}: {r}"
+        );
+    }
+}
+
+/// Finding 2: the account was chosen by preferred_username after
+/// normalisation, so "admin", " Admin ", "Admin_" and "User:Admin" all
+/// logged in as Admin (uid 1). Now accounts are linked by (iss, sub).
+#[test]
+fn accounts_are_linked_by_subject_never_chosen_by_name() {
+    let wiki = jwt_wiki("HS256", HS_SECRET);
+    let header = json!({ "alg": "HS256" });
+    let signer = Signer::Hs256(HS_SECRET);
+    let token = |sub: &str, name: &str| {
+        format!(
+            "Bearer: {}",
+            jwt(
+                &header,
+                &claims(name, json!({ "sub": sub, "jti": random_hex(8) })),
+                &signer
+            )
+        )
+    };
+    for name in ["Admin", "admin", " Admin ", "Admin_", "User:Admin"] {
+        assert_refused(
+            &wiki,
+            &token(&format!("idp-{name}"), name),
+            403,
+            "has never logged in with a JWT",
+        );
+    }
+
+    // A subject's first login creates its account; later ones land there
+    // whatever name the token carries.
+    assert_logged_in(&wiki, &token("sub-a", "Alice"), "Alice");
+    assert_logged_in(&wiki, &token("sub-a", "Mallory"), "Alice");
+    assert_logged_in(&wiki, &token("sub-a", "Admin"), "Alice");
+    // Another subject cannot have the name, in any spelling.
+    for name in ["Alice", "alice", "Alice_", "User:Alice"] {
+        assert_refused(
+            &wiki,
+            &token("sub-b", name),
+            403,
+            "belongs to another account",
+        );
+    }
+    assert_logged_in(&wiki, &token("sub-b", "Bob"), "Bob");
+    // A look-alike spelling (Cyrillic А, Latin "lice") is not created.
+    assert_refused(
+        &wiki,
+        &token("sub-c", "\u{0410}lice"),
+        400,
+        "mixes letters of different scripts",
+    );
+    assert_logged_in(
+        &wiki,
+        &token("sub-c", "\u{0410}\u{043b}\u{0438}\u{0441}\u{0430}"),
+        "\u{0410}\u{043b}\u{0438}\u{0441}\u{0430}",
+    );
+    // The same subject from another issuer is another subject (refused by
+    // the issuer check before any account is looked at).
+    assert_refused(
+        &wiki,
+        &format!(
+            "Bearer: {}",
+            jwt(
+                &header,
+                &claims(
+                    "Alice",
+                    json!({ "sub": "sub-a", "iss": "https://other.example" })
+                ),
+                &signer
+            )
+        ),
+        401,
+        "does not trust",
+    );
+    drop(wiki);
+
+    // With $mwsgTokenAuthenticatorJWTLinkExistingAccounts, an existing account
+    // is linked on its first JWT login, once.
+    let wiki = jwt_wiki_with(
+        "HS256",
+        HS_SECRET,
+        &["$mwsgTokenAuthenticatorJWTLinkExistingAccounts = true;"],
+    );
+    let agent = assert_logged_in(&wiki, &token("sub-admin", "admin"), "Admin");
+    assert_eq!(wiki.whoami_id(&agent), 1);
+    assert_logged_in(&wiki, &token("sub-admin", "Renamed"), "Admin");
+    assert_refused(
+        &wiki,
+        &token("sub-evil", "Admin"),
+        403,
+        "belongs to another account",
+    );
+}
+
+/// Finding 3: every mapped group not claimed was removed, also one granted
+/// by hand (Admin lost sysop), and a JSON array `groups` read as none.
+#[test]
+fn group_sync_removes_only_groups_it_added_and_reads_arrays() {
+    let wiki = jwt_wiki_with(
+        "HS256",
+        HS_SECRET,
+        &["$mwsgTokenAuthenticatorJWTLinkExistingAccounts = true;"],
+    );
+    let header = json!({ "alg": "HS256" });
+    let signer = Signer::Hs256(HS_SECRET);
+    let login = |sub: &str, name: &str, groups: Value| {
+        let mut extra = json!({ "sub": sub, "jti": random_hex(8) });
+        if !groups.is_null() {
+            extra["groups"] = groups;
+        }
+        let token = jwt(&header, &claims(name, extra), &signer);
+        let agent = assert_logged_in(&wiki, &format!("Bearer: {token}"), name);
+        let info = wiki.userinfo(&agent, "groups");
+        info["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let has = |groups: &[String], g: &str| groups.iter().any(|x| x == g);
+
+    // Admin's sysop and bureaucrat were granted by the installer, not by JWT.
+    let g = login("sub-admin", "Admin", Value::Null);
+    assert!(has(&g, "sysop") && has(&g, "bureaucrat"), "{g:?}");
+    let g = login("sub-admin", "Admin", json!(["staff"]));
+    assert!(has(&g, "sysop"), "{g:?}");
+    let g = login("sub-admin", "Admin", json!(""));
+    assert!(
+        has(&g, "sysop") && has(&g, "bureaucrat"),
+        "claimed before is not added by JWT: {g:?}"
+    );
+
+    // A JSON array is read as a list of groups.
+    let g = login("sub-carol", "Carol", json!(["staff", "unknown"]));
+    assert!(has(&g, "sysop") && has(&g, "bureaucrat"), "{g:?}");
+    // Granted by hand: bot (also a mapped group, of "helpers").
+    wiki.create_user("Carol", "carol-password-123", &["bot"]);
+    let g = login("sub-carol", "Carol", Value::Null);
+    assert!(
+        !has(&g, "sysop") && !has(&g, "bureaucrat"),
+        "groups JWT added are removed: {g:?}"
+    );
+    assert!(has(&g, "bot"), "a group granted by hand stays: {g:?}");
+    let g = login("sub-carol", "Carol", json!("helpers"));
+    assert!(has(&g, "bot"), "{g:?}");
+    let g = login("sub-carol", "Carol", json!([]));
+    assert!(
+        has(&g, "bot"),
+        "JWT did not add bot, so it never removes it: {g:?}"
+    );
+}
+
+/// Finding 8: a cross-site POST switched a logged-in visitor into the
+/// attacker's account. Now a visitor logged in as someone else is asked,
+/// in a form with a CSRF token.
+#[test]
+fn login_csrf_asks_before_switching_accounts() {
+    let wiki = jwt_wiki("HS256", HS_SECRET);
+    let token = jwt(
+        &json!({ "alg": "HS256" }),
+        &claims("Dave", json!({ "jti": "dave-1" })),
+        &Signer::Hs256(HS_SECRET),
+    );
+    let admin = wiki.login_admin();
+    let url = wiki.url("/index.php?title=Special:JWTLogin");
+    let field = format!("Bearer: {token}");
+
+    let r = post_form(
+        &admin,
+        &url,
+        &[("Authorization", &field), ("returnto", "Special:Version")],
+    );
+    assert_eq!(r.status, 200, "{r}");
+    assert!(r.body.contains("You are logged in as Admin"), "{r}");
+    assert_eq!(wiki.whoami(&admin), "Admin", "no silent switch");
+    let csrf = hidden_field(&r.body, "wpEditToken").expect("a CSRF token in the form");
+
+    // The attacker's page can post the confirmation too, but not the token.
+    for bad in ["", "+\\", "0123456789abcdef0123456789abcdef+\\"] {
+        let r = post_form(
+            &admin,
+            &url,
+            &[
+                ("Authorization", &field),
+                ("wpConfirm", "1"),
+                ("wpEditToken", bad),
+            ],
+        );
+        assert_eq!(r.status, 200, "{r}");
+        assert!(r.body.contains("did not come from this session"), "{r}");
+        assert_eq!(wiki.whoami(&admin), "Admin");
+    }
+    // The visitor confirms: the token was not used up by the questions.
+    let r = post_form(
+        &admin,
+        &url,
+        &[
+            ("Authorization", &field),
+            ("wpConfirm", "1"),
+            ("wpEditToken", &csrf),
+            ("returnto", "Special:Version"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{r}");
+    assert_eq!(wiki.whoami(&admin), "Dave");
+
+    // Logged in as the same user: no question.
+    let again = jwt(
+        &json!({ "alg": "HS256" }),
+        &claims("Dave", json!({ "jti": "dave-2" })),
+        &Signer::Hs256(HS_SECRET),
+    );
+    let r = post_form(
+        &admin,
+        &url,
+        &[
+            ("Authorization", &format!("Bearer {again}")),
+            ("returnto", "Special:Version"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{r}");
+    assert!(!r.body.contains("You are logged in as"), "{r}");
+    assert!(
+        r.body.contains("Installed software"),
+        "redirected to returnto: {r}"
+    );
+    assert_eq!(wiki.whoami(&admin), "Dave");
+}
+
+/// Finding 9: `exp: 1e19` wrapped negative in the replay record (the same
+/// JWT logged in again after a purge), `exp: 99999999999999999999999` was an
+/// HTTP 500 TimestampException. Now lifetimes beyond
+/// $mwsgTokenAuthenticatorJWTMaxLifetime are refused.
+#[test]
+fn lifetimes_beyond_the_limit_are_refused_and_never_overflow() {
+    let wiki = jwt_wiki("HS256", HS_SECRET);
+    let signer = Signer::Hs256(HS_SECRET);
+    let t = now();
+    for (what, exp) in [
+        ("1e19", "1e19".to_string()),
+        ("beyond u64", "99999999999999999999999".to_string()),
+        ("i64 max", i64::MAX.to_string()),
+        ("two days", (t + 2 * 86_400).to_string()),
+    ] {
+        let text = claims("Far user", json!({ "exp": 424_242_424_242i64 }))
+            .to_string()
+            .replace("424242424242", &exp);
+        assert!(text.contains(&exp), "{text}");
+        let token = jwt_raw(r#"{"alg":"HS256"}"#, &text, &signer);
+        assert_refused(
+            &wiki,
+            &format!("Bearer: {token}"),
+            401,
+            "longer than this wiki accepts",
+        );
+        assert!(
+            !wiki.mw_error_log().contains("TimestampException"),
+            "{what}"
+        );
+    }
+    assert!(
+        !wiki.mw_error_log().contains("TimestampException"),
+        "{}",
+        wiki.mw_error_log()
+    );
+    // Just inside the limit (exp - iat = 86400) is accepted.
+    let token = jwt(
+        &json!({ "alg": "HS256" }),
+        &claims(
+            "Near user",
+            json!({ "iat": t - 10, "exp": t - 10 + 86_400 }),
+        ),
+        &signer,
+    );
+    assert_logged_in(&wiki, &format!("Bearer: {token}"), "Near user");
 }

@@ -47,16 +47,6 @@ $wgDebugLogGroups['session'] = __DIR__ . '/ta-debug.log';
     )
 }
 
-fn api(wiki: &Wiki, auth: Option<&str>, query: &str) -> HttpResponse {
-    let mut req = wiki
-        .client()
-        .get(&wiki.url(&format!("/api.php?format=json&formatversion=2&{query}")));
-    if let Some(auth) = auth {
-        req = req.set("Authorization", auth);
-    }
-    call(req)
-}
-
 fn rest_get(wiki: &Wiki, auth: &str, path: &str) -> HttpResponse {
     call(
         wiki.client()
@@ -75,20 +65,12 @@ fn rest_post(wiki: &Wiki, auth: &str, path: &str, body: &Value) -> HttpResponse 
 }
 
 fn whoami(wiki: &Wiki, auth: &str) -> Value {
-    let r = api(
-        wiki,
+    let r = wiki.api(
         Some(auth),
         "action=query&meta=userinfo&uiprop=groups|rights",
     );
     assert_eq!(r.status, 200, "{r}");
     r.json()
-}
-
-fn api_error(r: &HttpResponse) -> String {
-    r.json()["error"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no API error: {r}"))
-        .to_string()
 }
 
 /// A refusal of the REST entry point: the status, a JSON message, the key.
@@ -100,12 +82,6 @@ fn assert_rest_refused(r: &HttpResponse, status: u16, key: &str) {
         let challenge = r.header("www-authenticate").unwrap_or("");
         assert!(challenge.contains("ApiKey"), "{r}");
     }
-}
-
-fn user_token(wiki: &Wiki, agent: &ureq::Agent) -> String {
-    let r = get(agent, &wiki.url("/rest.php/mws/v1/user-token/generate"));
-    assert_eq!(r.status, 200, "{r}");
-    r.json()["value"].as_str().unwrap().to_string()
 }
 
 #[test]
@@ -140,7 +116,7 @@ fn api_keys_allow_and_deny() {
 
     // The right key from the right address: the service user, and a session
     // that is not persisted.
-    let r = api(&wiki, Some(&key(SHORTHAND)), "action=query&meta=userinfo");
+    let r = wiki.api(Some(&key(SHORTHAND)), "action=query&meta=userinfo");
     assert_eq!(
         r.json()["query"]["userinfo"]["name"],
         "ChatBot service user",
@@ -158,8 +134,7 @@ fn api_keys_allow_and_deny() {
     }
 
     // A wrong key fails closed: an API error, never an anonymous answer.
-    let r = api(
-        &wiki,
+    let r = wiki.api(
         Some(&key("wrong-secret-0123456789")),
         "action=query&meta=userinfo",
     );
@@ -185,7 +160,7 @@ fn api_keys_allow_and_deny() {
 
     // Malformed headers.
     for bad in ["ApiKey", "ApiKey   ", "ApiKey two words", "AppToken"] {
-        let r = api(&wiki, Some(bad), "action=query&meta=userinfo");
+        let r = wiki.api(Some(bad), "action=query&meta=userinfo");
         assert_eq!(
             api_error(&r),
             "tokenauthenticator-error-malformed-header",
@@ -196,7 +171,7 @@ fn api_keys_allow_and_deny() {
     }
 
     // An expired principal.
-    let r = api(&wiki, Some(&key(EXPIRED)), "action=query&meta=userinfo");
+    let r = wiki.api(Some(&key(EXPIRED)), "action=query&meta=userinfo");
     assert_eq!(
         api_error(&r),
         "tokenauthenticator-error-expired-credential",
@@ -205,7 +180,7 @@ fn api_keys_allow_and_deny() {
 
     // The wrong address, and a spoofed X-Forwarded-For without a trusted
     // proxy: both are the loopback client they really are.
-    let r = api(&wiki, Some(&key(FAR)), "action=query&meta=userinfo");
+    let r = wiki.api(Some(&key(FAR)), "action=query&meta=userinfo");
     assert_eq!(
         api_error(&r),
         "tokenauthenticator-error-address-denied",
@@ -227,11 +202,7 @@ fn api_keys_allow_and_deny() {
     assert_rest_refused(&r, 403, "tokenauthenticator-error-address-denied");
 
     // Action API allow-list: submodules by class.
-    let r = api(
-        &wiki,
-        Some(&key(SHORTHAND)),
-        "action=query&meta=userinfo|tokens",
-    );
+    let r = wiki.api(Some(&key(SHORTHAND)), "action=query&meta=userinfo|tokens");
     assert!(r.json()["query"]["tokens"]["csrftoken"].is_string(), "{r}");
     for (query, denied) in [
         ("action=query&list=allpages", "query+allpages"),
@@ -240,7 +211,7 @@ fn api_keys_allow_and_deny() {
         ("action=query&prop=info&titles=Main_Page", "query+info"),
         ("action=parse&text=x", "parse"),
     ] {
-        let r = api(&wiki, Some(&key(SHORTHAND)), query);
+        let r = wiki.api(Some(&key(SHORTHAND)), query);
         assert_eq!(
             api_error(&r),
             "tokenauthenticator-error-module-denied",
@@ -249,13 +220,12 @@ fn api_keys_allow_and_deny() {
         assert!(r.body.contains(denied), "{query}: {r}");
     }
     // ApiQuery allows every query submodule, and nothing else.
-    let r = api(
-        &wiki,
+    let r = wiki.api(
         Some(&key(READER_NEW)),
         "action=query&list=allpages&meta=siteinfo",
     );
     assert!(r.json()["query"]["allpages"].is_array(), "{r}");
-    let r = api(&wiki, Some(&key(READER_NEW)), "action=parse&text=x");
+    let r = wiki.api(Some(&key(READER_NEW)), "action=parse&text=x");
     assert_eq!(
         api_error(&r),
         "tokenauthenticator-error-module-denied",
@@ -267,7 +237,7 @@ fn api_keys_allow_and_deny() {
         wiki.create_user("Alice", "alice-password-123", &[]);
         wiki.login("Alice", "alice-password-123")
     };
-    let token = user_token(&wiki, &alice_agent);
+    let token = wiki.user_token(&alice_agent);
     // A body field named "token" under a header session (core's
     // rest-extraneous-csrf-token trap) works.
     let r = rest_post(
@@ -293,10 +263,9 @@ fn api_keys_allow_and_deny() {
     raw = raw.set("Authorization", &key(SHORTHAND));
     assert_eq!(call(raw).status, 403);
     // Dot segments never match an allow-list entry.
-    let r = raw_get_with_auth(
-        &wiki,
+    let r = wiki.raw_get_with(
         "/rest.php/mws/v1/user-token/verify/../../../../v1/page/Main_Page",
-        &key(SHORTHAND),
+        &[("Authorization", &key(SHORTHAND))],
     );
     assert_eq!(r.status, 403, "{r}");
 
@@ -357,7 +326,7 @@ fn api_keys_allow_and_deny() {
         ],
     );
     assert!(r.json()["block"].is_object(), "{r}");
-    let r = api(&wiki, Some(&key(READER_NEW)), "action=query&meta=userinfo");
+    let r = wiki.api(Some(&key(READER_NEW)), "action=query&meta=userinfo");
     assert_eq!(
         api_error(&r),
         "tokenauthenticator-error-user-blocked",
@@ -381,30 +350,6 @@ fn api_keys_allow_and_deny() {
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("prevented"), "{text}");
-}
-
-fn raw_get_with_auth(wiki: &Wiki, target: &str, auth: &str) -> HttpResponse {
-    use std::io::Read;
-    let addr = format!("127.0.0.1:{}", wiki.port());
-    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-    stream
-        .write_all(
-            format!("GET {target} HTTP/1.0\r\nHost: {addr}\r\nAuthorization: {auth}\r\n\r\n")
-                .as_bytes(),
-        )
-        .unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
-    let status = raw
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    HttpResponse {
-        status,
-        headers: Vec::new(),
-        body: raw,
-    }
 }
 
 #[test]
@@ -462,7 +407,7 @@ fn app_tokens() {
         .unwrap()
         .contains(&"sysop".into()));
     // ...that can edit, with a CSRF token fetched through meta=tokens.
-    let r = api(&wiki, Some(&auth), "action=query&meta=tokens");
+    let r = wiki.api(Some(&auth), "action=query&meta=tokens");
     let csrf = r.json()["query"]["tokens"]["csrftoken"]
         .as_str()
         .unwrap()
@@ -491,9 +436,8 @@ fn app_tokens() {
     );
     assert_eq!(r.status, 400, "{r}");
     let admin = wiki.login_admin();
-    let user_token = user_token(&wiki, &admin);
-    let r = api(
-        &wiki,
+    let user_token = wiki.user_token(&admin);
+    let r = wiki.api(
         Some(&format!("AppToken {user_token}")),
         "action=query&meta=userinfo",
     );
@@ -531,7 +475,7 @@ fn app_tokens() {
 
     // After its TTL the app token is refused.
     std::thread::sleep(Duration::from_millis(4500));
-    let r = api(&wiki, Some(&auth), "action=query&meta=userinfo");
+    let r = wiki.api(Some(&auth), "action=query&meta=userinfo");
     assert_eq!(
         api_error(&r),
         "tokenauthenticator-error-invalid-credential",
@@ -569,7 +513,7 @@ fn trusted_proxy_and_app_token_cidr() {
         "tokenauthenticator-error-address-denied",
         "{r}"
     );
-    let r = api(&wiki, Some(&key), "action=query&meta=userinfo");
+    let r = wiki.api(Some(&key), "action=query&meta=userinfo");
     assert_eq!(
         api_error(&r),
         "tokenauthenticator-error-address-denied",
@@ -596,7 +540,7 @@ fn trusted_proxy_and_app_token_cidr() {
         "tokenauthenticator-error-address-denied",
         "{r}"
     );
-    let r = api(&wiki, Some(&auth), "action=query&meta=userinfo");
+    let r = wiki.api(Some(&auth), "action=query&meta=userinfo");
     assert_eq!(
         api_error(&r),
         "tokenauthenticator-error-address-denied",
@@ -627,13 +571,13 @@ fn invalid_configuration_fails_closed_naming_the_setting() {
         ),
     ] {
         let wiki = Wiki::builder().setting(setting).start();
-        let r = api(&wiki, Some("ApiKey same-secret-0123456789"), "action=query&meta=userinfo");
+        let r = wiki.api(Some("ApiKey same-secret-0123456789"), "action=query&meta=userinfo");
         assert_eq!(api_error(&r), "tokenauthenticator-error-config", "{setting}: {r}");
         assert!(r.body.contains(&named.replace('"', "\\\"")) || r.body.contains(named), "{r}");
         let r = rest_get(&wiki, "ApiKey same-secret-0123456789", "/v1/page/Main_Page");
         assert_rest_refused(&r, 500, "tokenauthenticator-error-config");
         // Requests without a credential are not affected.
-        let r = api(&wiki, None, "action=query&meta=userinfo");
+        let r = wiki.api(None, "action=query&meta=userinfo");
         assert_eq!(r.json()["query"]["userinfo"]["id"], 0, "{r}");
     }
 }

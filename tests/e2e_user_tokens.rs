@@ -374,11 +374,18 @@ fn failed_verifies_are_rate_limited() {
     }
     assert_eq!(&statuses[..3], &[400, 400, 400], "{statuses:?}");
     assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
-    // Limited callers are refused before their token is looked at, so a
-    // valid token is not used up either.
-    let r = verify_post(&wiki, &token);
+    let r = verify_post(&wiki, &"1".repeat(64));
     assert_eq!(r.status, 429, "{r}");
     assert!(r.json()["message"].is_string());
+    // Regression (security review, finding 10): a limited caller's valid
+    // token used to get 429 too, so anyone who could make a consumer
+    // service send bad tokens stopped it for all its users. Failures count;
+    // a valid token is answered whatever the count.
+    let r = verify_post(&wiki, &token);
+    assert_eq!(r.status, 200, "{r}");
+    assert_eq!(r.json()["username"], "Carol", "{r}");
+    let r = verify_get(&wiki, &fresh_token(&wiki, &carol));
+    assert_eq!(r.status, 200, "{r}");
 }
 
 /// Regression: logged-in users minting at once on SQLite got HTTP 500

@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         audience: "wiki",
         now: 1_800_000_000,
         leeway: 60,
+        max_lifetime: 86_400,
     };
     let result = match mode % 4 {
         0 => jwt::verify(rest, Algorithm::Hs256, SECRET, &expect),

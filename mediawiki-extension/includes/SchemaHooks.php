@@ -8,19 +8,21 @@ use MediaWiki\Installer\Hook\LoadExtensionSchemaUpdatesHook;
 use MediaWiki\MediaWikiServices;
 
 /**
- * update.php creates the token table, for whichever database type the wiki
- * uses, and the users of the configured service principals.
+ * update.php creates the extension's tables (tokens, JWT account links), for
+ * whichever database type the wiki uses, and the users of the configured
+ * service principals.
  */
 class SchemaHooks implements LoadExtensionSchemaUpdatesHook {
 	/**
 	 * @param DatabaseUpdater $updater
 	 */
 	public function onLoadExtensionSchemaUpdates( $updater ) {
-		$type = $updater->getDB()->getType();
-		$updater->addExtensionTable(
-			'mws_auth_token',
-			dirname( __DIR__ ) . "/sql/$type/tables-generated.sql"
-		);
+		$dir = dirname( __DIR__ ) . '/sql/' . $updater->getDB()->getType();
+		// New and older wikis alike: each step runs only when its table or
+		// column is missing.
+		$updater->addExtensionTable( 'mws_auth_token', "$dir/tables-generated.sql" );
+		$updater->addExtensionTable( 'mws_jwt_link', "$dir/mws_jwt_link.sql" );
+		$updater->addExtensionField( 'mws_auth_token', 'mat_binding', "$dir/patch-mat_binding.sql" );
 		$updater->addExtensionUpdate( [ [ self::class, 'setUpServiceUsers' ] ] );
 	}
 

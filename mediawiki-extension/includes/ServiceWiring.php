@@ -2,6 +2,7 @@
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\Hook\HookRunner;
+use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
 use MediaWiki\Extension\TokenAuthenticator\Service\AppTokens;
@@ -76,6 +77,7 @@ return [
 				$services->getService( 'TokenAuthenticator.Config' )
 			),
 			$services->getUserFactory(),
+			$services->getService( 'TokenAuthenticator.TokenStore' ),
 			(string)$services->getMainConfig()->get( 'SecretKey' )
 		);
 	},
@@ -84,8 +86,10 @@ return [
 		return new JwtLogin(
 			new ServiceOptions( JwtLogin::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
 			$services->getService( 'TokenAuthenticator.TokenStore' ),
+			new JwtLinkStore( $services->getDBLoadBalancer() ),
 			$services->getAuthManager(),
 			$services->getUserFactory(),
+			$services->getUserIdentityLookup(),
 			$services->getUserNameUtils(),
 			$services->getUserGroupManager(),
 			LoggerFactory::getInstance( 'TokenAuthenticator' )

@@ -18,25 +18,41 @@ class SessionVerification {
 	public const CONSTRUCTOR_OPTIONS = [
 		'TokenAuthenticatorSessionVerificationMaxAge',
 		'TokenAuthenticatorSessionVerificationSecret',
+		'TokenAuthenticatorSessionVerificationSingleUse',
 	];
+
+	/** How long a single-use token's record is kept when tokens never expire. */
+	private const NO_MAX_AGE_RECORD = 10 * 366 * 86400;
 
 	/** Seconds a token may seem to come from the future (clock skew between servers). */
 	private const FUTURE_LEEWAY = 60;
 
 	private ServiceOptions $options;
 	private UserFactory $userFactory;
+	private TokenStore $tokenStore;
 	private string $secretKey;
 
 	/**
 	 * @param ServiceOptions $options
 	 * @param UserFactory $userFactory
+	 * @param TokenStore $tokenStore Records used tokens in single-use mode
 	 * @param string $secretKey $wgSecretKey, used when no secret of ours is set
 	 */
-	public function __construct( ServiceOptions $options, UserFactory $userFactory, string $secretKey ) {
+	public function __construct(
+		ServiceOptions $options, UserFactory $userFactory, TokenStore $tokenStore, string $secretKey
+	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->userFactory = $userFactory;
+		$this->tokenStore = $tokenStore;
 		$this->secretKey = $secretKey;
+	}
+
+	/**
+	 * Whether $user may get a token: not a locked or sitewide-blocked account.
+	 */
+	public function mayIssue( UserIdentity $user ): bool {
+		return $user->isRegistered() && !AccountBlock::isBarred( $user );
 	}
 
 	public function issue( UserIdentity $user ): string {
@@ -61,6 +77,18 @@ class SessionVerification {
 		$maxAge = (int)$this->options->get( 'TokenAuthenticatorSessionVerificationMaxAge' );
 		if ( $age < -self::FUTURE_LEEWAY || ( $maxAge > 0 && $age > $maxAge ) ) {
 			return null;
+		}
+		if ( AccountBlock::isBarred( $user ) ) {
+			return null;
+		}
+		if ( $this->options->get( 'TokenAuthenticatorSessionVerificationSingleUse' ) ) {
+			// The signature made it valid; the record makes it valid once.
+			$until = $maxAge > 0
+				? $parsed['issuedAt'] + $maxAge + self::FUTURE_LEEWAY
+				: time() + self::NO_MAX_AGE_RECORD;
+			if ( !$this->tokenStore->claimOnce( TokenStore::KIND_SV_SEEN, $token, $until ) ) {
+				return null;
+			}
 		}
 		return [ 'userId' => $user->getId(), 'age' => max( 0, $age ) ];
 	}

@@ -14,15 +14,20 @@ class StoredToken {
 	public string $kind;
 	public UserIdentity $user;
 	public ?string $principal;
+	/** For app tokens: what ties it to the minting principal's secret. */
+	public ?string $binding;
 	/** Unix time */
 	public int $created;
 	/** Unix time */
 	public int $expires;
 
-	public function __construct( string $kind, UserIdentity $user, ?string $principal, int $created, int $expires ) {
+	public function __construct(
+		string $kind, UserIdentity $user, ?string $principal, int $created, int $expires, ?string $binding = null
+	) {
 		$this->kind = $kind;
 		$this->user = $user;
 		$this->principal = $principal;
+		$this->binding = $binding;
 		$this->created = $created;
 		$this->expires = $expires;
 	}
@@ -33,7 +38,8 @@ class StoredToken {
 			new UserIdentityValue( (int)$row->mat_user, $row->mat_user_text ),
 			$row->mat_principal !== null ? (string)$row->mat_principal : null,
 			(int)ConvertibleTimestamp::convert( TS_UNIX, $row->mat_created ),
-			(int)ConvertibleTimestamp::convert( TS_UNIX, $row->mat_expires )
+			(int)ConvertibleTimestamp::convert( TS_UNIX, $row->mat_expires ),
+			isset( $row->mat_binding ) ? (string)$row->mat_binding : null
 		);
 	}
 }

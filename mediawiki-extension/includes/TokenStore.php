@@ -20,6 +20,8 @@ class TokenStore {
 	public const KIND_APP = 'app';
 	/** Used JWTs (by jti or hash), kept until they expire, to refuse replays. */
 	public const KIND_JWT_SEEN = 'jwt-seen';
+	/** Used action=session_verification tokens, in single-use mode. */
+	public const KIND_SV_SEEN = 'sv-seen';
 
 	/** Longest token text accepted for a lookup; minted tokens are 64 hex chars. */
 	private const MAX_TOKEN_LENGTH = 256;
@@ -40,9 +42,12 @@ class TokenStore {
 	 * @param UserIdentity $user Whom the token stands for
 	 * @param int $ttl Seconds until it expires
 	 * @param string|null $principal For app tokens: the principal that minted it
+	 * @param string|null $binding For app tokens: what ties it to the principal's secret
 	 * @return string
 	 */
-	public function mint( string $kind, UserIdentity $user, int $ttl, ?string $principal = null ): string {
+	public function mint(
+		string $kind, UserIdentity $user, int $ttl, ?string $principal = null, ?string $binding = null
+	): string {
 		$token = mws_ta_random_token( 32 );
 		$now = time();
 		$dbw = $this->writer();
@@ -55,6 +60,7 @@ class TokenStore {
 				'mat_user' => $user->getId(),
 				'mat_user_text' => $user->getName(),
 				'mat_principal' => $principal,
+				'mat_binding' => $binding,
 				'mat_used' => 0,
 				'mat_created' => $dbw->timestamp( $now ),
 				'mat_expires' => $dbw->timestamp( $now + max( 1, $ttl ) ),

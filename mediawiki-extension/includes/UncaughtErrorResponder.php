@@ -119,6 +119,7 @@ class UncaughtErrorResponder {
 		$protocol = $_SERVER['SERVER_PROTOCOL'] ?? 'HTTP/1.1';
 		header( "$protocol $status $reason", true, $status );
 		header( 'Cache-Control: no-store, private' );
+		header( RequestRefusal::varyHeader( headers_list() ) );
 		if ( $status === 503 ) {
 			header( 'Retry-After: ' . RequestRefusal::RETRY_AFTER );
 		}
@@ -148,13 +149,13 @@ class UncaughtErrorResponder {
 			if ( $entryPoint === 'api' ) {
 				return in_array( $request->getRawVal( 'action' ), self::API_MODULES, true );
 			}
-			return str_starts_with( self::restPath( $request ), self::REST_PREFIX );
+			return str_starts_with( self::restPath( $request ) ?? '', self::REST_PREFIX );
 		} catch ( Throwable $ignored ) {
 			return false;
 		}
 	}
 
-	private static function restPath( WebRequest $request ): string {
+	private static function restPath( WebRequest $request ): ?string {
 		/** @var RequestRefusal $refusal */
 		$refusal = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.RequestRefusal' );
 		return $refusal->routedRestPath( $request );
@@ -179,7 +180,7 @@ class UncaughtErrorResponder {
 	 */
 	private static function messageText( string $key, string $logId ): string {
 		try {
-			return MessageText::of( wfMessage( $key, $logId )->inContentLanguage() );
+			return MessageText::of( MessageText::message( $key, [ $logId ] )->inContentLanguage() );
 		} catch ( Throwable $ignored ) {
 			return $key === 'tokenauthenticator-error-database-unavailable'
 				? "The wiki's database is unavailable. Try again later. (Error ID: $logId)"

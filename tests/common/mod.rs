@@ -677,6 +677,73 @@ impl Wiki {
         check_output(&format!("createAndPromote.php {name}"), &out);
     }
 
+    /// Runs `maintenance/<script>` with `input` on its standard input;
+    /// panics unless it succeeds.
+    pub fn maintenance_with_input(&self, script: &str, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .php(self.native)
+            .arg(format!("{MW_DIR}/maintenance/{script}"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot run php");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write to the script");
+        let out = child.wait_with_output().expect("wait for php");
+        check_output(script, &out);
+        out
+    }
+
+    /// Creates or replaces a page with `maintenance/edit.php` (as Admin).
+    pub fn edit_page(&self, title: &str, text: &str) {
+        self.maintenance_with_input("edit.php", &["--user", ADMIN, title], text);
+    }
+
+    /// Blocks `name` sitewide (`maintenance/blockUsers.php`, as Admin).
+    pub fn block_user(&self, name: &str) {
+        let out = self.maintenance_with_input(
+            "blockUsers.php",
+            &[
+                "--performer",
+                ADMIN,
+                "--reason",
+                "e2e",
+                "--disable-autoblock",
+            ],
+            &format!("{name}\n"),
+        );
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.contains("succeeded"),
+            "blockUsers.php did not block {name}: {said}"
+        );
+    }
+
+    /// A user token of the client's session, from `user-token/generate`.
+    pub fn user_token(&self, agent: &ureq::Agent) -> String {
+        let r = get(agent, &self.url("/rest.php/mws/v1/user-token/generate"));
+        assert_eq!(r.status, 200, "{r}");
+        r.json()["value"].as_str().expect("value").to_string()
+    }
+
+    /// An Action API GET (`format=json&formatversion=2` added) with an
+    /// optional `Authorization` header.
+    pub fn api(&self, auth: Option<&str>, query: &str) -> HttpResponse {
+        let mut req = self
+            .client()
+            .get(&self.url(&format!("/api.php?format=json&formatversion=2&{query}")));
+        if let Some(auth) = auth {
+            req = req.set("Authorization", auth);
+        }
+        call(req)
+    }
+
     // -- server ------------------------------------------------------------
 
     fn start_server(&mut self) {
@@ -841,14 +908,24 @@ impl Wiki {
     /// GET `target` exactly as given (no URL normalisation, unlike ureq, which
     /// resolves `..` and `%2e%2e`), over a raw HTTP/1.0 connection.
     pub fn raw_get(&self, target: &str) -> HttpResponse {
+        self.raw_get_with(target, &[])
+    }
+
+    /// [`Wiki::raw_get`] with extra request headers.
+    pub fn raw_get_with(&self, target: &str, headers: &[(&str, &str)]) -> HttpResponse {
         let addr = format!("127.0.0.1:{}", self.port);
         let mut stream = TcpStream::connect(&addr).expect("connect");
         stream
             .set_read_timeout(Some(HTTP_TIMEOUT))
             .expect("timeout");
+        let extra: String = headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
         // In one write: php -S rejects a request line that arrives in pieces.
-        let request =
-            format!("GET {target} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: mws-ta-e2e\r\n\r\n");
+        let request = format!(
+            "GET {target} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: mws-ta-e2e\r\n{extra}\r\n"
+        );
         stream.write_all(request.as_bytes()).expect("send request");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).expect("read response");
@@ -1064,6 +1141,14 @@ pub fn post_form(agent: &ureq::Agent, url: &str, form: &[(&str, &str)]) -> HttpR
 
 pub fn post_json(agent: &ureq::Agent, url: &str, body: &Value) -> HttpResponse {
     response(agent.post(url).send_json(body))
+}
+
+/// The `error.code` of an Action API answer; panics when it has none.
+pub fn api_error(r: &HttpResponse) -> String {
+    r.json()["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no API error: {r}"))
+        .to_string()
 }
 
 /// Standard base64 (with or without padding) decoded by coreutils' `base64`,

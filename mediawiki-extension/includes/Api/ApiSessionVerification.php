@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Api;
 
 use ApiBase;
 use ApiMain;
+use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
 use Wikimedia\ParamValidator\ParamValidator;
 
@@ -17,7 +18,9 @@ use Wikimedia\ParamValidator\ParamValidator;
  *   "token_age_in_seconds": N}} or {"error": "Incorrect token"}.
  *
  * Unlike the reference, tokens are HMAC-signed (no PBKDF2 per request),
- * expire, die when the user logs out everywhere, and failures are rate limited.
+ * expire, die when the user logs out everywhere or is blocked, can be made
+ * single use, and failures are rate limited. Send the token by POST: a GET
+ * puts it, reusable for up to an hour, into access logs.
  */
 class ApiSessionVerification extends ApiBase {
 	public const RATE_LIMIT_ACTION = 'tokenauthenticator-sv-fail';
@@ -38,17 +41,19 @@ class ApiSessionVerification extends ApiBase {
 				$result->addValue( null, 'error', 'No user' );
 				return;
 			}
+			if ( !$this->sessionVerification->mayIssue( $user ) ) {
+				$this->dieWithError( MessageText::spec( 'tokenauthenticator-error-blocked' ), 'blocked' );
+			}
 			$result->addValue( null, $this->getModuleName(), [ 'token' => $this->sessionVerification->issue( $user ) ] );
 			return;
 		}
 
-		$caller = $this->getUser();
-		if ( $caller->pingLimiter( self::RATE_LIMIT_ACTION, 0 ) ) {
-			$this->dieWithError( 'apierror-ratelimited', 'ratelimited' );
-		}
 		$verified = $this->sessionVerification->verify( $token );
 		if ( $verified === null ) {
-			$caller->pingLimiter( self::RATE_LIMIT_ACTION );
+			// As on REST verify: failures count, valid tokens always pass.
+			if ( $this->getUser()->pingLimiter( self::RATE_LIMIT_ACTION ) ) {
+				$this->dieWithError( 'apierror-ratelimited', 'ratelimited' );
+			}
 			$result->addValue( null, 'error', 'Incorrect token' );
 			return;
 		}

@@ -2,14 +2,17 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Jwt;
 
+use IDBAccessObject;
 use ManualLogEntry;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserGroupManager;
+use MediaWiki\User\UserIdentityLookup;
 use MediaWiki\User\UserNameUtils;
-use MwsTokenAuthenticator\Exception as NativeException;
+use MwsTokenAuthenticator\ConfigurationException as NativeConfigurationException;
+use MwsTokenAuthenticator\RefusedException;
 use Psr\Log\LoggerInterface;
 use Sanitizer;
 use User;
@@ -19,6 +22,17 @@ use User;
  * lacks: the algorithm is pinned, iss and aud are checked, a token is
  * accepted once, and neither the token nor personal claims are logged.
  * Signature and claim checks are the native extension's (mws_ta_jwt_verify).
+ *
+ * Accounts are linked by the token's (iss, sub) in mws_jwt_link, never
+ * chosen by name: preferred_username only names the account that a
+ * subject's first login creates. A name that is already taken is refused
+ * (an existing account is linked only with
+ * $mwsgTokenAuthenticatorJWTLinkExistingAccounts), so no token can log in to
+ * someone else's account by naming it.
+ *
+ * Two steps, so that the special page can ask before switching accounts:
+ * check() verifies and finds the account without changing anything;
+ * complete() uses the token up and logs in.
  */
 class JwtLogin {
 	public const CONSTRUCTOR_OPTIONS = [
@@ -27,14 +41,34 @@ class JwtLogin {
 		'TokenAuthenticatorJWTIssuer',
 		'TokenAuthenticatorJWTAudience',
 		'TokenAuthenticatorJWTLeeway',
+		'TokenAuthenticatorJWTMaxLifetime',
 		'TokenAuthenticatorJWTGroupMapping',
 		'TokenAuthenticatorJWTRemoveUnmappedGroups',
+		'TokenAuthenticatorJWTLinkExistingAccounts',
 	];
+
+	/** What the user is told for each reason of RefusedException. */
+	private const REFUSALS = [
+		RefusedException::JWT_MALFORMED => 'tokenauthenticator-jwt-refused-malformed',
+		RefusedException::JWT_ALGORITHM => 'tokenauthenticator-jwt-refused-algorithm',
+		RefusedException::JWT_SIGNATURE => 'tokenauthenticator-jwt-refused-signature',
+		RefusedException::JWT_EXPIRED => 'tokenauthenticator-jwt-refused-expired',
+		RefusedException::JWT_NOT_YET_VALID => 'tokenauthenticator-jwt-refused-not-yet-valid',
+		RefusedException::JWT_ISSUER => 'tokenauthenticator-jwt-refused-issuer',
+		RefusedException::JWT_AUDIENCE => 'tokenauthenticator-jwt-refused-audience',
+		RefusedException::JWT_CLAIMS => 'tokenauthenticator-jwt-refused-claims',
+		RefusedException::JWT_LIFETIME => 'tokenauthenticator-jwt-refused-lifetime',
+	];
+
+	/** Longest iss or sub a link can hold (the columns' width). */
+	private const MAX_ID_BYTES = 255;
 
 	private ServiceOptions $options;
 	private TokenStore $tokenStore;
+	private JwtLinkStore $links;
 	private AuthManager $authManager;
 	private UserFactory $userFactory;
+	private UserIdentityLookup $userIdentityLookup;
 	private UserNameUtils $userNameUtils;
 	private UserGroupManager $userGroupManager;
 	private LoggerInterface $logger;
@@ -42,8 +76,10 @@ class JwtLogin {
 	public function __construct(
 		ServiceOptions $options,
 		TokenStore $tokenStore,
+		JwtLinkStore $links,
 		AuthManager $authManager,
 		UserFactory $userFactory,
+		UserIdentityLookup $userIdentityLookup,
 		UserNameUtils $userNameUtils,
 		UserGroupManager $userGroupManager,
 		LoggerInterface $logger
@@ -51,63 +87,136 @@ class JwtLogin {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->tokenStore = $tokenStore;
+		$this->links = $links;
 		$this->authManager = $authManager;
 		$this->userFactory = $userFactory;
+		$this->userIdentityLookup = $userIdentityLookup;
 		$this->userNameUtils = $userNameUtils;
 		$this->userGroupManager = $userGroupManager;
 		$this->logger = $logger;
 	}
 
 	/**
-	 * Checks the JWT in an Authorization field ("Bearer: <jwt>" or
-	 * "Bearer <jwt>"), creates the user if needed, updates profile and
-	 * groups from the claims, and logs the user in on the current session.
+	 * Verifies the JWT of an Authorization field ("Bearer: <jwt>" or
+	 * "Bearer <jwt>") and finds the account it logs in to. Changes nothing.
 	 *
 	 * @param string $authorization
-	 * @return User
+	 * @return JwtLoginAttempt
 	 * @throws JwtLoginException
 	 */
-	public function login( string $authorization ): User {
+	public function check( string $authorization ): JwtLoginAttempt {
 		$jwt = self::bearer( $authorization );
 		if ( $jwt === null ) {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-no-token', [], 400 );
 		}
 		$claims = $this->verify( $jwt );
-
-		$name = $claims['preferred_username'] ?? null;
-		$canonical = is_string( $name )
-			? $this->userNameUtils->getCanonical( $name, UserNameUtils::RIGOR_CREATABLE )
-			: false;
-		if ( $canonical === false ) {
-			throw new JwtLoginException( 'tokenauthenticator-jwt-bad-username',
-				[ is_string( $name ) ? $name : '' ], 400 );
+		if ( strlen( (string)$claims['iss'] ) > self::MAX_ID_BYTES
+			|| strlen( (string)$claims['sub'] ) > self::MAX_ID_BYTES
+		) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-id-too-long', [ self::MAX_ID_BYTES ], 400 );
 		}
 
-		// Only now, with every check passed, is the token used up.
+		$link = $this->links->find( (string)$claims['iss'], (string)$claims['sub'] );
+		if ( $link ) {
+			$user = $this->userFactory->newFromId( $link->userId );
+			if ( !$user->isRegistered() ) {
+				throw new JwtLoginException( 'tokenauthenticator-jwt-link-broken', [], 403 );
+			}
+			return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::LINKED, $user->getName(), $user->getId() );
+		}
+
+		$name = $claims['preferred_username'] ?? null;
+		$shown = is_string( $name ) ? mb_strimwidth( $name, 0, 255, '…' ) : '';
+		$valid = is_string( $name ) ? $this->userNameUtils->getCanonical( $name, UserNameUtils::RIGOR_VALID ) : false;
+		if ( $valid === false ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-bad-username', [ $shown ], 400 );
+		}
+		$existing = $this->userIdentityLookup->getUserIdentityByName( $valid, IDBAccessObject::READ_LATEST );
+		if ( $existing && $existing->isRegistered() ) {
+			// Also what stops " admin_" or "User:Admin" from reaching Admin:
+			// after normalisation it is the same, existing, account.
+			if ( $this->links->isLinked( $existing->getId() ) ) {
+				throw new JwtLoginException( 'tokenauthenticator-jwt-name-taken', [ $existing->getName() ], 403 );
+			}
+			if ( !$this->options->get( 'TokenAuthenticatorJWTLinkExistingAccounts' ) ) {
+				throw new JwtLoginException( 'tokenauthenticator-jwt-account-not-linked', [ $existing->getName() ], 403 );
+			}
+			return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::LINK_EXISTING,
+				$existing->getName(), $existing->getId() );
+		}
+		$creatable = $this->userNameUtils->getCanonical( $valid, UserNameUtils::RIGOR_CREATABLE );
+		if ( $creatable === false ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-bad-username', [ $shown ], 400 );
+		}
+		if ( self::mixesScripts( $creatable ) ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-name-mixed-scripts', [ $shown ], 400 );
+		}
+		return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::CREATE, $creatable, 0 );
+	}
+
+	/**
+	 * Uses the JWT up, creates or links the account, updates its profile and
+	 * groups from the claims, and logs the current session in to it.
+	 *
+	 * @param JwtLoginAttempt $attempt From check()
+	 * @return User
+	 * @throws JwtLoginException
+	 */
+	public function complete( JwtLoginAttempt $attempt ): User {
+		$claims = $attempt->claims;
+		// Only now, with every check passed, is the token used up. exp is
+		// within the maximum lifetime of now (the native check), so in range.
 		$replayKey = isset( $claims['jti'] ) && is_string( $claims['jti'] ) && $claims['jti'] !== ''
-			? "jti\0{$claims['iss']}\0{$claims['jti']}"
-			: 'jwt' . "\0" . mws_ta_sha256( $jwt );
+			? "jti\0{$attempt->issuer}\0{$claims['jti']}"
+			: 'jwt' . "\0" . mws_ta_sha256( $attempt->jwt );
 		$expires = (int)ceil( (float)$claims['exp'] ) + $this->leeway();
 		if ( !$this->tokenStore->claimOnce( TokenStore::KIND_JWT_SEEN, $replayKey, $expires ) ) {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-replayed', [], 401 );
 		}
 
-		$user = $this->userFactory->newFromName( $canonical );
+		$user = $attempt->mode === JwtLoginAttempt::CREATE
+			? $this->createAccount( $attempt )
+			: $this->userFactory->newFromId( $attempt->userId );
+		if ( $attempt->mode !== JwtLoginAttempt::LINKED ) {
+			$this->linkAccount( $attempt, $user );
+		}
+		$link = $this->links->find( $attempt->issuer, $attempt->subject );
+		if ( !$link || $link->userId !== $user->getId() ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-name-taken', [ $user->getName() ], 403 );
+		}
+
+		$this->applyProfile( $user, $claims );
+		$this->syncGroups( $user, $claims, $link );
+		// For an account that exists, this is AuthManager's way to log the
+		// session in (a new session id, the user's session data).
 		$status = $this->authManager->autoCreateUser( $user, AuthManager::AUTOCREATE_SOURCE_SESSION, true );
 		if ( !$status->isOK() ) {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-autocreate-failed',
 				[ $status->getMessage()->text() ], 403 );
 		}
-		$this->applyProfile( $user, $claims );
-		$this->syncGroups( $user, $claims );
 
 		$entry = new ManualLogEntry( 'tokenauth', 'jwtlogin' );
 		$entry->setPerformer( $user );
 		$entry->setTarget( $user->getUserPage() );
-		$entry->setParameters( [ '4::issuer' => (string)$claims['iss'] ] );
+		$entry->setParameters( [ '4::issuer' => $attempt->issuer ] );
 		$entry->insert();
-		$this->logger->info( 'JWT login of user #{id}', [ 'id' => $user->getId() ] );
+		$this->logger->info( 'JWT login of user #{id} ({mode})', [ 'id' => $user->getId(), 'mode' => $attempt->mode ] );
 		return $user;
+	}
+
+	/**
+	 * Whether a name has letters of more than one of the Latin, Greek and
+	 * Cyrillic scripts, the usual way to spell a look-alike of an existing
+	 * name ("Аdmin" with a Cyrillic А). A cheap guard, not a confusables
+	 * table: links by subject already keep such a name from reaching the
+	 * account it imitates; this keeps it from being created.
+	 */
+	public static function mixesScripts( string $name ): bool {
+		$scripts = 0;
+		foreach ( [ '/\p{Latin}/u', '/\p{Greek}/u', '/\p{Cyrillic}/u' ] as $script ) {
+			$scripts += preg_match( $script, $name );
+		}
+		return $scripts > 1;
 	}
 
 	/**
@@ -121,6 +230,44 @@ class JwtLogin {
 	}
 
 	/**
+	 * Creates the account of a subject's first login; without logging in,
+	 * which waits until the link is recorded.
+	 *
+	 * @param JwtLoginAttempt $attempt
+	 * @return User
+	 * @throws JwtLoginException
+	 */
+	private function createAccount( JwtLoginAttempt $attempt ): User {
+		$user = $this->userFactory->newFromName( $attempt->userName );
+		if ( !$user ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-bad-username', [ $attempt->userName ], 400 );
+		}
+		$status = $this->authManager->autoCreateUser( $user, AuthManager::AUTOCREATE_SOURCE_SESSION, false );
+		if ( !$status->isOK() ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-autocreate-failed',
+				[ $status->getMessage()->text() ], 403 );
+		}
+		if ( $status->hasMessage( 'userexists' ) ) {
+			// Created by another request since check(): ours only if that
+			// request was this subject's and has linked it (linkAccount()
+			// and the final link check decide).
+			$link = $this->links->find( $attempt->issuer, $attempt->subject );
+			if ( !$link || $link->userId !== $user->getId() ) {
+				throw new JwtLoginException( 'tokenauthenticator-jwt-name-taken', [ $user->getName() ], 403 );
+			}
+		}
+		return $user;
+	}
+
+	private function linkAccount( JwtLoginAttempt $attempt, User $user ): void {
+		if ( $this->links->link( $attempt->issuer, $attempt->subject, $user->getId() ) ) {
+			$this->logger->info( 'JWT subject linked to user #{id} ({mode})',
+				[ 'id' => $user->getId(), 'mode' => $attempt->mode ] );
+		}
+		// Otherwise a concurrent login linked first; complete() checks to whom.
+	}
+
+	/**
 	 * @param string $jwt
 	 * @return array The verified claims
 	 * @throws JwtLoginException
@@ -131,9 +278,22 @@ class JwtLogin {
 		$issuer = $this->requiredSetting( 'TokenAuthenticatorJWTIssuer' );
 		$audience = $this->requiredSetting( 'TokenAuthenticatorJWTAudience' );
 		try {
-			$json = mws_ta_jwt_verify( $jwt, $alg, $key, $issuer, $audience, time(), $this->leeway() );
-		} catch ( NativeException $e ) {
-			throw new JwtLoginException( 'tokenauthenticator-jwt-invalid', [ $e->getMessage() ], 401 );
+			$json = mws_ta_jwt_verify( $jwt, $alg, $key, $issuer, $audience, time(), $this->leeway(),
+				(int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) );
+		} catch ( RefusedException $e ) {
+			// The native text may quote the token's header: logs only.
+			$this->logger->info( 'JWT refused: {reason}', [ 'reason' => $e->getMessage() ] );
+			throw new JwtLoginException(
+				self::REFUSALS[$e->getCode()] ?? 'tokenauthenticator-jwt-refused',
+				$e->getCode() === RefusedException::JWT_LIFETIME
+					? [ (int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) ]
+					: [],
+				401
+			);
+		} catch ( NativeConfigurationException $e ) {
+			// The administrator's mistake, not the visitor's: say so, and where to look.
+			$this->logger->error( 'JWT login is misconfigured: {problem}', [ 'problem' => $e->getMessage() ] );
+			throw new JwtLoginException( 'tokenauthenticator-jwt-misconfigured', [], 500 );
 		}
 		return json_decode( $json, true, 32, JSON_THROW_ON_ERROR );
 	}
@@ -176,37 +336,64 @@ class JwtLogin {
 	}
 
 	/**
-	 * Adds the groups the "groups" claim maps to; with
-	 * $mwsgTokenAuthenticatorJWTRemoveUnmappedGroups, removes mapped groups
-	 * that are no longer claimed. Groups outside the mapping are never touched.
+	 * The JWT groups of the "groups" claim: a comma list (as JWTAuth sends
+	 * it) or a JSON array of strings.
+	 *
+	 * @param array $claims
+	 * @return string[]
 	 */
-	private function syncGroups( User $user, array $claims ): void {
-		$mapping = (array)$this->options->get( 'TokenAuthenticatorJWTGroupMapping' );
-		if ( !$mapping ) {
-			return;
+	public static function claimedGroups( array $claims ): array {
+		$groups = $claims['groups'] ?? null;
+		if ( is_string( $groups ) ) {
+			$groups = explode( ',', $groups );
 		}
-		$claimed = is_string( $claims['groups'] ?? null )
-			? array_filter( array_map( 'trim', explode( ',', $claims['groups'] ) ) )
-			: [];
-		$managed = [];
+		if ( !is_array( $groups ) ) {
+			return [];
+		}
+		$out = [];
+		foreach ( $groups as $group ) {
+			if ( is_string( $group ) && trim( $group ) !== '' ) {
+				$out[] = trim( $group );
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * Adds the wiki groups that the claimed groups map to, and records them
+	 * as added by JWT login. With $mwsgTokenAuthenticatorJWTRemoveUnmappedGroups
+	 * it removes groups that JWT login added and the token no longer maps
+	 * to; a group the account had otherwise (granted by hand, say) is never
+	 * removed, and is not recorded when a claim maps to it too.
+	 */
+	private function syncGroups( User $user, array $claims, JwtLink $link ): void {
+		$mapping = (array)$this->options->get( 'TokenAuthenticatorJWTGroupMapping' );
+		$claimed = self::claimedGroups( $claims );
 		$wanted = [];
 		foreach ( $mapping as $jwtGroup => $wikiGroups ) {
-			foreach ( (array)$wikiGroups as $group ) {
-				$managed[$group] = true;
-				if ( in_array( (string)$jwtGroup, $claimed, true ) ) {
-					$wanted[$group] = true;
+			if ( in_array( (string)$jwtGroup, $claimed, true ) ) {
+				foreach ( (array)$wikiGroups as $group ) {
+					$wanted[(string)$group] = true;
 				}
 			}
 		}
 		$current = $this->userGroupManager->getUserGroups( $user );
+		// What we added before and is still there: an admin may have removed some.
+		$ours = array_values( array_intersect( $link->addedGroups, $current ) );
 		foreach ( array_diff( array_keys( $wanted ), $current ) as $group ) {
-			$this->userGroupManager->addUserToGroup( $user, $group );
+			if ( $this->userGroupManager->addUserToGroup( $user, $group ) ) {
+				$ours[] = $group;
+			}
 		}
 		if ( $this->options->get( 'TokenAuthenticatorJWTRemoveUnmappedGroups' ) ) {
-			$stale = array_diff( array_intersect( $current, array_keys( $managed ) ), array_keys( $wanted ) );
-			foreach ( $stale as $group ) {
+			foreach ( array_diff( $ours, array_keys( $wanted ) ) as $group ) {
 				$this->userGroupManager->removeUserFromGroup( $user, $group );
 			}
+			$ours = array_values( array_intersect( $ours, array_keys( $wanted ) ) );
+		}
+		sort( $ours );
+		if ( $ours !== $link->addedGroups ) {
+			$this->links->setAddedGroups( $link, $ours );
 		}
 	}
 }

@@ -71,4 +71,12 @@ class GenerateAppTokenHandler extends Handler {
 	public function needsReadAccess(): bool {
 		return false;
 	}
+
+	/**
+	 * Minting an app token writes nothing of the wiki's: a principal capped
+	 * to "read" must be able to do it.
+	 */
+	public function needsWriteAccess(): bool {
+		return false;
+	}
 }

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
+use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
 use MediaWiki\Rest\Handler;
@@ -37,6 +38,9 @@ class GenerateUserTokenHandler extends Handler {
 		if ( !$user->isRegistered() && !$this->userTokens->allowsAnonymous() ) {
 			throw HttpError::make( 'tokenauthenticator-error-anonymous', 401 );
 		}
+		if ( AccountBlock::isBarred( $user ) ) {
+			throw HttpError::make( 'tokenauthenticator-error-blocked', 403 );
+		}
 		$withIssuer = $this->withIssuer();
 		try {
 			// Check the salt before minting, so a misconfigured wiki stores nothing.
@@ -51,6 +55,14 @@ class GenerateUserTokenHandler extends Handler {
 			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
 		}
 		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
+	}
+
+	/**
+	 * Minting a token writes nothing of the wiki's: a service key capped to
+	 * "read" must be able to do it.
+	 */
+	public function needsWriteAccess(): bool {
+		return false;
 	}
 
 	/**

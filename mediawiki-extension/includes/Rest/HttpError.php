@@ -26,7 +26,7 @@ class HttpError {
 	 * @return HttpException
 	 */
 	public static function make( string $key, int $status, array $params = [] ): HttpException {
-		return new HttpException( MessageText::of( wfMessage( $key, ...$params ) ), $status, [ 'errorKey' => $key ] );
+		return new HttpException( MessageText::of( MessageText::message( $key, $params ) ), $status, [ 'errorKey' => $key ] );
 	}
 
 	/**

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
+use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\UserInfo;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
 use MediaWiki\Rest\Handler;
@@ -16,7 +17,8 @@ use Wikimedia\Rdbms\DBError;
  *
  * Exchanges a user token for who the user is. Unknown, expired, used and
  * malformed tokens get one and the same answer, and count against the rate
- * limit RATE_LIMIT_ACTION of the caller.
+ * limit RATE_LIMIT_ACTION of the caller; past it they get 429, valid tokens
+ * never do. A token of a user blocked since it was minted is refused.
  */
 class VerifyUserTokenHandler extends Handler {
 	use JsonBody;
@@ -34,19 +36,25 @@ class VerifyUserTokenHandler extends Handler {
 
 	public function execute(): Response {
 		$token = $this->tokenFromRequest();
-		// The caller the limit applies to: by user, or by IP for anonymous callers.
-		$caller = RequestContext::getMain()->getUser();
-		if ( $caller->pingLimiter( self::RATE_LIMIT_ACTION, 0 ) ) {
-			throw HttpError::make( 'tokenauthenticator-error-rate-limited', 429 );
-		}
 		try {
 			$user = $this->userTokens->redeem( $token );
 		} catch ( DBError $e ) {
 			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
 		}
 		if ( !$user ) {
-			$caller->pingLimiter( self::RATE_LIMIT_ACTION );
-			throw HttpError::make( 'tokenauthenticator-error-invalid-token', 400 );
+			// Counted by user, or by IP for anonymous callers. A valid token
+			// is answered whatever the count: a service verifies for all its
+			// users from one address, and anyone who can send it bad tokens
+			// must not be able to stop it. Tokens are 256 random bits, so
+			// going on checking over the limit gives a guesser nothing.
+			$overLimit = RequestContext::getMain()->getUser()->pingLimiter( self::RATE_LIMIT_ACTION );
+			throw $overLimit
+				? HttpError::make( 'tokenauthenticator-error-rate-limited', 429 )
+				: HttpError::make( 'tokenauthenticator-error-invalid-token', 400 );
+		}
+		if ( AccountBlock::isBarred( $user ) ) {
+			// Blocked since the token was minted.
+			throw HttpError::make( 'tokenauthenticator-error-token-user-blocked', 403 );
 		}
 		return $this->noStore( $this->getResponseFactory()->createJson( $this->userInfo->describe( $user ) ) );
 	}
@@ -66,6 +74,14 @@ class VerifyUserTokenHandler extends Handler {
 	 * The token is the credential; reading the wiki is not needed to exchange it.
 	 */
 	public function needsReadAccess(): bool {
+		return false;
+	}
+
+	/**
+	 * Exchanging a token writes nothing of the wiki's: a service key capped
+	 * to "read" must be able to do it.
+	 */
+	public function needsWriteAccess(): bool {
 		return false;
 	}
 

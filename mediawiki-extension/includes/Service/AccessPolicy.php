@@ -21,38 +21,107 @@ class AccessPolicy {
 
 	/** action=query parameters that name submodules. */
 	private const QUERY_MODULE_PARAMS = [ 'prop', 'list', 'meta', 'generator' ];
+	/** ApiQuery's page set input: pages named by the caller. */
+	private const PAGE_SET_PARAMS = [ 'titles', 'pageids', 'revids' ];
+	/** ApiQuery's own export of page content, whatever submodules run. */
+	private const EXPORT_PARAMS = [ 'export', 'exportnowrap', 'exportschema' ];
 
 	/**
+	 * Why a static principal may not run $module, as a message key and its
+	 * parameters; null when it may.
+	 *
+	 * - A module allowed by its class may run, but a generator it is given
+	 *   (ApiPurge, ApiWatch, ... take a page set) is a query module of its
+	 *   own and must be allowed too.
+	 * - action=query with only some submodules allowed: every prop, list,
+	 *   meta and generator named must be allowed (an unknown name is refused,
+	 *   not left to ApiQuery); export needs ApiQuery itself; pages named by
+	 *   titles, pageids or revids only go with an allowed prop module, the
+	 *   modules that read pages.
+	 *
 	 * @param Principal $principal
 	 * @param ApiBase $module The module of the request's "action"
-	 * @return string|null The name of the first module not allowed, or null when all are
+	 * @return array{0: string, 1: string[]}|null
 	 */
-	public static function deniedApiModule( Principal $principal, ApiBase $module ): ?string {
+	public static function deniedApiModule( Principal $principal, ApiBase $module ): ?array {
 		$allowed = array_flip( array_map( [ self::class, 'normalizeClass' ], $principal->apiModules ) );
+		$request = $module->getMain()->getRequest();
+		$queryAllowed = isset( $allowed[self::normalizeClass( ApiQuery::class )] );
+		$query = $module instanceof ApiQuery
+			? $module
+			: $module->getMain()->getModuleManager()->getModule( 'query' );
+
 		if ( isset( $allowed[self::normalizeClass( get_class( $module ) )] ) ) {
-			return null;
+			if ( $queryAllowed || $module instanceof ApiQuery || !$query instanceof ApiQuery ) {
+				return null;
+			}
+			// Checked whether or not the module reads it: a generator is
+			// only ever run as a query module.
+			return self::deniedSubmodules( $allowed, $query, $request->getRawVal( 'generator' ), 'generator' );
 		}
 		if ( !$module instanceof ApiQuery ) {
-			return $module->getModuleName();
+			return [ 'tokenauthenticator-error-module-denied', [ $module->getModuleName() ] ];
 		}
-		$manager = $module->getModuleManager();
+
+		$props = self::multiValue( $request->getRawVal( 'prop' ) );
 		foreach ( self::QUERY_MODULE_PARAMS as $param ) {
-			$value = $module->getMain()->getVal( $param );
-			if ( $value === null || $value === '' ) {
-				continue;
+			$denied = self::deniedSubmodules( $allowed, $module, $request->getRawVal( $param ), $param );
+			if ( $denied ) {
+				return $denied;
 			}
-			foreach ( explode( '|', $value ) as $name ) {
-				$class = $manager->getClassName( $name );
-				if ( $class === null ) {
-					// Unknown names are ApiQuery's to reject.
-					continue;
-				}
-				if ( !isset( $allowed[self::normalizeClass( $class )] ) ) {
-					return "query+$name";
+		}
+		foreach ( self::EXPORT_PARAMS as $param ) {
+			if ( $request->getCheck( $param ) ) {
+				return [ 'tokenauthenticator-error-query-export-denied', [ $param ] ];
+			}
+		}
+		if ( !$props ) {
+			foreach ( self::PAGE_SET_PARAMS as $param ) {
+				if ( $request->getCheck( $param ) ) {
+					return [ 'tokenauthenticator-error-query-pageset-denied', [ $param ] ];
 				}
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * @param array<string,int> $allowed Normalised allowed classes
+	 * @param ApiQuery $query
+	 * @param string|null $value A prop, list, meta or generator value
+	 * @param string $param Its parameter name
+	 * @return array{0: string, 1: string[]}|null
+	 */
+	private static function deniedSubmodules( array $allowed, ApiQuery $query, ?string $value, string $param ): ?array {
+		foreach ( self::multiValue( $value ) as $name ) {
+			$class = $query->getModuleManager()->getClassName( $name );
+			if ( !is_string( $class ) ) {
+				// Refused here, not left to ApiQuery: an unknown name must not
+				// depend on how another layer treats it.
+				return [ 'tokenauthenticator-error-module-unknown', [ "$param=$name" ] ];
+			}
+			if ( !isset( $allowed[self::normalizeClass( $class )] ) ) {
+				return [ 'tokenauthenticator-error-module-denied', [ "query+$name" ] ];
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The values of a multi-value API parameter, split as ApiBase splits
+	 * them: on U+001F when the value starts with it, otherwise on "|".
+	 *
+	 * @param string|null $value
+	 * @return string[]
+	 */
+	private static function multiValue( ?string $value ): array {
+		if ( $value === null || $value === '' ) {
+			return [];
+		}
+		$values = str_starts_with( $value, "\x1f" )
+			? explode( "\x1f", substr( $value, 1 ) )
+			: explode( '|', $value );
+		return array_values( array_filter( $values, static fn ( $v ) => $v !== '' ) );
 	}
 
 	/**

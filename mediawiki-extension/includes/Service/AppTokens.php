@@ -6,6 +6,7 @@ use ManualLogEntry;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\SettingReader;
+use MediaWiki\Extension\TokenAuthenticator\StoredToken;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\User\UserIdentity;
 use SpecialPage;
@@ -43,7 +44,7 @@ class AppTokens {
 	public function mint( Principal $principal, UserIdentity $serviceUser, string $verifyCallback ): string {
 		$salt = SettingReader::salt( $this->options );
 		$ttl = SettingReader::seconds( $this->options, 'TokenAuthenticatorAppTokenTTL' );
-		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, $ttl, $principal->id );
+		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, $ttl, $principal->id, self::binding( $principal ) );
 
 		$entry = new ManualLogEntry( 'tokenauth', 'apptoken' );
 		$entry->setPerformer( $serviceUser );
@@ -52,5 +53,21 @@ class AppTokens {
 		$entry->insert();
 
 		return mws_ta_envelope_encode( $salt, $verifyCallback, $token );
+	}
+
+	/**
+	 * Whether an app token was minted by $principal with its current
+	 * secret: a new secret under the same name voids the old one's tokens.
+	 */
+	public static function isBoundTo( StoredToken $token, Principal $principal ): bool {
+		return $token->binding !== null && mws_ta_equals( self::binding( $principal ), $token->binding );
+	}
+
+	/**
+	 * What ties a token to the principal's secret: a hash of the secret's
+	 * hash, so the table holds nothing the configuration could be matched with.
+	 */
+	private static function binding( Principal $principal ): string {
+		return mws_ta_sha256( "mws-apptoken-binding\0" . $principal->tokenHash );
 	}
 }

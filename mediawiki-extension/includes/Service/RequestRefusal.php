@@ -2,6 +2,9 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Service;
 
+use DeferredUpdates;
+use GuzzleHttp\Psr7\Uri;
+use InvalidArgumentException;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use WebRequest;
 
@@ -16,6 +19,7 @@ class RequestRefusal {
 
 	private string $restPath;
 	private string $realm;
+	private static bool $varyScheduled = false;
 
 	/**
 	 * @param string $restPath $wgRestPath
@@ -28,37 +32,80 @@ class RequestRefusal {
 
 	/**
 	 * The path the REST router will route, e.g. /mws/v1/user-token/verify,
-	 * still URL-encoded.
+	 * still URL-encoded; read the way the router reads it. Null when the
+	 * router would not route the request at all (outside $wgRestPath, or a
+	 * request target no URI parser reads), which the callers refuse.
 	 */
-	public function routedRestPath( WebRequest $request ): string {
-		$path = (string)parse_url( $request->getRequestURL(), PHP_URL_PATH );
-		$root = (string)( parse_url( $this->restPath, PHP_URL_PATH ) ?? $this->restPath );
-		if ( $root !== '' && str_starts_with( $path, $root ) ) {
-			$path = substr( $path, strlen( $root ) );
+	public function routedRestPath( WebRequest $request ): ?string {
+		$target = $request->getRequestURL();
+		try {
+			$path = ( new Uri( $target ) )->getPath();
+		} catch ( InvalidArgumentException $e ) {
+			try {
+				// The router's own fallback, for paths with ":<digits>" (a title like "A:1").
+				$path = ( new Uri( '//HOST:80' . $target ) )->getPath();
+			} catch ( InvalidArgumentException $e ) {
+				return null;
+			}
 		}
-		return $path;
+		$root = (string)( parse_url( $this->restPath, PHP_URL_PATH ) ?? $this->restPath );
+		if ( !str_starts_with( $path, $root ) ) {
+			return null;
+		}
+		return substr( $path, strlen( $root ) );
 	}
 
 	/**
-	 * Adds "Authorization" to the Vary header just before headers go out,
-	 * merged with any Vary the entry point set.
+	 * Adds "Authorization" to the Vary header of this api.php or rest.php
+	 * answer, merged with the Vary the entry point set.
+	 *
+	 * PHP keeps one header_register_callback() per request, and MediaWiki's
+	 * own (HeaderCallback: X-Request-Id, and Cache-Control: private on any
+	 * answer that sets a cookie) must stay, so this works through MediaWiki:
+	 * the session provider's getVaryHeaders() puts Authorization into every
+	 * Vary that OutputPage builds (api.php answers that may be cached), and a
+	 * pre-send deferred update merges it into the Vary already set when
+	 * MediaWiki::preOutputCommit() runs: on rest.php after the router's
+	 * response headers, on api.php before its cache headers, which for a
+	 * private answer set no Vary of their own.
 	 */
 	public static function varyOnAuthorization(): void {
-		header_register_callback( static function () {
-			$values = [];
-			foreach ( headers_list() as $line ) {
-				if ( stripos( $line, 'Vary:' ) === 0 ) {
-					foreach ( explode( ',', substr( $line, 5 ) ) as $v ) {
-						$values[strtolower( trim( $v ) )] = trim( $v );
-					}
+		if ( self::$varyScheduled ) {
+			return;
+		}
+		self::$varyScheduled = true;
+		DeferredUpdates::addCallableUpdate( [ self::class, 'mergeVaryHeader' ], DeferredUpdates::PRESEND );
+	}
+
+	/**
+	 * Sets Vary to the Vary values sent so far plus Authorization.
+	 */
+	public static function mergeVaryHeader(): void {
+		if ( headers_sent() ) {
+			return;
+		}
+		header( self::varyHeader( headers_list() ) );
+	}
+
+	/**
+	 * The Vary header line for $headers (lines as headers_list() gives them)
+	 * with Authorization added once.
+	 *
+	 * @param string[] $headers
+	 * @return string
+	 */
+	public static function varyHeader( array $headers ): string {
+		$values = [];
+		foreach ( $headers as $line ) {
+			if ( stripos( $line, 'Vary:' ) === 0 ) {
+				foreach ( explode( ',', substr( $line, 5 ) ) as $v ) {
+					$values[strtolower( trim( $v ) )] = trim( $v );
 				}
 			}
-			unset( $values[''] );
-			if ( !isset( $values['authorization'] ) ) {
-				$values['authorization'] = 'Authorization';
-				header( 'Vary: ' . implode( ', ', $values ) );
-			}
-		} );
+		}
+		unset( $values[''] );
+		$values['authorization'] ??= 'Authorization';
+		return 'Vary: ' . implode( ', ', $values );
 	}
 
 	/**
@@ -85,6 +132,7 @@ class RequestRefusal {
 			http_response_code( $status );
 			header( 'Content-Type: application/json' );
 			header( 'Cache-Control: no-store, private' );
+			header( 'Vary: Authorization' );
 			if ( $status === 401 ) {
 				header( 'WWW-Authenticate: ' . $this->challenge() );
 			}
@@ -94,7 +142,7 @@ class RequestRefusal {
 		}
 		echo json_encode( [
 			// The content language: the user's would need the session being built.
-			'message' => MessageText::of( wfMessage( $key, ...$params )->inContentLanguage() ),
+			'message' => MessageText::of( MessageText::message( $key, $params )->inContentLanguage() ),
 			'errorKey' => $key,
 			'httpCode' => $status,
 			'httpReason' => $reasons[$status] ?? '',

@@ -7,6 +7,7 @@ use ApiMain;
 use ApiMessage;
 use ApiUsageException;
 use MediaWiki\Api\Hook\ApiCheckCanExecuteHook;
+use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use MediaWiki\Session\Session;
 
 /**
@@ -35,13 +36,17 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 			return;
 		}
 		[ $key, $status, $params ] = $meta['error'];
+		// This answer is sent by ApiMain::handleApiBeforeMainException(),
+		// without MediaWiki::preOutputCommit() and so without the deferred
+		// Vary merge: set it here.
+		$main->getRequest()->response()->header( RequestRefusal::varyHeader( headers_list() ) );
 		if ( $status === 401 ) {
 			$main->getRequest()->response()->header( 'WWW-Authenticate: ' . $this->refusal->challenge() );
 		}
 		if ( $status === 503 ) {
 			$main->getRequest()->response()->header( 'Retry-After: ' . RequestRefusal::RETRY_AFTER );
 		}
-		throw ApiUsageException::newWithMessage( null, [ $key, ...$params ], $key, null, $status );
+		throw ApiUsageException::newWithMessage( null, MessageText::spec( $key, $params ), $key, null, $status );
 	}
 
 	/**
@@ -56,14 +61,14 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 			return true;
 		}
 		$principal = $this->registry->get( $meta['principal'] );
-		$denied = $principal ? AccessPolicy::deniedApiModule( $principal, $module ) : $module->getModuleName();
+		$denied = $principal
+			? AccessPolicy::deniedApiModule( $principal, $module )
+			: [ 'tokenauthenticator-error-module-denied', [ $module->getModuleName() ] ];
 		if ( $denied === null ) {
 			return true;
 		}
-		$message = ApiMessage::create(
-			[ 'tokenauthenticator-error-module-denied', $denied ],
-			'tokenauthenticator-error-module-denied'
-		);
+		[ $key, $params ] = $denied;
+		$message = ApiMessage::create( MessageText::spec( $key, $params ), $key );
 		return false;
 	}
 

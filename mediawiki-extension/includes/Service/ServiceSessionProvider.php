@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Service;
 
+use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\Session\SessionBackend;
@@ -10,7 +11,6 @@ use MediaWiki\Session\SessionProvider;
 use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\UserInfo;
 use MediaWiki\User\UserFactory;
-use User;
 use WebRequest;
 use Wikimedia\Rdbms\DBError;
 
@@ -121,7 +121,7 @@ class ServiceSessionProvider extends SessionProvider {
 		$refused = $this->checkAddress( $request, $principal );
 		if ( $refused === null && MW_ENTRY_POINT === 'rest' ) {
 			$path = $this->refusal()->routedRestPath( $request );
-			if ( !AccessPolicy::allowsRestPath( $principal, $path ) ) {
+			if ( $path === null || !AccessPolicy::allowsRestPath( $principal, $path ) ) {
 				$refused = $this->refuse( $request, 'tokenauthenticator-error-path-denied', 403 );
 			}
 		}
@@ -136,10 +136,16 @@ class ServiceSessionProvider extends SessionProvider {
 	 */
 	private function fromAppToken( WebRequest $request, string $token ): ?SessionInfo {
 		$stored = $this->tokenStore()->peek( TokenStore::KIND_APP, $token );
-		// A token of a principal that was removed, or lost appTokens, is void.
+		// A token of a principal that was removed, lost appTokens, got a new
+		// secret or expired is void: it is bound to what minted it.
 		$principal = $stored && $stored->principal !== null ? $this->registry()->get( $stored->principal ) : null;
-		if ( !$stored || !$principal || !$principal->appTokens || $principal->user !== $stored->user->getName() ) {
+		if ( !$stored || !$principal || !$principal->appTokens || $principal->user !== $stored->user->getName()
+			|| !AppTokens::isBoundTo( $stored, $principal )
+		) {
 			return $this->refuse( $request, 'tokenauthenticator-error-invalid-credential', 401 );
+		}
+		if ( $principal->isExpired( time() ) ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-expired-credential', 401 );
 		}
 		return $this->checkAddress( $request, $principal )
 			?? $this->sessionFor( $request, $principal, self::KIND_APP_TOKEN, mws_ta_sha256( $token ) );
@@ -164,7 +170,7 @@ class ServiceSessionProvider extends SessionProvider {
 		if ( !$user || !$user->isRegistered() ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-no-service-user', 500, [ $principal->user ] );
 		}
-		if ( $user->isLocked() || $this->isBlockedSitewide( $user ) ) {
+		if ( AccountBlock::isBarred( $user ) ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-user-blocked', 403, [ $principal->user ] );
 		}
 		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
@@ -178,15 +184,6 @@ class ServiceSessionProvider extends SessionProvider {
 			'forceUse' => true,
 			'metadata' => [ 'kind' => $kind, 'principal' => $principal->id ],
 		] );
-	}
-
-	private function isBlockedSitewide( User $user ): bool {
-		// Blocks on the account only, without a request: User::getBlock() asks
-		// whether the user is exempt from IP blocks, which on MediaWiki 1.43
-		// reads the rights of the global session, the one being built here
-		// (endless recursion). IP blocks still apply to the session's actions.
-		$block = MediaWikiServices::getInstance()->getBlockManager()->getUserBlock( $user, null, true );
-		return $block !== null && $block->isSitewide();
 	}
 
 	/**
@@ -249,10 +246,10 @@ class ServiceSessionProvider extends SessionProvider {
 		$meta = $backend->getProviderMetadata() ?? [];
 		switch ( $meta['kind'] ?? null ) {
 			case self::KIND_API_KEY:
+			case self::KIND_APP_TOKEN:
+				// The principal's cap holds for its app tokens too.
 				$principal = $this->registry()->get( $meta['principal'] );
 				return $principal ? $principal->rights : [];
-			case self::KIND_APP_TOKEN:
-				return null;
 			default:
 				return [];
 		}

@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Special;
 
 use Html;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
+use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginAttempt;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginException;
 use Title;
 use UnlistedSpecialPage;
@@ -13,8 +14,17 @@ use UnlistedSpecialPage;
  * "Bearer <jwt>") to log in, as with the JWTAuth extension. On success the
  * browser gets a normal logged-in session and is redirected to "returnto"
  * or the main page. A GET shows a small form for trying it out.
+ *
+ * The identity provider's cross-site POST is the point of the page, so it
+ * takes no CSRF token. That would let any site switch a logged-in visitor
+ * into an account of the site's choosing (login CSRF), so a visitor who is
+ * logged in as someone else is asked first, in a form that does carry one.
+ *
+ * Nothing of the request is ever parsed: messages take it as plaintext.
  */
 class SpecialJWTLogin extends UnlistedSpecialPage {
+	private const CSRF_SALT = 'jwtlogin';
+
 	private JwtLogin $jwtLogin;
 
 	public function __construct( JwtLogin $jwtLogin ) {
@@ -31,12 +41,18 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 			$this->showForm();
 			return;
 		}
+		// Answers may carry the JWT (the confirmation form): keep them out of caches.
+		$out->disableClientCache();
 		try {
-			$this->jwtLogin->login( (string)$request->getRawVal( 'Authorization', '' ) );
+			$attempt = $this->jwtLogin->check( (string)$request->getRawVal( 'Authorization', '' ) );
+			if ( !$this->mayLogIn( $attempt ) ) {
+				return;
+			}
+			$this->jwtLogin->complete( $attempt );
 		} catch ( JwtLoginException $e ) {
 			$out->setStatusCode( $e->getStatus() );
 			$out->addHTML( Html::errorBox(
-				$this->msg( $e->getMessageKey(), ...$e->getParams() )->parse()
+				$this->msg( $e->getMessageKey() )->plaintextParams( ...$e->getParams() )->escaped()
 			) );
 			$this->showForm();
 			return;
@@ -46,6 +62,48 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 			$returnTo = Title::newMainPage();
 		}
 		$out->redirect( $returnTo->getFullURL() );
+	}
+
+	/**
+	 * Whether the login may go ahead: nobody else is logged in, or the
+	 * visitor confirmed with this session's CSRF token. Otherwise shows the
+	 * question and returns false.
+	 */
+	private function mayLogIn( JwtLoginAttempt $attempt ): bool {
+		$current = $this->getUser();
+		if ( !$current->isRegistered() || $current->getName() === $attempt->userName ) {
+			return true;
+		}
+		$request = $this->getRequest();
+		if ( $request->getCheck( 'wpConfirm' ) ) {
+			if ( $this->getContext()->getCsrfTokenSet()->matchTokenField( 'wpEditToken', self::CSRF_SALT ) ) {
+				return true;
+			}
+			$this->getOutput()->addHTML( Html::errorBox(
+				$this->msg( 'tokenauthenticator-jwt-confirm-badtoken' )->escaped()
+			) );
+		}
+		$this->showConfirmation( $attempt, $current->getName() );
+		return false;
+	}
+
+	private function showConfirmation( JwtLoginAttempt $attempt, string $currentName ): void {
+		$this->getOutput()->addHTML(
+			Html::rawElement( 'form', [ 'method' => 'post', 'action' => $this->getPageTitle()->getLocalURL() ],
+				Html::rawElement( 'p', [],
+					$this->msg( 'tokenauthenticator-jwt-confirm-intro' )
+						->plaintextParams( $currentName, $attempt->userName )->escaped()
+				) .
+				Html::hidden( 'Authorization', 'Bearer ' . $attempt->jwt ) .
+				Html::hidden( 'returnto', $this->getRequest()->getVal( 'returnto', '' ) ) .
+				Html::hidden( 'wpEditToken', $this->getContext()->getCsrfTokenSet()->getToken( self::CSRF_SALT )->toString() ) .
+				Html::hidden( 'wpConfirm', '1' ) .
+				Html::submitButton(
+					$this->msg( 'tokenauthenticator-jwt-confirm-submit' )->plaintextParams( $attempt->userName )->text(),
+					[ 'name' => 'wpSubmit' ]
+				)
+			)
+		);
 	}
 
 	private function showForm(): void {
