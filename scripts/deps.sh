@@ -11,6 +11,7 @@ packages=(
 	mediawiki
 	clang libclang-dev
 	chromium chromium-driver
+	nginx curl openssl
 )
 
 mapfile -t missing < <(ta_missing_packages "${packages[@]}")

@@ -33,8 +33,9 @@ PACKAGES=(
 	clang libclang-dev gcc libc6-dev make
 	curl ca-certificates openssl
 	chromium chromium-driver
+	nginx
 )
-ROOT_VERSION=1
+ROOT_VERSION=2
 TARBALL="$CACHE/trixie-root-v$ROOT_VERSION.tar.zst"
 
 need_root() {

@@ -12,6 +12,8 @@
  *   (index.php, api.php, load.php, rest.php/...) executed with SCRIPT_NAME and
  *   PATH_INFO set, e.g. /rest.php/v1/page/Main_Page.
  * - Paths that name no file (e.g. /) go to index.php.
+ * - With TA_SCRIPT_PATH (e.g. /w, for a wiki under a path), /w/extensions/...
+ *   is the extension's assets, and / and /wiki/<title> go to /w/index.php.
  */
 
 const TA_ASSET_PREFIX = '/extensions/TokenAuthenticator/';
@@ -79,9 +81,24 @@ function taServeExtensionAsset( string $relative ): bool {
 }
 
 $taPath = rawurldecode( (string)parse_url( $_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH ) );
+// A wiki under a path (tests): the document root holds a link named like the
+// script path (e.g. /w) to MediaWiki, and articles are at /wiki/<title>.
+$taScriptPath = (string)getenv( 'TA_SCRIPT_PATH' );
 
-if ( str_starts_with( $taPath, TA_ASSET_PREFIX ) ) {
-	return taServeExtensionAsset( substr( $taPath, strlen( TA_ASSET_PREFIX ) ) );
+if ( str_starts_with( $taPath, $taScriptPath . TA_ASSET_PREFIX ) ) {
+	return taServeExtensionAsset( substr( $taPath, strlen( $taScriptPath . TA_ASSET_PREFIX ) ) );
+}
+
+if ( $taScriptPath !== '' && ( $taPath === '/' || str_starts_with( $taPath, '/wiki/' ) ) ) {
+	// Short URLs, as a web server's rewrite rule gives them to index.php;
+	// MediaWiki reads the title from REQUEST_URI ($wgArticlePath).
+	$entry = $_SERVER['DOCUMENT_ROOT'] . $taScriptPath . '/index.php';
+	$_SERVER['SCRIPT_NAME'] = $taScriptPath . '/index.php';
+	$_SERVER['SCRIPT_FILENAME'] = $entry;
+	$_SERVER['PHP_SELF'] = $_SERVER['SCRIPT_NAME'];
+	chdir( dirname( realpath( $entry ) ) );
+	require realpath( $entry );
+	return true;
 }
 
 // Static files and PHP entry points (with PATH_INFO) are handled by the

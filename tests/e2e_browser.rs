@@ -118,6 +118,41 @@ impl Browser {
         }
     }
 
+    /// Clicks the first element matching a CSS selector.
+    fn click(&self, selector: &str) {
+        let r = self.session_command(
+            "POST",
+            "/element",
+            json!({ "using": "css selector", "value": selector }),
+        );
+        let id = r["value"]["element-6066-11e4-a52e-4f735466cecf"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {selector}: {r}"))
+            .to_string();
+        self.session_command("POST", &format!("/element/{id}/click"), json!({}));
+    }
+
+    /// The page's URL.
+    fn current_url(&self) -> String {
+        self.session_command("GET", "/url", Value::Null)["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits until the page's URL starts with `prefix`.
+    fn wait_for_url(&self, prefix: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.current_url().starts_with(prefix) {
+            assert!(
+                Instant::now() < deadline,
+                "the browser stayed at {}",
+                self.current_url()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Runs `script` as an async WebDriver script; it calls `done(value)`.
     fn run_async(&self, script: &str) -> Value {
         self.session_command("POST", "/timeouts", json!({ "script": 30000 }));
@@ -211,4 +246,125 @@ fn generate_token_in_a_real_browser() {
         &json!({ "token": plain }),
     );
     assert_eq!(verified.json()["username"], "Dana", "{verified}");
+}
+
+/// ThirdPartySessionVerification's own snippet, `new mw.Api().get( {
+/// action: 'session_verification' } )`, in the browser; the token verified
+/// from outside. Errors nest in the module, so mw.Api resolves with them.
+#[test]
+fn session_verification_with_mw_api_in_a_real_browser() {
+    let wiki = Wiki::start();
+    wiki.create_user("Sven", "sven-password-123", &[]);
+    let browser = Browser::start();
+    const SNIPPET: &str = r#"
+        mw.loader.using( 'mediawiki.api' ).then( function () {
+            return new mw.Api().get( { action: 'session_verification', format: 'json' } );
+        } ).then(
+            function ( data ) { done( { data: data } ); },
+            function ( code, data ) { done( { rejected: code, data: data } ); }
+        );
+    "#;
+    browser.goto(&wiki.url("/index.php?title=Main_Page"));
+    let r = browser.run_async(SNIPPET);
+    assert_eq!(
+        r["data"]["session_verification"]["error"], "No user",
+        "anonymous: mw.Api resolves with the reference's answer: {r}"
+    );
+
+    browser.take_cookies(&wiki.login("Sven", "sven-password-123"));
+    browser.goto(&wiki.url("/index.php?title=Main_Page"));
+    let r = browser.run_async(SNIPPET);
+    let token = r["data"]["session_verification"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string();
+    let verified = post_form(
+        &wiki.client(),
+        &wiki.url("/api.php"),
+        &[
+            ("action", "session_verification"),
+            ("format", "json"),
+            ("token", &token),
+        ],
+    );
+    assert_eq!(
+        verified.json()["session_verification"]["success"],
+        1,
+        "{verified}"
+    );
+    let id = wiki.userinfo(&wiki.login("Sven", "sven-password-123"), "")["id"].clone();
+    assert_eq!(
+        verified.json()["session_verification"]["userID"],
+        id.to_string(),
+        "{verified}"
+    );
+}
+
+/// JWTAuth's README form, posted from a page of another origin in a real
+/// browser, with a token signed by `jsonwebtoken` and JWTAuth's settings:
+/// the visitor lands logged in on the wiki (under /w, pages at /wiki/).
+#[test]
+fn jwtauth_form_posted_from_another_origin() {
+    const KEY: &str = "browser-jwtauth-secret-0123456789";
+    let wiki = Wiki::builder()
+        .under_path("/w")
+        .setting(format!(
+            "$wgJWTAuthAlgorithm = 'HS256';\n$wgJWTAuthKey = '{KEY}';\n\
+             $wgJWTGroupMapping = [ 'customgroup1' => 'bureaucrat' ];\n\
+             $mwsgTokenAuthenticatorJWTIssuer = 'https://idp.example.org';\n\
+             $mwsgTokenAuthenticatorJWTAudience = 'browser-wiki';"
+        ))
+        .start();
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let jwt = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({
+            "sub": "form-sub", "aud": "browser-wiki", "iss": "https://idp.example.org",
+            "preferred_username": "Form user", "groups": "customgroup1",
+            "iat": t, "nbf": t, "exp": t + 300,
+        }),
+        &jsonwebtoken::EncodingKey::from_secret(KEY.as_bytes()),
+    )
+    .unwrap();
+    // The identity provider's page, on another origin (another port).
+    let form = format!(
+        "<!DOCTYPE html><html><body>\
+         <form method=\"post\" action=\"{}/wiki/Special:JWTLogin\">\
+         <input type=\"text\" name=\"Authorization\" value=\"Bearer: {jwt}\">\
+         <input type=\"submit\"></form></body></html>",
+        wiki.base()
+    );
+    let idp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let idp_url = format!(
+        "http://127.0.0.1:{}/login",
+        idp.local_addr().unwrap().port()
+    );
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in idp.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+                form.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+
+    let browser = Browser::start();
+    browser.goto(&idp_url);
+    browser.click("input[type=submit]");
+    browser.wait_for_url(&format!("{}/wiki/", wiki.base()));
+    let user = browser.run_async("done( mw.config.get( 'wgUserName' ) );");
+    assert_eq!(user, "Form user", "logged in at {}", browser.current_url());
+    let groups = browser.run_async("done( mw.config.get( 'wgUserGroups' ) );");
+    assert!(
+        groups.as_array().unwrap().contains(&"bureaucrat".into()),
+        "{groups}"
+    );
 }

@@ -850,3 +850,170 @@ fn lifetimes_beyond_the_limit_are_refused_and_never_overflow() {
     );
     assert_logged_in(&wiki, &format!("Bearer: {token}"), "Near user");
 }
+
+// --- JWTAuth's settings, form and links, unchanged (issue 14) --------------
+
+const JWTAUTH_KEY: &str = "jwtauth-shared-secret-0123456789abcdef";
+
+/// A JWT made by `jsonwebtoken`, the library identity providers use, with
+/// JWTAuth's required claims (its README's example, with our iss and aud).
+fn library_jwt(name: &str, sub: &str, extra: Value) -> String {
+    let t = now();
+    let mut claims = json!({
+        "sub": sub, "aud": AUDIENCE, "iss": ISSUER, "preferred_username": name,
+        "iat": t, "nbf": t, "exp": t + 300, "jti": random_hex(8),
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        claims[k] = v.clone();
+    }
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(JWTAUTH_KEY.as_bytes()),
+    )
+    .expect("jsonwebtoken")
+}
+
+fn jwtauth_settings() -> String {
+    format!(
+        "$wgJWTAuthAlgorithm = 'HS256';\n$wgJWTAuthKey = '{JWTAUTH_KEY}';\n\
+         $wgJWTGroupMapping = [ 'customgroup1' => [ 'sysop', 'bureaucrat' ], 'customgroup2' => 'sysop' ];\n\
+         $wgJWTGroupsClaimName = 'roles';\n$wgJWTAuthDebugMode = true;\n\
+         $wgDebugLogGroups['TokenAuthenticator'] = __DIR__ . '/ta.log';"
+    )
+}
+
+/// JWTAuth's $wgJWT… settings work as they are; only iss and aud must be
+/// added, and until they are, every token is refused naming both settings.
+/// The JWT may come as the Authorization header, and as "Bearer:<jwt>".
+#[test]
+fn jwtauth_settings_header_and_names() {
+    let mut wiki = Wiki::builder().setting(jwtauth_settings()).start();
+    let token = library_jwt("John Doe", "sub-john", json!({ "roles": "customgroup1" }));
+    let (r, _) = post_login(&wiki, &format!("Bearer: {token}"));
+    assert_eq!(r.status, 500, "{r}");
+    assert!(
+        r.body.contains("$mwsgTokenAuthenticatorJWTIssuer")
+            && r.body.contains("$mwsgTokenAuthenticatorJWTAudience"),
+        "names both settings: {r}"
+    );
+
+    wiki.add_setting(format!(
+        "$mwsgTokenAuthenticatorJWTIssuer = '{ISSUER}';\n$mwsgTokenAuthenticatorJWTAudience = '{AUDIENCE}';"
+    ));
+    wiki.restart();
+    let agent = assert_logged_in(&wiki, &format!("Bearer: {token}"), "John Doe");
+    let groups = wiki.userinfo(&agent, "groups")["groups"].clone();
+    assert!(
+        groups.as_array().unwrap().contains(&"sysop".into()),
+        "the groups claim of $wgJWTGroupsClaimName: {groups}"
+    );
+
+    // "Bearer:<jwt>", no space, as JWTAuth accepts it.
+    let token = library_jwt("John Doe", "sub-john", json!({}));
+    assert_logged_in(&wiki, &format!("Bearer:{token}"), "John Doe");
+    // The Authorization HTTP header, read first (a GET will do: no site can
+    // make a browser send that header cross-site).
+    let token = library_jwt("John Doe", "sub-john", json!({}));
+    let agent = wiki.client_no_redirects();
+    let r = call(
+        agent
+            .get(&wiki.url("/index.php?title=Special:JWTLogin&returnto=Special:Version"))
+            .set("Authorization", &format!("Bearer {token}")),
+    );
+    assert_eq!(r.status, 302, "{r}");
+    assert_eq!(wiki.whoami(&agent), "John Doe");
+
+    // A name JWTAuth accepts and MediaWiki can hold: an e-mail address.
+    let token = library_jwt("jdoe@example.org", "sub-jdoe", json!({}));
+    assert_logged_in(&wiki, &format!("Bearer: {token}"), "Jdoe@example.org");
+
+    let log = std::fs::read_to_string(wiki.dir().join("ta.log")).unwrap_or_default();
+    assert!(log.contains("$wgJWTAuthDebugMode is ignored"), "{log}");
+    assert!(!log.contains(&token[..30]), "nothing of a token is logged");
+}
+
+/// On a private wiki Special:JWTLogin stays reachable, as JWTAuth makes it.
+#[test]
+fn jwt_login_works_on_a_private_wiki() {
+    let wiki = jwt_wiki_with(
+        "HS256",
+        HS_SECRET,
+        &["$wgGroupPermissions['*']['read'] = false;"],
+    );
+    let r = wiki.get("/index.php?title=Main_Page");
+    assert!(
+        r.body.contains("Login required") || r.status == 401 || r.status == 403,
+        "private: {r}"
+    );
+    let r = wiki.get("/index.php?title=Special:JWTLogin");
+    assert_eq!(r.status, 200, "{r}");
+    assert!(r.body.contains("name=\"Authorization\""), "{r}");
+    let token = jwt(
+        &json!({ "alg": "HS256" }),
+        &claims("Private user", json!({})),
+        &Signer::Hs256(HS_SECRET),
+    );
+    assert_logged_in(&wiki, &format!("Bearer: {token}"), "Private user");
+}
+
+/// JWTAuth 2.x's table jwtauth (jwtauth_user, jwtauth_subject,
+/// jwtauth_issuer) imported into our links: its users keep their accounts.
+#[test]
+fn jwtauth_account_links_are_imported() {
+    let wiki = Wiki::builder()
+        .setting(jwtauth_settings())
+        .setting(format!(
+            "$mwsgTokenAuthenticatorJWTIssuer = '{ISSUER}';\n$mwsgTokenAuthenticatorJWTAudience = '{AUDIENCE}';"
+        ))
+        .start();
+    wiki.create_user("Legacy user", "legacy-password-123", &[]);
+    let legacy = wiki.login("Legacy user", "legacy-password-123");
+    let legacy_id = wiki.whoami_id(&legacy);
+    // JWTAuth's schema (sql/JWTAuth.json), in SQLite.
+    for query in [
+        "CREATE TABLE jwtauth (jwtauth_user INTEGER UNSIGNED NOT NULL PRIMARY KEY, \
+         jwtauth_subject BLOB NOT NULL, jwtauth_issuer BLOB NOT NULL)"
+            .to_string(),
+        format!("INSERT INTO jwtauth VALUES ({legacy_id}, 'legacy-sub', '{ISSUER}')"),
+        format!("INSERT INTO jwtauth VALUES (9999, 'ghost-sub', '{ISSUER}')"),
+    ] {
+        let out = wiki.maintenance("sql.php", &["--query", &query]);
+        assert!(
+            out.status.success(),
+            "{query}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let script = format!(
+        "{}/mediawiki-extension/maintenance/importJWTAuthLinks.php",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let run = || {
+        let out = wiki
+            .php(true)
+            .env("MW_INSTALL_PATH", MW_DIR)
+            .arg(&script)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (ok, text) = run();
+    assert!(!ok, "a row it cannot import fails the run: {text}");
+    assert!(
+        text.contains("1 link(s) imported") && text.contains("account does not exist"),
+        "{text}"
+    );
+    let (_, text) = run();
+    assert!(
+        text.contains("0 link(s) imported, 1 already present"),
+        "{text}"
+    );
+
+    // The subject lands in its account, whatever name the token carries.
+    let token = library_jwt("Someone else", "legacy-sub", json!({}));
+    assert_logged_in(&wiki, &format!("Bearer: {token}"), "Legacy user");
+}

@@ -479,7 +479,11 @@ fn blocked_users_get_no_tokens_and_their_tokens_fail() {
     );
     assert_eq!(api_error(&r), "blocked", "{r}");
     let r = sv_verify(&sv_token);
-    assert_eq!(r.json()["error"], "Incorrect token", "{r}");
+    assert_eq!(
+        r.json()["session_verification"]["error"],
+        "Incorrect token",
+        "{r}"
+    );
 }
 
 /// Finding 12: session verification tokens, reusable for an hour, went into
@@ -515,7 +519,11 @@ fn session_verification_by_post_and_single_use() {
     let r = verify();
     assert_eq!(r.json()["session_verification"]["success"], 1, "{r}");
     let r = verify();
-    assert_eq!(r.json()["error"], "Incorrect token", "single use: {r}");
+    assert_eq!(
+        r.json()["session_verification"]["error"],
+        "Incorrect token",
+        "single use: {r}"
+    );
     let log = wiki.server_log();
     assert!(!log.contains(&token), "the token is not in the access log");
 }

@@ -388,7 +388,10 @@ fn app_tokens() {
         serde_json::from_slice(&base64_decode(r.json()["value"].as_str().unwrap())).unwrap();
     let inner = envelope["token"].as_str().unwrap().to_string();
     let callback = envelope["verifyCallback"].as_str().unwrap();
-    assert_eq!(callback, wiki.url("/api.php"));
+    assert_eq!(
+        callback, "/rest.php",
+        "the REST entry point, as for user tokens"
+    );
     let key = format!("hexkey:{}", hex(SALT.as_bytes()));
     assert_eq!(
         envelope["sig"].as_str().unwrap(),

@@ -176,8 +176,8 @@ fn salted_envelope_names_the_wiki_and_is_signed() {
         let sig = decoded["sig"].as_str().unwrap();
         assert_eq!(
             url,
-            wiki.url("/rest.php/mws/v1/user-token/verify"),
-            "{how}: names this wiki's verify route"
+            format!("{}/rest.php", wiki.script_path()),
+            "{how}: the REST entry point, wfScript( 'rest' ), as the reference writes it"
         );
         let key = format!("hexkey:{}", hex(SALT.as_bytes()));
         let want = openssl_dgst(

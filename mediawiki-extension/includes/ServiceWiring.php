@@ -6,12 +6,14 @@ use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
 use MediaWiki\Extension\TokenAuthenticator\Service\AppTokens;
+use MediaWiki\Extension\TokenAuthenticator\Service\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\Service\PrincipalRegistry;
 use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
 use MediaWiki\Extension\TokenAuthenticator\Service\ServiceUserSetup;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\Extension\TokenAuthenticator\UserInfo;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
+use MediaWiki\Extension\TokenAuthenticator\VerifyCallback;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 
@@ -34,32 +36,48 @@ return [
 		);
 	},
 
+	'TokenAuthenticator.VerifyCallback' => static function ( MediaWikiServices $services ): VerifyCallback {
+		return new VerifyCallback(
+			(bool)$services->getService( 'TokenAuthenticator.Config' )->get( 'TokenAuthenticatorAbsoluteVerifyCallback' ),
+			(string)$services->getMainConfig()->get( 'CanonicalServer' )
+		);
+	},
+
 	'TokenAuthenticator.UserInfo' => static function ( MediaWikiServices $services ): UserInfo {
 		return new UserInfo(
 			$services->getUserFactory(),
 			$services->getUserGroupManager(),
 			$services->getUserOptionsLookup(),
+			$services->getLanguageNameUtils(),
+			$services->getContentLanguage()->getCode(),
 			new HookRunner( $services->getHookContainer() )
 		);
 	},
 
 	'TokenAuthenticator.PrincipalRegistry' => static function ( MediaWikiServices $services ): PrincipalRegistry {
-		return new PrincipalRegistry( new ServiceOptions(
-			PrincipalRegistry::CONSTRUCTOR_OPTIONS,
-			$services->getService( 'TokenAuthenticator.Config' )
-		) );
+		return new PrincipalRegistry(
+			new ServiceOptions( PrincipalRegistry::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
+			LoggerFactory::getInstance( 'TokenAuthenticator' )
+		);
 	},
 
 	'TokenAuthenticator.AppTokens' => static function ( MediaWikiServices $services ): AppTokens {
 		return new AppTokens(
 			new ServiceOptions( AppTokens::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
-			$services->getService( 'TokenAuthenticator.TokenStore' )
+			$services->getService( 'TokenAuthenticator.TokenStore' ),
+			$services->getService( 'TokenAuthenticator.PrincipalRegistry' )
 		);
 	},
 
 	'TokenAuthenticator.RequestRefusal' => static function ( MediaWikiServices $services ): RequestRefusal {
 		$config = $services->getMainConfig();
-		return new RequestRefusal( $config->get( 'RestPath' ), $config->get( 'Sitename' ) );
+		return new RequestRefusal( $config->get( 'RestPath' ), $config->get( 'Sitename' ), $services->getProxyLookup() );
+	},
+
+	'TokenAuthenticator.NetworkSessionUsers' => static function (): NetworkSessionUsers {
+		// NetworkSession's $wg… settings, read from the globals: they are no
+		// setting of core's, so core's own config may not know them.
+		return new NetworkSessionUsers( new GlobalVarConfig( 'wg' ) );
 	},
 
 	'TokenAuthenticator.ServiceUserSetup' => static function ( MediaWikiServices $services ): ServiceUserSetup {
@@ -85,6 +103,9 @@ return [
 	'TokenAuthenticator.JwtLogin' => static function ( MediaWikiServices $services ): JwtLogin {
 		return new JwtLogin(
 			new ServiceOptions( JwtLogin::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
+			// JWTAuth's $wgJWT… settings, read from the globals: they are no
+			// setting of core's, so core's own config may not know them.
+			new GlobalVarConfig( 'wg' ),
 			$services->getService( 'TokenAuthenticator.TokenStore' ),
 			new JwtLinkStore( $services->getDBLoadBalancer() ),
 			$services->getAuthManager(),

@@ -11,29 +11,43 @@ use RuntimeException;
  * requires.platform, but MediaWiki only checks requirements when it reads
  * extension.json; a registry served from its cache (e.g. APCu filled while the
  * native extension was still loaded) skips the check. This guard runs on every
- * request and refuses to continue without the native core.
+ * request and refuses to continue without the native core, or next to the
+ * composer component this extension replaces.
  */
 class Setup {
 	/** Name of the native PHP extension holding the cryptographic core. */
 	public const NATIVE_EXTENSION = 'mws_token_authenticator';
 
 	/**
+	 * Defined by the composer package mwstake/mediawiki-component-token-authenticator,
+	 * which registers the same REST routes (/mws/v1/user-token/*): MediaWiki's
+	 * router then fails every REST request with a path conflict.
+	 */
+	public const COMPONENT_CONSTANT = 'MWSTAKE_MEDIAWIKI_COMPONENT_TOKEN_AUTHENTICATOR_VERSION';
+
+	/**
 	 * Called by ExtensionRegistry once the extension is registered.
 	 *
-	 * @throws RuntimeException On the command line, when the native extension is missing
+	 * @throws RuntimeException On the command line, when the native extension is
+	 *   missing or the composer component is installed too
 	 */
 	public static function onRegistration(): void {
-		if ( extension_loaded( self::NATIVE_EXTENSION ) ) {
+		if ( defined( self::COMPONENT_CONSTANT ) ) {
+			$message = self::componentClashMessage( (string)constant( self::COMPONENT_CONSTANT ) );
+			$code = 'tokenauthenticator-component-clash';
+		} elseif ( !extension_loaded( self::NATIVE_EXTENSION ) ) {
+			$message = self::missingNativeMessage();
+			$code = 'tokenauthenticator-native-missing';
+		} else {
 			return;
 		}
-		$message = self::missingNativeMessage();
 		if ( PHP_SAPI === 'cli' || PHP_SAPI === 'phpdbg' ) {
 			throw new RuntimeException( $message );
 		}
 		// MediaWiki's exception handler is not installed yet at registration
 		// time: an exception would end as an empty HTTP 500. Answer directly,
 		// in the format the entry point speaks.
-		self::refuseWebRequest( $message, defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : 'unknown' );
+		self::refuseWebRequest( $message, $code, defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : 'unknown' );
 		exit( 1 );
 	}
 
@@ -48,10 +62,24 @@ class Setup {
 	}
 
 	/**
+	 * @param string $version The component's version
+	 * @return string
+	 */
+	public static function componentClashMessage( string $version ): string {
+		return 'TokenAuthenticator cannot run next to the composer package '
+			. 'mwstake/mediawiki-component-token-authenticator (' . $version . '): both register the REST routes '
+			. '/mws/v1/user-token/generate and /mws/v1/user-token/verify/{token} and an ApiKey session provider. '
+			. 'TokenAuthenticator replaces the package and reads its $mwsgTokenAuthenticator... settings: remove the '
+			. 'package (composer remove mwstake/mediawiki-component-token-authenticator, or take it out of '
+			. 'composer.local.json and run composer update), then run maintenance/update.php.';
+	}
+
+	/**
 	 * @param string $message
+	 * @param string $code Error code for the Action API
 	 * @param string $entryPoint Value of MW_ENTRY_POINT
 	 */
-	private static function refuseWebRequest( string $message, string $entryPoint ): void {
+	private static function refuseWebRequest( string $message, string $code, string $entryPoint ): void {
 		if ( $entryPoint === 'rest' ) {
 			$contentType = 'application/json';
 			$body = json_encode( [
@@ -63,7 +91,7 @@ class Setup {
 			$contentType = 'application/json; charset=utf-8';
 			$body = json_encode( [
 				'error' => [
-					'code' => 'tokenauthenticator-native-missing',
+					'code' => $code,
 					'info' => $message,
 				],
 			], JSON_UNESCAPED_SLASHES );
@@ -76,7 +104,7 @@ class Setup {
 			header( 'Content-Type: ' . $contentType );
 			header( 'Cache-Control: no-store' );
 			if ( $entryPoint === 'api' ) {
-				header( 'MediaWiki-API-Error: tokenauthenticator-native-missing' );
+				header( 'MediaWiki-API-Error: ' . $code );
 			}
 		}
 		// Also leave a trace in the server's error log.

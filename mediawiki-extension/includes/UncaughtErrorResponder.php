@@ -36,7 +36,7 @@ class UncaughtErrorResponder {
 	/** Action API modules of this extension. */
 	private const API_MODULES = [ 'session_verification' ];
 	/** Lower-case Authorization schemes this extension answers. */
-	private const SCHEMES = [ 'apikey', 'apptoken' ];
+	private const SCHEMES = [ 'apikey', 'apptoken', 'networksession' ];
 
 	/** Reason phrases of the statuses answered here (HttpStatus moved namespace in 1.41). */
 	private const REASONS = [ 400 => 'Bad Request', 401 => 'Unauthorized', 403 => 'Forbidden',

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator;
 
 use MediaWiki\Extension\TokenAuthenticator\Hook\HookRunner;
+use MediaWiki\Languages\LanguageNameUtils;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserGroupManager;
 use MediaWiki\User\UserIdentity;
@@ -16,40 +17,56 @@ class UserInfo {
 	private UserFactory $userFactory;
 	private UserGroupManager $userGroupManager;
 	private UserOptionsLookup $userOptionsLookup;
+	private LanguageNameUtils $languageNameUtils;
+	private string $contentLanguage;
 	private HookRunner $hookRunner;
 
 	public function __construct(
 		UserFactory $userFactory,
 		UserGroupManager $userGroupManager,
 		UserOptionsLookup $userOptionsLookup,
+		LanguageNameUtils $languageNameUtils,
+		string $contentLanguage,
 		HookRunner $hookRunner
 	) {
 		$this->userFactory = $userFactory;
 		$this->userGroupManager = $userGroupManager;
 		$this->userOptionsLookup = $userOptionsLookup;
+		$this->languageNameUtils = $languageNameUtils;
+		$this->contentLanguage = $contentLanguage;
 		$this->hookRunner = $hookRunner;
 	}
 
 	/**
 	 * @param UserIdentity $identity
 	 * @return array{username: string, real_name: string, id: int, wiki_id: string,
-	 *   lang_code: string, groups: string[], meta: object}
+	 *   lang_code: string, groups: string[], meta: array}
 	 */
 	public function describe( UserIdentity $identity ): array {
 		$user = $identity->getId()
 			? $this->userFactory->newFromId( $identity->getId() )
 			: $this->userFactory->newAnonymous( $identity->getName() );
-		$meta = [];
+		// As the reference: anonymous users are marked, and hooks add the
+		// rest. An empty meta is encoded as the reference's PHP array is,
+		// "[]"; with members it is an object.
+		$meta = $user->isRegistered() ? [] : [ 'anon' => true ];
 		$this->hookRunner->onMWStakeTokenAuthenticatorGetAuthInfo( $user, $meta );
 		return [
 			'username' => $user->getName(),
 			'real_name' => $user->getRealName(),
 			'id' => $user->getId(),
 			'wiki_id' => WikiMap::getCurrentWikiId(),
-			'lang_code' => (string)$this->userOptionsLookup->getOption( $user, 'language' ),
+			'lang_code' => $this->languageCode( $user ),
 			'groups' => array_values( $this->userGroupManager->getUserEffectiveGroups( $user ) ),
-			// An object even when empty, so that clients always get {} not [].
-			'meta' => (object)$meta,
+			'meta' => $meta,
 		];
+	}
+
+	/**
+	 * The user's interface language when it is a valid code, else the wiki's.
+	 */
+	private function languageCode( UserIdentity $user ): string {
+		$code = (string)$this->userOptionsLookup->getOption( $user, 'language', '' );
+		return $code !== '' && $this->languageNameUtils->isValidCode( $code ) ? $code : $this->contentLanguage;
 	}
 }

@@ -43,7 +43,7 @@ class UserTokens {
 	 * Wraps a token in the salted envelope that names this wiki.
 	 *
 	 * @param string $token
-	 * @param string $verifyCallback Absolute URL of this wiki's verify route
+	 * @param string $verifyCallback The envelope's verifyCallback (VerifyCallback)
 	 * @return string
 	 * @throws ConfigurationException when no salt is configured
 	 */

@@ -377,6 +377,7 @@ pub struct WikiBuilder {
     native: bool,
     load_extension: bool,
     manifest_patch: Option<ManifestPatch>,
+    script_path: String,
 }
 
 impl WikiBuilder {
@@ -398,6 +399,18 @@ impl WikiBuilder {
     /// Whether LocalSettings.php loads TokenAuthenticator (default: yes).
     pub fn load_extension(mut self, on: bool) -> Self {
         self.load_extension = on;
+        self
+    }
+
+    /// Serve the wiki under a path, as production wikis are: `.under_path("/w")`
+    /// gives `$wgScriptPath = '/w'` and `$wgArticlePath = '/wiki/$1'`;
+    /// [`Wiki::url`] then adds the script path.
+    pub fn under_path(mut self, script_path: &str) -> Self {
+        assert!(
+            script_path.starts_with('/') && !script_path.ends_with('/'),
+            "a script path like /w"
+        );
+        self.script_path = script_path.to_string();
         self
     }
 
@@ -470,6 +483,7 @@ impl WikiBuilder {
             extension_json,
             base_settings: base,
             ini_dir: needs_so.then_some(ini_dir),
+            script_path: self.script_path,
             server: None,
             watchdog: None,
             dir,
@@ -505,6 +519,7 @@ pub struct Wiki {
     extension_json: PathBuf,
     base_settings: String,
     ini_dir: Option<PathBuf>,
+    script_path: String,
     server: Option<Child>,
     watchdog: Option<Child>,
     // Last: removed after the server was stopped.
@@ -518,6 +533,7 @@ impl Wiki {
             native: true,
             load_extension: true,
             manifest_patch: None,
+            script_path: String::new(),
         }
     }
 
@@ -531,8 +547,20 @@ impl Wiki {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// Absolute URL of `path` (which starts with `/`, e.g. `/api.php?...`).
+    /// Absolute URL of `path` below the script path (which starts with `/`,
+    /// e.g. `/api.php?...`; the script path is empty unless
+    /// [`WikiBuilder::under_path`]).
     pub fn url(&self, path: &str) -> String {
+        format!("{}{}{}", self.base(), self.script_path, path)
+    }
+
+    /// `$wgScriptPath`: "" or e.g. "/w".
+    pub fn script_path(&self) -> &str {
+        &self.script_path
+    }
+
+    /// Absolute URL of a path of the site itself (e.g. `/wiki/Main_Page`).
+    pub fn site_url(&self, path: &str) -> String {
         format!("{}{}", self.base(), path)
     }
 
@@ -588,6 +616,14 @@ impl Wiki {
             secret = php_str(&self.secret_key),
             upgrade = php_str(&self.upgrade_key),
         ));
+        if !self.script_path.is_empty() {
+            // The installer wrote $wgScriptPath = "" and derived
+            // $wgResourceBasePath from it; everything else derives from these.
+            s.push_str(&format!(
+                "$wgScriptPath = {sp};\n$wgResourceBasePath = {sp};\n$wgArticlePath = '/wiki/$1';\n",
+                sp = php_str(&self.script_path)
+            ));
+        }
         if self.load_extension {
             s.push_str(&format!(
                 "wfLoadExtension( 'TokenAuthenticator', {} );\n",
@@ -769,9 +805,11 @@ impl Wiki {
             let mut cmd = php_command(Some(&self.local_settings_path()), ini_dir);
             cmd.arg("-S")
                 .arg(format!("127.0.0.1:{}", self.port))
-                .args(["-t", MW_DIR])
+                .arg("-t")
+                .arg(self.docroot())
                 .arg(router_script())
                 .env("PHP_CLI_SERVER_WORKERS", SERVER_WORKERS.to_string())
+                .env("TA_SCRIPT_PATH", &self.script_path)
                 .current_dir(self.dir())
                 .stdout(log.try_clone().expect("dup log"))
                 .stderr(log)
@@ -809,7 +847,8 @@ impl Wiki {
             if let Ok(mut stream) = TcpStream::connect(&addr) {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
                 let request = format!(
-                    "HEAD /resources/assets/poweredby_mediawiki_88x31.png HTTP/1.0\r\nHost: {addr}\r\n\r\n"
+                    "HEAD {}/resources/assets/poweredby_mediawiki_88x31.png HTTP/1.0\r\nHost: {addr}\r\n\r\n",
+                    self.script_path
                 );
                 let mut answer = [0u8; 12];
                 if stream.write_all(request.as_bytes()).is_ok()
@@ -824,35 +863,24 @@ impl Wiki {
         Err(false)
     }
 
-    /// Kills the server's group and deletes the wiki's directory if this test
-    /// process dies without dropping the `Wiki` (killed, interrupted with
-    /// Ctrl-C, or a `Wiki` kept in a `static`): a server in its own process
-    /// group would outlive it otherwise.
+    /// The server's document root: MediaWiki itself, or for a wiki under a
+    /// path a directory where that path is a link to MediaWiki.
+    fn docroot(&self) -> PathBuf {
+        if self.script_path.is_empty() {
+            return PathBuf::from(MW_DIR);
+        }
+        let docroot = self.dir().join("docroot");
+        let link = docroot.join(self.script_path.trim_start_matches('/'));
+        if !link.exists() {
+            fs::create_dir_all(link.parent().expect("parent")).expect("create docroot");
+            std::os::unix::fs::symlink(MW_DIR, &link).expect("link the script path");
+        }
+        docroot
+    }
+
+    /// See [`watchdog`].
     fn spawn_watchdog(&self, pgid: u32) -> Child {
-        const SCRIPT: &str = r#"
-            while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 0.5; done
-            if ! kill -0 "$1" 2>/dev/null; then
-                kill -KILL -"$2" 2>/dev/null
-                [ -z "$3" ] || rm -rf -- "$3"
-            fi
-        "#;
-        let dir = if keep_dirs() {
-            String::new()
-        } else {
-            self.dir().to_string_lossy().into_owned()
-        };
-        Command::new("sh")
-            .args(["-c", SCRIPT, "mws-ta-watchdog"])
-            .arg(std::process::id().to_string())
-            .arg(pgid.to_string())
-            .arg(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            // Out of the terminal's process group: Ctrl-C must not stop it.
-            .process_group(0)
-            .spawn()
-            .expect("cannot start the watchdog")
+        watchdog(pgid, self.dir())
     }
 
     /// Kills the server's process group (master and workers) and reaps it.
@@ -861,15 +889,8 @@ impl Wiki {
             let _ = watchdog.kill();
             let _ = watchdog.wait();
         }
-        if let Some(mut child) = self.server.take() {
-            // The server is the leader of its own process group.
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Some(child) = self.server.take() {
+            kill_group(child);
         }
     }
 
@@ -1045,6 +1066,49 @@ impl Drop for Wiki {
     }
 }
 
+/// Kills the process group that `child` leads (a server and its workers)
+/// and reaps it.
+fn kill_group(mut child: Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Kills process group `pgid` and deletes `dir` if this test process dies
+/// without dropping what owns them (killed, interrupted with Ctrl-C, or kept
+/// in a `static`): a server in its own process group would outlive it
+/// otherwise.
+fn watchdog(pgid: u32, dir: &Path) -> Child {
+    const SCRIPT: &str = r#"
+        while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 0.5; done
+        if ! kill -0 "$1" 2>/dev/null; then
+            kill -KILL -"$2" 2>/dev/null
+            [ -z "$3" ] || rm -rf -- "$3"
+        fi
+    "#;
+    let dir = if keep_dirs() {
+        String::new()
+    } else {
+        dir.to_string_lossy().into_owned()
+    };
+    Command::new("sh")
+        .args(["-c", SCRIPT, "mws-ta-watchdog"])
+        .arg(std::process::id().to_string())
+        .arg(pgid.to_string())
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        // Out of the terminal's process group: Ctrl-C must not stop it.
+        .process_group(0)
+        .spawn()
+        .expect("cannot start the watchdog")
+}
+
 // ---------------------------------------------------------------------------
 // HTTP helpers
 
@@ -1202,4 +1266,125 @@ pub fn percent_encode(s: &str) -> String {
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---------------------------------------------------------------------------
+// A TLS-terminating reverse proxy (Debian's nginx) in front of a wiki
+
+/// nginx on a free port of 127.0.0.1 terminating TLS with a self-signed
+/// certificate for `localhost`, passing to a wiki's server from another
+/// loopback address (`upstream_from`, e.g. 127.0.0.2) with `X-Forwarded-For`
+/// and `X-Forwarded-Proto: https`: the wiki lists that address in
+/// `$wgCdnServers`, and a direct client (127.0.0.1) is told apart from the
+/// proxy. Stopped (process group) and deleted on drop.
+pub struct TlsProxy {
+    port: u16,
+    cert: PathBuf,
+    child: Option<Child>,
+    watchdog: Option<Child>,
+    dir: TempDir,
+}
+
+impl TlsProxy {
+    pub fn start(upstream_port: u16, upstream_from: &str) -> TlsProxy {
+        let dir = TempDir::new("mws-ta-tls");
+        let cert = dir.path().join("localhost.pem");
+        let key = dir.path().join("localhost.key");
+        let out = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args([
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdin(Stdio::null())
+            .output()
+            .expect("openssl");
+        check_output("openssl req", &out);
+        let port = free_port();
+        let d = dir.path().display();
+        let conf = format!(
+            "worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\ndaemon off;\nuser root root;\n\
+             events {{ worker_connections 256; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {d}/client_body;\n  proxy_temp_path {d}/proxy;\n\
+             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+             server {{\n    listen 127.0.0.1:{port} ssl;\n    server_name localhost;\n\
+             ssl_certificate {cert};\n    ssl_certificate_key {key};\n\
+             location / {{\n      proxy_pass http://127.0.0.1:{upstream_port};\n      proxy_bind {upstream_from};\n\
+             proxy_set_header Host $http_host;\n      proxy_set_header X-Forwarded-For $remote_addr;\n\
+             proxy_set_header X-Forwarded-Proto https;\n      proxy_pass_request_headers on;\n    }}\n  }}\n}}\n",
+            cert = cert.display(),
+            key = key.display(),
+        );
+        let conf_path = dir.path().join("nginx.conf");
+        fs::write(&conf_path, conf).expect("write nginx.conf");
+        let nginx = ["/usr/sbin/nginx", "nginx"]
+            .into_iter()
+            .find(|n| Path::new(n).is_file())
+            .unwrap_or("nginx");
+        let child = Command::new(nginx)
+            .arg("-c")
+            .arg(&conf_path)
+            .arg("-e")
+            .arg(dir.path().join("error.log"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("nginx (Debian package nginx)");
+        let watchdog = watchdog(child.id(), dir.path());
+        let mut proxy = TlsProxy {
+            port,
+            cert,
+            child: Some(child),
+            watchdog: Some(watchdog),
+            dir,
+        };
+        let deadline = Instant::now() + START_TIMEOUT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(Ok(Some(status))) = proxy.child.as_mut().map(|c| c.try_wait()) {
+                panic!(
+                    "nginx exited ({status}): {}",
+                    fs::read_to_string(proxy.dir.path().join("error.log")).unwrap_or_default()
+                );
+            }
+            assert!(Instant::now() < deadline, "nginx did not start");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        proxy
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The certificate, for `CURL_CA_BUNDLE` or `curl --cacert`.
+    pub fn cert(&self) -> &Path {
+        &self.cert
+    }
+
+    /// `https://localhost:PORT` (no trailing slash).
+    pub fn base(&self) -> String {
+        format!("https://localhost:{}", self.port)
+    }
+}
+
+impl Drop for TlsProxy {
+    fn drop(&mut self) {
+        if let Some(mut watchdog) = self.watchdog.take() {
+            let _ = watchdog.kill();
+            let _ = watchdog.wait();
+        }
+        if let Some(child) = self.child.take() {
+            kill_group(child);
+        }
+    }
 }

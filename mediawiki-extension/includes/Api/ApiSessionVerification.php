@@ -13,9 +13,9 @@ use Wikimedia\ParamValidator\ParamValidator;
  * ThirdPartySessionVerification extension:
  *
  * - without token, a logged-in user gets {"session_verification": {"token": "..."}},
- *   an anonymous caller {"error": "No user"};
+ *   an anonymous caller {"session_verification": {"error": "No user"}};
  * - with token, {"session_verification": {"success": 1, "userID": "<id>",
- *   "token_age_in_seconds": N}} or {"error": "Incorrect token"}.
+ *   "token_age_in_seconds": N}} or {"session_verification": {"error": "Incorrect token"}}.
  *
  * Unlike the reference, tokens are HMAC-signed (no PBKDF2 per request),
  * expire, die when the user logs out everywhere or is blocked, can be made
@@ -34,17 +34,17 @@ class ApiSessionVerification extends ApiBase {
 
 	public function execute() {
 		$token = $this->getParameter( 'token' );
-		$result = $this->getResult();
-		if ( $token === null ) {
+		// As the reference's "if ( $token )": empty (and "0") asks for a token.
+		if ( $token === null || $token === '' || $token === '0' ) {
 			$user = $this->getUser();
 			if ( !$user->isRegistered() ) {
-				$result->addValue( null, 'error', 'No user' );
+				$this->answer( [ 'error' => 'No user' ] );
 				return;
 			}
 			if ( !$this->sessionVerification->mayIssue( $user ) ) {
 				$this->dieWithError( MessageText::spec( 'tokenauthenticator-error-blocked' ), 'blocked' );
 			}
-			$result->addValue( null, $this->getModuleName(), [ 'token' => $this->sessionVerification->issue( $user ) ] );
+			$this->answer( [ 'token' => $this->sessionVerification->issue( $user ) ] );
 			return;
 		}
 
@@ -54,14 +54,23 @@ class ApiSessionVerification extends ApiBase {
 			if ( $this->getUser()->pingLimiter( self::RATE_LIMIT_ACTION ) ) {
 				$this->dieWithError( 'apierror-ratelimited', 'ratelimited' );
 			}
-			$result->addValue( null, 'error', 'Incorrect token' );
+			$this->answer( [ 'error' => 'Incorrect token' ] );
 			return;
 		}
-		$result->addValue( null, $this->getModuleName(), [
+		$this->answer( [
 			'success' => 1,
 			'userID' => (string)$verified['userId'],
 			'token_age_in_seconds' => $verified['age'],
 		] );
+	}
+
+	/**
+	 * Every answer, errors included, nests inside the module's name with
+	 * HTTP 200, as the reference writes it: mw.Api resolves, and clients
+	 * reading session_verification.success find it.
+	 */
+	private function answer( array $fields ): void {
+		$this->getResult()->addValue( null, $this->getModuleName(), $fields );
 	}
 
 	/** Backend services verify without being logged in, also on private wikis. */

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Jwt;
 
+use Config;
 use IDBAccessObject;
 use ManualLogEntry;
 use MediaWiki\Auth\AuthManager;
@@ -60,10 +61,21 @@ class JwtLogin {
 		RefusedException::JWT_LIFETIME => 'tokenauthenticator-jwt-refused-lifetime',
 	];
 
+	private static bool $debugModeLogged = false;
+
 	/** Longest iss or sub a link can hold (the columns' width). */
 	private const MAX_ID_BYTES = 255;
 
+	/** JWTAuth's settings, read when ours are unset: ours => JWTAuth's. */
+	private const JWTAUTH_SETTINGS = [
+		'TokenAuthenticatorJWTAlgorithm' => 'JWTAuthAlgorithm',
+		'TokenAuthenticatorJWTKey' => 'JWTAuthKey',
+		'TokenAuthenticatorJWTGroupMapping' => 'JWTGroupMapping',
+	];
+
 	private ServiceOptions $options;
+	/** $wg… globals, for JWTAuth's setting names. */
+	private Config $mainConfig;
 	private TokenStore $tokenStore;
 	private JwtLinkStore $links;
 	private AuthManager $authManager;
@@ -75,6 +87,7 @@ class JwtLogin {
 
 	public function __construct(
 		ServiceOptions $options,
+		Config $mainConfig,
 		TokenStore $tokenStore,
 		JwtLinkStore $links,
 		AuthManager $authManager,
@@ -86,6 +99,7 @@ class JwtLogin {
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
+		$this->mainConfig = $mainConfig;
 		$this->tokenStore = $tokenStore;
 		$this->links = $links;
 		$this->authManager = $authManager;
@@ -118,8 +132,8 @@ class JwtLogin {
 
 		$link = $this->links->find( (string)$claims['iss'], (string)$claims['sub'] );
 		if ( $link ) {
-			$user = $this->userFactory->newFromId( $link->userId );
-			if ( !$user->isRegistered() ) {
+			$user = $this->userIdentityLookup->getUserIdentityByUserId( $link->userId );
+			if ( !$user ) {
 				throw new JwtLoginException( 'tokenauthenticator-jwt-link-broken', [], 403 );
 			}
 			return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::LINKED, $user->getName(), $user->getId() );
@@ -144,7 +158,10 @@ class JwtLogin {
 			return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::LINK_EXISTING,
 				$existing->getName(), $existing->getId() );
 		}
-		$creatable = $this->userNameUtils->getCanonical( $valid, UserNameUtils::RIGOR_CREATABLE );
+		// JWTAuth's rigor ("usable"): valid and not reserved. Unlike sign-up
+		// it allows the characters of $wgInvalidUsernameCharacters, so an
+		// e-mail address can be a name, as there.
+		$creatable = $this->userNameUtils->getCanonical( $valid, UserNameUtils::RIGOR_USABLE );
 		if ( $creatable === false ) {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-bad-username', [ $shown ], 400 );
 		}
@@ -220,13 +237,16 @@ class JwtLogin {
 	}
 
 	/**
-	 * The JWT of an Authorization field, or null when there is none.
+	 * The JWT of an Authorization field or header, or null when there is
+	 * none. As JWTAuth: "Bearer:" or "Bearer " (here in any case), then the
+	 * token with any whitespace removed ("Bearer:<jwt>" included).
 	 */
 	public static function bearer( string $authorization ): ?string {
-		if ( !preg_match( '/^\s*bearer:?\s+(\S+)\s*$/i', $authorization, $m ) ) {
+		if ( !preg_match( '/^\s*bearer(?::|\s)(.*)$/is', $authorization, $m ) ) {
 			return null;
 		}
-		return $m[1];
+		$jwt = preg_replace( '/\s+/', '', $m[1] );
+		return $jwt === '' ? null : $jwt;
 	}
 
 	/**
@@ -273,10 +293,21 @@ class JwtLogin {
 	 * @throws JwtLoginException
 	 */
 	private function verify( string $jwt ): array {
+		if ( !self::$debugModeLogged && $this->mainConfig->has( 'JWTAuthDebugMode' )
+			&& $this->mainConfig->get( 'JWTAuthDebugMode' )
+		) {
+			self::$debugModeLogged = true;
+			$this->logger->warning( 'TokenAuthenticator: $wgJWTAuthDebugMode is ignored: nothing of a JWT is ever logged' );
+		}
 		$alg = $this->requiredSetting( 'TokenAuthenticatorJWTAlgorithm' );
 		$key = $this->requiredSetting( 'TokenAuthenticatorJWTKey' );
-		$issuer = $this->requiredSetting( 'TokenAuthenticatorJWTIssuer' );
-		$audience = $this->requiredSetting( 'TokenAuthenticatorJWTAudience' );
+		$issuer = $this->options->get( 'TokenAuthenticatorJWTIssuer' );
+		$audience = $this->options->get( 'TokenAuthenticatorJWTAudience' );
+		if ( !is_string( $issuer ) || $issuer === '' || !is_string( $audience ) || $audience === '' ) {
+			// JWTAuth checks neither, so a migrated wiki lacks both: never accept unchecked.
+			throw new JwtLoginException( 'tokenauthenticator-jwt-needs-issuer-audience',
+				[ '$mwsgTokenAuthenticatorJWTIssuer', '$mwsgTokenAuthenticatorJWTAudience' ], 500 );
+		}
 		try {
 			$json = mws_ta_jwt_verify( $jwt, $alg, $key, $issuer, $audience, time(), $this->leeway(),
 				(int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) );
@@ -304,11 +335,35 @@ class JwtLogin {
 	 * @throws JwtLoginException
 	 */
 	private function requiredSetting( string $name ): string {
-		$value = $this->options->get( $name );
+		$value = $this->setting( $name );
 		if ( !is_string( $value ) || $value === '' ) {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-not-configured', [ '$mwsg' . $name ], 500 );
 		}
 		return $value;
+	}
+
+	/**
+	 * Our setting; when it is unset (null, or an empty mapping), JWTAuth's
+	 * of the same meaning, so that an admin's LocalSettings.php keeps working.
+	 *
+	 * @param string $name
+	 * @return mixed
+	 */
+	private function setting( string $name ) {
+		$value = $this->options->get( $name );
+		$legacy = self::JWTAUTH_SETTINGS[$name] ?? null;
+		if ( ( $value === null || $value === [] ) && $legacy !== null && $this->mainConfig->has( $legacy ) ) {
+			return $this->mainConfig->get( $legacy );
+		}
+		return $value;
+	}
+
+	/**
+	 * The claim that carries the groups: JWTAuth's $wgJWTGroupsClaimName, or "groups".
+	 */
+	private function groupsClaimName(): string {
+		$name = $this->mainConfig->has( 'JWTGroupsClaimName' ) ? $this->mainConfig->get( 'JWTGroupsClaimName' ) : null;
+		return is_string( $name ) && $name !== '' ? $name : 'groups';
 	}
 
 	private function leeway(): int {
@@ -336,14 +391,14 @@ class JwtLogin {
 	}
 
 	/**
-	 * The JWT groups of the "groups" claim: a comma list (as JWTAuth sends
-	 * it) or a JSON array of strings.
+	 * The JWT groups of the groups claim: a comma list (as JWTAuth sends it)
+	 * or a JSON array of strings.
 	 *
 	 * @param array $claims
 	 * @return string[]
 	 */
-	public static function claimedGroups( array $claims ): array {
-		$groups = $claims['groups'] ?? null;
+	public static function claimedGroups( array $claims, string $claimName = 'groups' ): array {
+		$groups = $claims[$claimName] ?? null;
 		if ( is_string( $groups ) ) {
 			$groups = explode( ',', $groups );
 		}
@@ -367,8 +422,8 @@ class JwtLogin {
 	 * removed, and is not recorded when a claim maps to it too.
 	 */
 	private function syncGroups( User $user, array $claims, JwtLink $link ): void {
-		$mapping = (array)$this->options->get( 'TokenAuthenticatorJWTGroupMapping' );
-		$claimed = self::claimedGroups( $claims );
+		$mapping = (array)$this->setting( 'TokenAuthenticatorJWTGroupMapping' );
+		$claimed = self::claimedGroups( $claims, $this->groupsClaimName() );
 		$wanted = [];
 		foreach ( $mapping as $jwtGroup => $wikiGroups ) {
 			if ( in_array( (string)$jwtGroup, $claimed, true ) ) {

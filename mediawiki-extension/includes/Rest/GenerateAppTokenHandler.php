@@ -7,9 +7,9 @@ use MediaWiki\Extension\TokenAuthenticator\Service\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\Service\PrincipalRegistry;
 use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
 use MediaWiki\Extension\TokenAuthenticator\Service\ServiceSessionProvider;
+use MediaWiki\Extension\TokenAuthenticator\VerifyCallback;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
-use MediaWiki\Utils\UrlUtils;
 use Wikimedia\Rdbms\DBError;
 
 /**
@@ -18,23 +18,24 @@ use Wikimedia\Rdbms\DBError;
  * Only for a request authenticated with the ApiKey of a principal that has
  * appTokens (the session provider has already checked its CIDR). Answers
  * {"value": "<salted envelope>"}; the envelope's verifyCallback is this
- * wiki's api.php, where the token is used.
+ * wiki's REST entry point, as for user tokens (VerifyCallback).
  */
 class GenerateAppTokenHandler extends Handler {
 	use NoCoreBodyParsing;
 	use NoStore;
+	use TokenRoute;
 
 	private AppTokens $appTokens;
 	private PrincipalRegistry $registry;
-	private UrlUtils $urlUtils;
+	private VerifyCallback $verifyCallback;
 	private string $challenge;
 
 	public function __construct(
-		AppTokens $appTokens, PrincipalRegistry $registry, UrlUtils $urlUtils, RequestRefusal $refusal
+		AppTokens $appTokens, PrincipalRegistry $registry, VerifyCallback $verifyCallback, RequestRefusal $refusal
 	) {
 		$this->appTokens = $appTokens;
 		$this->registry = $registry;
-		$this->urlUtils = $urlUtils;
+		$this->verifyCallback = $verifyCallback;
 		$this->challenge = $refusal->challenge();
 	}
 
@@ -55,7 +56,7 @@ class GenerateAppTokenHandler extends Handler {
 			$value = $this->appTokens->mint(
 				$principal,
 				$this->getAuthority()->getUser(),
-				(string)$this->urlUtils->expand( wfScript( 'api' ), PROTO_CANONICAL )
+				$this->verifyCallback->url()
 			);
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
@@ -72,11 +73,4 @@ class GenerateAppTokenHandler extends Handler {
 		return false;
 	}
 
-	/**
-	 * Minting an app token writes nothing of the wiki's: a principal capped
-	 * to "read" must be able to do it.
-	 */
-	public function needsWriteAccess(): bool {
-		return false;
-	}
 }

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
+use MediaWiki\Extension\TokenAuthenticator\VerifyCallback;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use Wikimedia\Rdbms\DBError;
@@ -13,13 +14,13 @@ use Wikimedia\Rdbms\DBError;
  * GET|POST /mws/v1/user-token/generate?withIssuer=0|1
  *
  * Mints a user token for the session user: {"value": "<token>"}, or with
- * withIssuer the salted envelope that names this wiki.
+ * withIssuer the salted envelope that names this wiki (its verifyCallback is
+ * the REST entry point, as the reference writes it: VerifyCallback).
  */
 class GenerateUserTokenHandler extends Handler {
 	use JsonBody;
 	use NoStore;
-
-	public const VERIFY_ROUTE = '/mws/v1/user-token/verify';
+	use TokenRoute;
 
 	/** Accepted spellings of withIssuer; absent means false. */
 	private const BOOLEANS = [
@@ -28,9 +29,11 @@ class GenerateUserTokenHandler extends Handler {
 	];
 
 	private UserTokens $userTokens;
+	private VerifyCallback $verifyCallback;
 
-	public function __construct( UserTokens $userTokens ) {
+	public function __construct( UserTokens $userTokens, VerifyCallback $verifyCallback ) {
 		$this->userTokens = $userTokens;
+		$this->verifyCallback = $verifyCallback;
 	}
 
 	public function execute(): Response {
@@ -48,21 +51,13 @@ class GenerateUserTokenHandler extends Handler {
 			$token = $this->userTokens->mint( $user );
 			$value = $salt === null
 				? $token
-				: $this->userTokens->wrap( $token, $this->getRouter()->getRouteUrl( self::VERIFY_ROUTE ) );
+				: $this->userTokens->wrap( $token, $this->verifyCallback->url() );
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
 		} catch ( DBError $e ) {
 			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
 		}
 		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
-	}
-
-	/**
-	 * Minting a token writes nothing of the wiki's: a service key capped to
-	 * "read" must be able to do it.
-	 */
-	public function needsWriteAccess(): bool {
-		return false;
 	}
 
 	/**

@@ -23,6 +23,7 @@ use Wikimedia\Rdbms\DBError;
 class VerifyUserTokenHandler extends Handler {
 	use JsonBody;
 	use NoStore;
+	use TokenRoute;
 
 	public const RATE_LIMIT_ACTION = 'tokenauthenticator-verify-fail';
 
@@ -74,14 +75,6 @@ class VerifyUserTokenHandler extends Handler {
 	 * The token is the credential; reading the wiki is not needed to exchange it.
 	 */
 	public function needsReadAccess(): bool {
-		return false;
-	}
-
-	/**
-	 * Exchanging a token writes nothing of the wiki's: a service key capped
-	 * to "read" must be able to do it.
-	 */
-	public function needsWriteAccess(): bool {
 		return false;
 	}
 

@@ -24,11 +24,38 @@ class AppTokens {
 
 	private ServiceOptions $options;
 	private TokenStore $store;
+	private PrincipalRegistry $registry;
 
-	public function __construct( ServiceOptions $options, TokenStore $store ) {
+	public function __construct( ServiceOptions $options, TokenStore $store, PrincipalRegistry $registry ) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->store = $store;
+		$this->registry = $registry;
+	}
+
+	/**
+	 * The one check of an app token: the principal that minted it when the
+	 * token is live, was minted with the principal's current secret, and the
+	 * principal still exists, may mint app tokens and has not expired;
+	 * otherwise the key of the message that refuses it. A user token is
+	 * never found: tokens are looked up by kind.
+	 *
+	 * @param string $token
+	 * @return Principal|string
+	 * @throws ConfigurationException
+	 */
+	public function check( string $token ) {
+		$stored = $this->store->peek( TokenStore::KIND_APP, $token );
+		$principal = $stored && $stored->principal !== null ? $this->registry->get( $stored->principal ) : null;
+		if ( !$stored || !$principal || !$principal->appTokens || $principal->user !== $stored->user->getName()
+			|| !self::isBoundTo( $stored, $principal )
+		) {
+			return 'tokenauthenticator-error-invalid-credential';
+		}
+		if ( $principal->isExpired( time() ) ) {
+			return 'tokenauthenticator-error-expired-credential';
+		}
+		return $principal;
 	}
 
 	/**
@@ -37,7 +64,7 @@ class AppTokens {
 	 *
 	 * @param Principal $principal
 	 * @param UserIdentity $serviceUser
-	 * @param string $verifyCallback Absolute URL where the token is used
+	 * @param string $verifyCallback The envelope's verifyCallback
 	 * @return string
 	 * @throws ConfigurationException Without a salt or with an invalid TTL
 	 */

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Service;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MwsTokenAuthenticator\Exception as NativeException;
+use Psr\Log\LoggerInterface;
 use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
@@ -28,17 +29,24 @@ class PrincipalRegistry {
 	];
 
 	private const LIST_SETTING = 'mwsgTokenAuthenticatorServiceTokens';
+	/** Where a principal may connect from when nothing says otherwise. */
+	public const LOOPBACK = [ '127.0.0.1/32', '::1/128' ];
+	/** Every address: the reference's meaning of an empty or null ServiceCIDR. */
+	private const ANY_ADDRESS = [ '0.0.0.0/0', '::/0' ];
 	private const KEYS = [ 'name', 'user', 'token', 'tokenHash', 'cidr', 'apiModules', 'restPaths',
 		'rights', 'appTokens', 'expires' ];
 
 	private ServiceOptions $options;
+	private LoggerInterface $logger;
 	/** @var Principal[]|null */
 	private ?array $principals = null;
 	private ?ConfigurationException $error = null;
+	private static bool $anyAddressLogged = false;
 
-	public function __construct( ServiceOptions $options ) {
+	public function __construct( ServiceOptions $options, LoggerInterface $logger ) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
+		$this->logger = $logger;
 	}
 
 	/**
@@ -98,7 +106,7 @@ class PrincipalRegistry {
 			$entries['mwsgTokenAuthenticatorServiceToken'] = [
 				'user' => $this->options->get( 'TokenAuthenticatorServiceUser' ),
 				'token' => $shorthand,
-				'cidr' => $this->options->get( 'TokenAuthenticatorServiceCIDR' ),
+				'cidr' => $this->shorthandCidr(),
 				'apiModules' => $this->options->get( 'TokenAuthenticatorServiceAllowedAPIModules' ),
 				'restPaths' => $this->options->get( 'TokenAuthenticatorServiceAllowedRestPaths' ),
 			];
@@ -148,7 +156,7 @@ class PrincipalRegistry {
 			throw $this->invalid( $where, 'has no "user"' );
 		}
 		$hash = $this->tokenHash( $where, $entry );
-		$cidr = $this->stringList( $where, 'cidr', $entry['cidr'] ?? [ '127.0.0.1/32', '::1/128' ] );
+		$cidr = $this->stringList( $where, 'cidr', $entry['cidr'] ?? self::LOOPBACK );
 		$rights = $entry['rights'] ?? null;
 		$appTokens = $entry['appTokens'] ?? false;
 		if ( !is_bool( $appTokens ) ) {
@@ -169,6 +177,31 @@ class PrincipalRegistry {
 		} catch ( NativeException $e ) {
 			throw $this->invalid( $where, '"cidr": ' . $e->getMessage() );
 		}
+	}
+
+	/**
+	 * $mwsgTokenAuthenticatorServiceCIDR as the reference reads it: '' or
+	 * null set by the admin means any address; extension.json's default,
+	 * false, means unset: loopback. A list is used exactly as given (a list
+	 * default would be merged into the admin's list by MediaWiki).
+	 *
+	 * @return mixed
+	 */
+	private function shorthandCidr() {
+		$cidr = $this->options->get( 'TokenAuthenticatorServiceCIDR' );
+		if ( $cidr === false ) {
+			return self::LOOPBACK;
+		}
+		if ( $cidr === null || $cidr === '' ) {
+			if ( !self::$anyAddressLogged ) {
+				self::$anyAddressLogged = true;
+				$this->logger->warning( 'TokenAuthenticator: $mwsgTokenAuthenticatorServiceCIDR is empty, so the '
+					. 'service token ($mwsgTokenAuthenticatorServiceToken) is accepted from any address; '
+					. 'set the ranges it is used from' );
+			}
+			return self::ANY_ADDRESS;
+		}
+		return $cidr;
 	}
 
 	/**

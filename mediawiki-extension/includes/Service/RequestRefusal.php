@@ -6,6 +6,7 @@ use DeferredUpdates;
 use GuzzleHttp\Psr7\Uri;
 use InvalidArgumentException;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
+use ProxyLookup;
 use WebRequest;
 
 /**
@@ -19,15 +20,34 @@ class RequestRefusal {
 
 	private string $restPath;
 	private string $realm;
+	private ProxyLookup $proxyLookup;
 	private static bool $varyScheduled = false;
 
 	/**
 	 * @param string $restPath $wgRestPath
 	 * @param string $realm Realm for WWW-Authenticate ($wgSitename)
+	 * @param ProxyLookup $proxyLookup Which peers are trusted proxies ($wgCdnServers)
 	 */
-	public function __construct( string $restPath, string $realm ) {
+	public function __construct( string $restPath, string $realm, ProxyLookup $proxyLookup ) {
 		$this->restPath = $restPath;
 		$this->realm = $realm;
+		$this->proxyLookup = $proxyLookup;
+	}
+
+	/**
+	 * Whether the client's request came over HTTPS: the server says so
+	 * ($_SERVER['HTTPS']), or a trusted proxy ($wgCdnServers) terminated TLS
+	 * and says so with X-Forwarded-Proto. WebRequest::getProtocol() believes
+	 * that header from anyone, which any client could set.
+	 */
+	public function isHttps( WebRequest $request ): bool {
+		$https = $_SERVER['HTTPS'] ?? '';
+		if ( $https !== '' && strtolower( (string)$https ) !== 'off' ) {
+			return true;
+		}
+		$forwarded = $request->getHeader( 'X-Forwarded-Proto' );
+		return is_string( $forwarded ) && strtolower( trim( $forwarded ) ) === 'https'
+			&& $this->proxyLookup->isTrustedProxy( (string)( $_SERVER['REMOTE_ADDR'] ?? '' ) );
 	}
 
 	/**

@@ -4,7 +4,6 @@ namespace MediaWiki\Extension\TokenAuthenticator\Service;
 
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
-use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\Session\SessionBackend;
 use MediaWiki\Session\SessionInfo;
 use MediaWiki\Session\SessionProvider;
@@ -20,8 +19,10 @@ use Wikimedia\Rdbms\DBError;
  * - "Authorization: ApiKey <secret>": a static principal, limited to its
  *   CIDR, its allow-listed API modules and REST paths, and its rights cap.
  * - "Authorization: AppToken <token>": a token minted at
- *   /mws/v1/app-token/generate, a full session as the service user, from the
- *   minting principal's CIDR, until it expires.
+ *   /mws/v1/app-token/generate, a session as the service user with the
+ *   principal's rights cap, from the minting principal's CIDR, until it expires.
+ * - "Authorization: NetworkSession <token>": the NetworkSession extension's
+ *   users ($wgNetworkSessionProviderUsers), over HTTPS only.
  *
  * Only api.php and rest.php accept these. A credential that is present but
  * wrong never falls back to an anonymous session: on rest.php the request
@@ -32,15 +33,17 @@ use Wikimedia\Rdbms\DBError;
 class ServiceSessionProvider extends SessionProvider {
 	public const KIND_API_KEY = 'apikey';
 	public const KIND_APP_TOKEN = 'apptoken';
+	public const KIND_NETWORK = 'networksession';
 	public const KIND_FAILED = 'failed';
 
 	/** Authorization schemes handled here, lower case => kind. */
 	private const SCHEMES = [ 'apikey' => self::KIND_API_KEY, 'apptoken' => self::KIND_APP_TOKEN ];
 
 	private ?PrincipalRegistry $registry = null;
-	private ?TokenStore $tokenStore = null;
+	private ?AppTokens $appTokens = null;
 	private ?UserFactory $userFactory = null;
 	private ?RequestRefusal $refusal = null;
+	private ?NetworkSessionUsers $networkUsers = null;
 	private static bool $proxyWarningLogged = false;
 
 	public function __construct() {
@@ -57,12 +60,17 @@ class ServiceSessionProvider extends SessionProvider {
 		return $this->registry ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.PrincipalRegistry' );
 	}
 
-	private function tokenStore(): TokenStore {
-		return $this->tokenStore ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.TokenStore' );
+	private function appTokens(): AppTokens {
+		return $this->appTokens ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.AppTokens' );
 	}
 
 	private function userFactory(): UserFactory {
 		return $this->userFactory ??= MediaWikiServices::getInstance()->getUserFactory();
+	}
+
+	private function networkUsers(): NetworkSessionUsers {
+		return $this->networkUsers ??= MediaWikiServices::getInstance()->getService(
+			'TokenAuthenticator.NetworkSessionUsers' );
 	}
 
 	private function refusal(): RequestRefusal {
@@ -81,6 +89,10 @@ class ServiceSessionProvider extends SessionProvider {
 		$header = $request->getHeader( 'Authorization' );
 		if ( $header === false ) {
 			return null;
+		}
+		$networkToken = NetworkSessionUsers::tokenOf( $header );
+		if ( $networkToken !== null ) {
+			return $this->fromNetworkSession( $request, $networkToken );
 		}
 		$credential = Credential::parse( $header, array_keys( self::SCHEMES ) );
 		if ( $credential === null ) {
@@ -135,20 +147,70 @@ class ServiceSessionProvider extends SessionProvider {
 	 * @throws ConfigurationException
 	 */
 	private function fromAppToken( WebRequest $request, string $token ): ?SessionInfo {
-		$stored = $this->tokenStore()->peek( TokenStore::KIND_APP, $token );
-		// A token of a principal that was removed, lost appTokens, got a new
-		// secret or expired is void: it is bound to what minted it.
-		$principal = $stored && $stored->principal !== null ? $this->registry()->get( $stored->principal ) : null;
-		if ( !$stored || !$principal || !$principal->appTokens || $principal->user !== $stored->user->getName()
-			|| !AppTokens::isBoundTo( $stored, $principal )
-		) {
-			return $this->refuse( $request, 'tokenauthenticator-error-invalid-credential', 401 );
-		}
-		if ( $principal->isExpired( time() ) ) {
-			return $this->refuse( $request, 'tokenauthenticator-error-expired-credential', 401 );
+		$principal = $this->appTokens()->check( $token );
+		if ( !$principal instanceof Principal ) {
+			return $this->refuse( $request, $principal, 401 );
 		}
 		return $this->checkAddress( $request, $principal )
 			?? $this->sessionFor( $request, $principal, self::KIND_APP_TOKEN, mws_ta_sha256( $token ) );
+	}
+
+	/**
+	 * "Authorization: NetworkSession <token>", with the NetworkSession
+	 * extension's settings and meaning: a full API session as the matched
+	 * user, rights capped by $wgNetworkSessionProviderAllowedUserRights,
+	 * the account autocreated when missing. HTTPS only, where HTTPS is what
+	 * the server says or what a trusted proxy ($wgCdnServers) forwards.
+	 */
+	private function fromNetworkSession( WebRequest $request, string $token ): SessionInfo {
+		if ( !$this->refusal()->isHttps( $request ) ) {
+			return $this->refuse( $request, 'networksession-only-https', 403 );
+		}
+		[ $matched, $nameOrError ] = $this->networkUsers()->match( $token, $request->getIP() );
+		if ( !$matched ) {
+			$status = str_starts_with( $nameOrError, 'networksession-invalid-config' ) ? 500 : 403;
+			return $this->refuse( $request, $nameOrError, $status );
+		}
+		try {
+			$user = $this->userFactory()->newFromName( $nameOrError );
+			if ( !$user ) {
+				return $this->refuse( $request, 'networksession-invalid-config-username', 500 );
+			}
+			if ( AccountBlock::isBarred( $user ) ) {
+				return $this->refuse( $request, 'tokenauthenticator-error-user-blocked', 403, [ $user->getName() ] );
+			}
+			if ( !$user->isRegistered() && !$this->networkUsers()->canAlwaysAutocreate()
+				&& !$this->anonymousMayCreateAccounts()
+			) {
+				// MediaWiki would fail to create it and serve the request
+				// without an account: fail closed, saying what to change.
+				return $this->refuse( $request, 'tokenauthenticator-error-networksession-autocreate', 403,
+					[ $user->getName() ] );
+			}
+		} catch ( DBError $e ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-unavailable', 503 );
+		}
+		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
+			'provider' => $this,
+			'id' => $this->hashToSessionId( self::KIND_NETWORK . ':' . $user->getName() . ':' . mws_ta_sha256( $token ) ),
+			// A missing account is autocreated by MediaWiki's setup (or by
+			// NetworkSessionAutocreate, on versions without canAlwaysAutocreate()).
+			'userInfo' => UserInfo::newFromName( $user->getName(), true ),
+			'persisted' => true,
+			'forceUse' => true,
+			'metadata' => [ 'kind' => self::KIND_NETWORK ],
+		] );
+	}
+
+	/**
+	 * Whether anonymous users may create or autocreate accounts, as
+	 * AuthManager asks before autocreating; read from the group permissions
+	 * (a user's rights would need the session being built).
+	 */
+	private function anonymousMayCreateAccounts(): bool {
+		$lookup = MediaWikiServices::getInstance()->getGroupPermissionsLookup();
+		return $lookup->groupHasPermission( '*', 'createaccount' )
+			|| $lookup->groupHasPermission( '*', 'autocreateaccount' );
 	}
 
 	private function checkAddress( WebRequest $request, Principal $principal ): ?SessionInfo {
@@ -250,9 +312,23 @@ class ServiceSessionProvider extends SessionProvider {
 				// The principal's cap holds for its app tokens too.
 				$principal = $this->registry()->get( $meta['principal'] );
 				return $principal ? $principal->rights : [];
+			case self::KIND_NETWORK:
+				return $this->networkUsers()->allowedRights();
 			default:
 				return [];
 		}
+	}
+
+	/**
+	 * NetworkSession's $wgNetworkSessionProviderCanAlwaysAutocreate: whether a
+	 * missing account is created despite anonymous account-creation rights.
+	 * Only NetworkSession sessions can name a missing account. (MediaWiki
+	 * 1.42+; before, NetworkSessionAutocreate does it.)
+	 *
+	 * @return bool
+	 */
+	public function canAlwaysAutocreate(): bool {
+		return $this->networkUsers()->canAlwaysAutocreate();
 	}
 
 	/** @inheritDoc */

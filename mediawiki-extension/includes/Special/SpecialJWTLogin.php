@@ -37,14 +37,21 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 		$out = $this->getOutput();
 		$request = $this->getRequest();
 		$out->setPreventClickjacking( true );
-		if ( !$request->wasPosted() ) {
+		// As JWTAuth: the Authorization HTTP header first, then the posted
+		// field. A header cannot be set by a cross-site form, so it may come
+		// with a GET too.
+		$header = $request->getHeader( 'Authorization' );
+		$authorization = is_string( $header ) && JwtLogin::bearer( $header ) !== null
+			? $header
+			: ( $request->wasPosted() ? (string)$request->getRawVal( 'Authorization', '' ) : null );
+		if ( $authorization === null ) {
 			$this->showForm();
 			return;
 		}
 		// Answers may carry the JWT (the confirmation form): keep them out of caches.
 		$out->disableClientCache();
 		try {
-			$attempt = $this->jwtLogin->check( (string)$request->getRawVal( 'Authorization', '' ) );
+			$attempt = $this->jwtLogin->check( $authorization );
 			if ( !$this->mayLogIn( $attempt ) ) {
 				return;
 			}
