@@ -68,83 +68,13 @@ namespace {
 	}
 
 	/**
-	 * Whether $ip is in any of $ranges: CIDR ranges, bare addresses or
-	 * "a.b.c.d-e.f.g.h" ranges, IPv4 and IPv6. "::ffff:a.b.c.d" matches IPv4
-	 * ranges. The compiled list is cached per process, keyed by its content.
+	 * The hash a token is stored and looked up by (hex SHA-256), from text a
+	 * client sent: the one rule for what can be a token (hex or base64url, 1
+	 * to 2048 characters: what mws_ta_random_token mints).
 	 *
-	 * @param string[] $ranges
-	 * @throws MwsTokenAuthenticator\Exception naming the first invalid entry, or for an
-	 *   $ip that is not an IP address
+	 * @throws MwsTokenAuthenticator\RefusedException for any other text
 	 */
-	function mws_ta_cidr_contains( array $ranges, string $ip ): bool {
-	}
-
-	/**
-	 * Verifies a JWT (JWS compact form) and returns its claims.
-	 *
-	 * The algorithm is pinned by $alg, never taken from the token: the header's
-	 * "alg" must equal it exactly, "none" (any case) and a "crit" header are
-	 * always refused, and the signature is checked before any claim is read.
-	 * Claims: "exp" and "iat" required and "nbf" optional (NumericDates, with
-	 * $leeway seconds of clock skew), "iss" equal to $issuer, "aud" equal to or
-	 * containing $audience, "sub" a non-empty string. At most 16 KiB; header and
-	 * payload must be JSON objects without duplicate members, nested at most 16
-	 * levels.
-	 *
-	 * @param string $jwt The token, exactly (no "Bearer ", no whitespace).
-	 * @param string $alg "HS256", "RS256" or "EdDSA".
-	 * @param string $key For HS256 the shared secret (not empty, not a PEM key);
-	 *   for RS256 a PEM RSA public key of at least 2048 bits ("BEGIN PUBLIC KEY"
-	 *   or "BEGIN RSA PUBLIC KEY"); for EdDSA a PEM Ed25519 public key ("BEGIN
-	 *   PUBLIC KEY").
-	 * @param string $issuer The one accepted "iss" (not empty).
-	 * @param string $audience The audience that "aud" must name (not empty).
-	 * @param int $now The current time, seconds since the epoch.
-	 * @param int $leeway Allowed clock skew in seconds, 0 to 86400.
-	 * @param int $max_lifetime Longest accepted exp - iat in seconds, 1 to ten
-	 *   years; it also keeps every accepted exp within range of now.
-	 * @return string The claims as a JSON object; json_decode() it.
-	 * @throws MwsTokenAuthenticator\ConfigurationException for a bad key,
-	 *   algorithm, issuer, audience, leeway or lifetime setting
-	 * @throws MwsTokenAuthenticator\RefusedException for a refused token, with
-	 *   one of its JWT_ constants as the code; the message (for logs only) never
-	 *   quotes the token or the key, but may quote the header's alg
-	 */
-	function mws_ta_jwt_verify( string $jwt, string $alg, string $key, string $issuer, string $audience, int $now, int $leeway, int $max_lifetime ): string {
-	}
-
-	/**
-	 * Signs a token for action=session_verification:
-	 * "v1.<user id>.<issued at>.<signature>", the signature being
-	 * hash_hmac( 'sha256', "v1.<user id>.<issued at>", $key ).
-	 *
-	 * @param string $key The per-user key (binary-safe, not empty).
-	 * @param int $user_id At least 1.
-	 * @param int $issued_at Seconds since the epoch, not negative.
-	 * @throws MwsTokenAuthenticator\Exception for an empty key, a user id below 1
-	 *   or a negative time
-	 */
-	function mws_ta_sv_sign( string $key, int $user_id, int $issued_at ): string {
-	}
-
-	/**
-	 * Reads a session verification token's fields WITHOUT checking its
-	 * signature (use mws_ta_sv_verify for that). Strict: exactly
-	 * "v1.<user id>.<issued at>.<64 lower-case hex digits>", decimal numbers
-	 * without sign or leading zeros, user id at least 1, at most 256 bytes.
-	 *
-	 * @return array{userId: int, issuedAt: int}
-	 * @throws MwsTokenAuthenticator\Exception saying what is malformed
-	 */
-	function mws_ta_sv_parse( string $token ): array {
-	}
-
-	/**
-	 * Whether $token is a well-formed session verification token signed under
-	 * $key. Compares in constant time; false for an empty key or any malformed
-	 * token, never an exception.
-	 */
-	function mws_ta_sv_verify( string $key, string $token ): bool {
+	function mws_ta_token_hash( string $text ): string {
 	}
 
 }
@@ -203,8 +133,10 @@ namespace MwsTokenAuthenticator {
 	}
 
 	/**
-	 * A compiled list of IP ranges (see mws_ta_cidr_contains for the forms),
-	 * answering membership in O(log n).
+	 * A compiled list of IP ranges, answering membership in O(log n): CIDR
+	 * ranges, bare addresses and "a.b.c.d-e.f.g.h" ranges, IPv4 and IPv6
+	 * ("::ffff:a.b.c.d" matches IPv4 ranges). Compile it once where the list
+	 * is configured and keep it.
 	 */
 	class CidrSet {
 		/**
@@ -221,9 +153,104 @@ namespace MwsTokenAuthenticator {
 		}
 
 		/**
+		 * Whether every address in the set is a loopback address (127.0.0.0/8,
+		 * ::1, IPv4 loopback mapped into IPv6).
+		 */
+		public function isLoopbackOnly(): bool {
+		}
+
+		/**
 		 * Disjoint intervals after merging overlapping and adjacent entries.
 		 */
 		public function intervalCount(): int {
+		}
+	}
+
+	/**
+	 * Where a JWT (JWS compact form) is verified, built once from the
+	 * configuration.
+	 *
+	 * The algorithm is pinned, never taken from the token: the header's "alg"
+	 * must equal it exactly, "none" (any case) and a "crit" header are always
+	 * refused, and the signature is checked before any claim is read. Claims:
+	 * "exp" and "iat" required and "nbf" optional (NumericDates, with $leeway
+	 * seconds of clock skew), exp - iat at most $max_lifetime, "iss" equal to
+	 * $issuer, "aud" equal to or containing $audience, "sub" a non-empty
+	 * string. At most 16 KiB; header and payload must be JSON objects without
+	 * duplicate members, nested at most 16 levels.
+	 */
+	class JwtVerifier {
+		/**
+		 * @param string $alg "HS256", "RS256" or "EdDSA".
+		 * @param string $key For HS256 the shared secret (not empty, not a PEM
+		 *   key); for RS256 a PEM RSA public key of 2048 to 4096 bits; for EdDSA
+		 *   a PEM Ed25519 public key.
+		 * @param string $issuer The one accepted "iss" (not empty).
+		 * @param string $audience The audience that "aud" must name (not empty).
+		 * @param int $leeway Allowed clock skew in seconds, 0 to 86400.
+		 * @param int $max_lifetime Longest accepted exp - iat in seconds, 1 to
+		 *   ten years; it also keeps every accepted exp within range of now.
+		 * @throws ConfigurationException for any of them wrong, naming it (never
+		 *   quoting the key)
+		 */
+		public function __construct( string $alg, string $key, string $issuer, string $audience, int $leeway, int $max_lifetime ) {
+		}
+
+		/**
+		 * The verified claims, as an array (objects as associative arrays).
+		 *
+		 * @param string $jwt The token, exactly (no "Bearer ", no whitespace).
+		 * @param int $now The current time, seconds since the epoch.
+		 * @throws RefusedException with one of its JWT_ constants as the code;
+		 *   the message (for logs only) never quotes the token or the key, but
+		 *   may quote the header's alg
+		 */
+		public function verify( string $jwt, int $now ): array {
+		}
+	}
+
+	/**
+	 * Where action=session_verification tokens are signed and verified:
+	 * "v1.<user id>.<issued at>.<signature>", the signature being
+	 * hash_hmac( 'sha256', "v1.<user id>.<issued at>", $key ) with the user's
+	 * $key = hash_hmac( 'sha256', "mws-session-verification\0<user id>\0<user token>", $secret ).
+	 */
+	class SessionVerifier {
+		/**
+		 * @param string $secret Not empty (binary-safe).
+		 * @param int $max_age Seconds a token is valid; 0 for no limit.
+		 * @param int $future_leeway Seconds a token may seem to come from the future.
+		 * @throws ConfigurationException for an empty secret or a negative time
+		 */
+		public function __construct( string $secret, int $max_age, int $future_leeway ) {
+		}
+
+		/**
+		 * @param int $user_id At least 1.
+		 * @param string $user_token The user's user_token.
+		 * @param int $now Seconds since the epoch, not negative.
+		 * @throws ConfigurationException for a user id below 1 or a negative time
+		 */
+		public function sign( int $user_id, string $user_token, int $now ): string {
+		}
+
+		/**
+		 * The user id a token names, WITHOUT checking its signature (to look
+		 * the user's user_token up). Strict: exactly
+		 * "v1.<user id>.<issued at>.<64 lower-case hex digits>", decimal numbers
+		 * without sign or leading zeros, user id at least 1, at most 256 bytes.
+		 *
+		 * @throws RefusedException saying what is malformed
+		 */
+		public static function userIdOf( string $token ): int {
+		}
+
+		/**
+		 * @return array{userId: int, age: int}
+		 * @throws RefusedException for a malformed token, a bad signature (in
+		 *   constant time), or a token too old or from the future
+		 */
+		public function verify( string $token, string $user_token, int $now ): array {
 		}
 	}
 

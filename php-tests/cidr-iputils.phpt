@@ -64,7 +64,7 @@ for ( $round = 0; $round < 40; $round++ ) {
 		$want = IPUtils::isInRanges( $ip, $ranges );
 		$checks++;
 		$in += $want ? 1 : 0;
-		if ( $set->contains( $ip ) !== $want || mws_ta_cidr_contains( $ranges, $ip ) !== $want ) {
+		if ( $set->contains( $ip ) !== $want ) {
 			$disagree[] = "$ip in [" . implode( ', ', $ranges ) . "]: IPUtils says " . var_export( $want, true );
 		}
 	}

@@ -53,6 +53,9 @@ attempt( 'empty salt', '', $env );
 attempt( 'not base64', $salt, '%%%' );
 attempt( 'not json', $salt, base64_encode( 'hello' ) );
 attempt( 'json list', $salt, base64_encode( '[1,2]' ) );
+// A second "token" after the signed one: the strict reader refuses the text.
+$signed = json_decode( base64_decode( mws_ta_envelope_encode( $salt, 'https://wiki.example/rest.php', 'tok' ) ), true );
+attempt( 'duplicate member', $salt, base64_encode( substr( json_encode( $signed ), 0, -1 ) . ',"token":"other"}' ) );
 attempt( 'missing token', $salt, base64_encode( json_encode( [ 'verifyCallback' => $url, 'sig' => $sig ] ) ) );
 attempt( 'missing sig', $salt, base64_encode( json_encode( [ 'verifyCallback' => $url, 'token' => 'abc' ] ) ) );
 attempt( 'missing url', $salt, base64_encode( json_encode( [ 'token' => 'abc', 'sig' => $sig ] ) ) );
@@ -80,8 +83,9 @@ unpadded: abc
 wrong salt: the signature does not match
 empty salt: the signing key (salt) is empty
 not base64: the salted token is not valid base64
-not json: the salted token does not hold a JSON object: expected value at line 1 column 1
+not json: the salted token does not hold a JSON object: not JSON (error at column 1)
 json list: the salted token does not hold a JSON object: not an object
+duplicate member: the salted token does not hold a JSON object: "token" is there more than once
 missing token: the salted token has no "token" field
 missing sig: the salted token has no "sig" field
 missing url: the salted token has no "verifyCallback" field
@@ -90,6 +94,6 @@ sig not string: the salted token's "sig" field is not a string
 other issuer: the signature does not match
 other token: the signature does not match
 sig not hex: the signature does not match
-empty: the salted token does not hold a JSON object: EOF while parsing a value at line 1 column 0
+empty: the salted token does not hold a JSON object: not JSON (error at column 0)
 encode, empty salt: the signing key (salt) is empty
 encode, non-UTF-8 url: verifyCallback is not valid UTF-8

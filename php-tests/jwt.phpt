@@ -63,8 +63,7 @@ function ed( array $claims, array $header = [ 'alg' => 'EdDSA', 'typ' => 'JWT' ]
 
 function attempt( string $label, string $jwt, string $alg, string $key, int $leeway = 30, string $iss = ISS, string $aud = AUD ): void {
 	try {
-		$json = mws_ta_jwt_verify( $jwt, $alg, $key, $iss, $aud, NOW, $leeway, 86400 );
-		$claims = json_decode( $json, true, 512, JSON_THROW_ON_ERROR );
+		$claims = ( new MwsTokenAuthenticator\JwtVerifier( $alg, $key, $iss, $aud, $leeway, 86400 ) )->verify( $jwt, NOW );
 		echo "$label: accepted, sub ", $claims['sub'], "\n";
 	} catch ( MwsTokenAuthenticator\Exception $e ) {
 		// The class says whose mistake it is, the code why (for refusals).
@@ -83,11 +82,11 @@ function attempt( string $label, string $jwt, string $alg, string $key, int $lee
 
 echo "== valid tokens\n";
 $extra = claims( [ 'groups' => [ 'sysop' ], 'name' => "Älice \u{1F600}", 'nested' => [ 'a' => [ 1, 2.5, null, true ] ] ] );
-$got = json_decode( mws_ta_jwt_verify( hs( $extra ), 'HS256', SECRET, ISS, AUD, NOW, 0, 86400 ), true );
+$got = ( new MwsTokenAuthenticator\JwtVerifier( 'HS256', SECRET, ISS, AUD, 0, 86400 ) )->verify( hs( $extra ), NOW );
 echo 'HS256 claims round trip: ', var_export( $got == $extra, true ), "\n";
-$got = json_decode( mws_ta_jwt_verify( rs( $extra ), 'RS256', $rsaPub, ISS, AUD, NOW, 0, 86400 ), true );
+$got = ( new MwsTokenAuthenticator\JwtVerifier( 'RS256', $rsaPub, ISS, AUD, 0, 86400 ) )->verify( rs( $extra ), NOW );
 echo 'RS256 claims round trip: ', var_export( $got == $extra, true ), "\n";
-$got = json_decode( mws_ta_jwt_verify( ed( $extra ), 'EdDSA', $edPem, ISS, AUD, NOW, 0, 86400 ), true );
+$got = ( new MwsTokenAuthenticator\JwtVerifier( 'EdDSA', $edPem, ISS, AUD, 0, 86400 ) )->verify( ed( $extra ), NOW );
 echo 'EdDSA claims round trip: ', var_export( $got == $extra, true ), "\n";
 attempt( 'RS256, PKCS#1 key', rs( claims() ), 'RS256', $rsaPubPkcs1 );
 attempt( 'RS256, CRLF key', rs( claims() ), 'RS256', str_replace( "\n", "\r\n", $rsaPub ) );

@@ -35,4 +35,4 @@ echo count( $native['functions'] ), " functions, ", count( $native['classes'] ),
 ?>
 --EXPECT--
 match
-12 functions, 4 classes
+8 functions, 6 classes

@@ -34,6 +34,19 @@ foreach ( [ 'HEX', 'base64', '', "hex\0", "\xff" ] as $enc ) {
 		echo bin2hex( $enc ), ": ", $e->getMessage(), "\n";
 	}
 }
+// The one rule for what client text can be a token, and its hash.
+$t = mws_ta_random_token( 32 );
+echo 'token hash: ', var_export( mws_ta_token_hash( $t ) === hash( 'sha256', $t ), true ), ' ',
+	var_export( mws_ta_token_hash( mws_ta_random_token( 1024 ) ) !== '', true ), "\n";
+foreach ( [ '', 'a b', 'a.b', "a\0b", str_repeat( 'a', 2049 ), "\xff" ] as $text ) {
+	try {
+		mws_ta_token_hash( $text );
+		echo strlen( $text ), ": accepted\n";
+	} catch ( MwsTokenAuthenticator\RefusedException $e ) {
+		echo strlen( $text ), ": ", $e->getMessage(), "\n";
+	}
+}
+echo strlen( str_repeat( 'a', 2048 ) ), ': ', strlen( mws_ta_token_hash( str_repeat( 'a', 2048 ) ) ), "\n";
 ?>
 --EXPECTF--
 64 true
@@ -52,3 +65,11 @@ byte values seen: nearly all
 : unknown token encoding "": use "hex" or "base64url"
 68657800: unknown token encoding "hex\u{0}": use "hex" or "base64url"
 ff: the encoding name is not valid UTF-8
+token hash: true true
+0: the token is not 1 to 2048 characters of hex or base64url
+3: the token is not 1 to 2048 characters of hex or base64url
+3: the token is not 1 to 2048 characters of hex or base64url
+3: the token is not 1 to 2048 characters of hex or base64url
+2049: the token is not 1 to 2048 characters of hex or base64url
+1: the token is not 1 to 2048 characters of hex or base64url
+2048: 64

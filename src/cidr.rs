@@ -9,11 +9,8 @@
 
 use crate::error::{printable, Error, Result};
 use ipnet::IpNet;
-use once_cell::sync::Lazy;
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
 
 /// `::ffff:0:0/96`, where IPv4-mapped IPv6 addresses live.
 const MAPPED_START: u128 = 0xffff_0000_0000;
@@ -81,6 +78,19 @@ impl CidrSet {
     /// Number of disjoint intervals after merging.
     pub fn interval_count(&self) -> usize {
         self.v4.len() + self.v6.len()
+    }
+
+    /// Whether every address in the set is a loopback address (127.0.0.0/8,
+    /// `::1`, or IPv4 loopback mapped into IPv6): such a set needs no trusted
+    /// proxy to mean what it says.
+    pub fn is_loopback_only(&self) -> bool {
+        const V4: (u32, u32) = (0x7f00_0000, 0x7fff_ffff);
+        const MAPPED: (u128, u128) = (MAPPED_START | 0x7f00_0000, MAPPED_START | 0x7fff_ffff);
+        self.v4.iter().all(|&(a, b)| a >= V4.0 && b <= V4.1)
+            && self
+                .v6
+                .iter()
+                .all(|&(a, b)| (a == 1 && b == 1) || (a >= MAPPED.0 && b <= MAPPED.1))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -153,49 +163,6 @@ fn merge<T: Bound>(mut ranges: Vec<(T, T)>) -> Vec<(T, T)> {
 fn lookup<T: Bound>(ranges: &[(T, T)], ip: T) -> bool {
     let idx = ranges.partition_point(|&(start, _)| start <= ip);
     idx > 0 && ranges[idx - 1].1 >= ip
-}
-
-/// Compiled sets by list content, so that a long-lived PHP worker compiles a
-/// configured list once rather than on every request.
-type Cache = HashMap<Box<[u8]>, Arc<CidrSet>>;
-static CACHE: Lazy<Mutex<Cache>> = Lazy::new(|| Mutex::new(HashMap::new()));
-
-/// A worker sees a handful of distinct lists; a cap keeps a caller that
-/// builds lists dynamically from growing the cache without bound.
-const CACHE_CAP: usize = 64;
-
-/// The compiled set for `entries`, from the process-wide cache when the same
-/// list was compiled before. Errors are not cached.
-pub fn cached<I, S>(entries: I) -> Result<Arc<CidrSet>>
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<[u8]>,
-{
-    let entries: Vec<S> = entries.into_iter().collect();
-    let mut key = Vec::new();
-    for e in &entries {
-        let e = e.as_ref();
-        key.extend_from_slice(&(e.len() as u64).to_le_bytes());
-        key.extend_from_slice(e);
-    }
-    {
-        let cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(set) = cache.get(key.as_slice()) {
-            return Ok(Arc::clone(set));
-        }
-    }
-    let set = Arc::new(CidrSet::parse(&entries)?);
-    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    if cache.len() >= CACHE_CAP {
-        cache.clear();
-    }
-    cache.insert(key.into_boxed_slice(), Arc::clone(&set));
-    Ok(set)
-}
-
-/// Number of lists in the process-wide cache (for tests and diagnostics).
-pub fn cache_len() -> usize {
-    CACHE.lock().unwrap_or_else(|p| p.into_inner()).len()
 }
 
 #[cfg(test)]
@@ -311,17 +278,6 @@ mod tests {
     }
 
     #[test]
-    fn cache_returns_the_same_compiled_set() {
-        let a = cached(["10.9.0.0/16", "10.8.0.0/16"]).unwrap();
-        let b = cached(["10.9.0.0/16", "10.8.0.0/16"]).unwrap();
-        assert!(Arc::ptr_eq(&a, &b));
-        // Entry boundaries are part of the key.
-        let c = cached(["10.9.0.0/1", "6"]);
-        assert!(c.is_err());
-        assert!(cache_len() >= 1);
-    }
-
-    #[test]
     fn matches_a_linear_scan_on_random_input() {
         // A small deterministic generator: the test must be reproducible.
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -345,6 +301,22 @@ mod tests {
             let ip = next() as u32;
             let want = intervals.iter().any(|&(a, b)| a <= ip && ip <= b);
             assert_eq!(s.contains(IpAddr::V4(ip.into())), want);
+        }
+    }
+
+    #[test]
+    fn loopback_only() {
+        assert!(set(&["127.0.0.1/32", "::1/128"]).is_loopback_only());
+        assert!(set(&["127.0.0.0/8", "::ffff:127.0.0.1"]).is_loopback_only());
+        assert!(set(&[]).is_loopback_only());
+        for open in [
+            &["10.0.0.0/8"][..],
+            &["127.0.0.1", "::2"],
+            &["0.0.0.0/0"],
+            &["::/0"],
+            &["126.255.255.255-127.0.0.1"],
+        ] {
+            assert!(!set(open).is_loopback_only(), "{open:?}");
         }
     }
 }

@@ -7,7 +7,7 @@
 //! identical to the ones the reference implementation mints.
 
 use crate::error::{Error, Result};
-use crate::sign;
+use crate::{json, sign};
 use base64::alphabet::STANDARD;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
@@ -61,11 +61,21 @@ pub fn decode(salt: &[u8], envelope: &[u8]) -> Result<Envelope> {
     }
     let trimmed = envelope.trim_ascii();
     let json = B64.decode(trimmed).map_err(|_| Error::EnvelopeNotBase64)?;
-    let value: Value =
-        serde_json::from_slice(&json).map_err(|e| Error::EnvelopeNotJson(e.to_string()))?;
-    let Value::Object(map) = value else {
-        return Err(Error::EnvelopeNotJson("not an object".into()));
-    };
+    // The one strict reader, as for JWTs: a second member of the same name
+    // must not decide which callback or token counts.
+    let map = json::object(&json).map_err(|p| {
+        Error::EnvelopeNotJson(match p {
+            json::Problem::NotJson { column } => format!("not JSON (error at column {column})"),
+            json::Problem::NotObject => "not an object".into(),
+            json::Problem::TooDeep => format!("nested more than {} levels deep", json::MAX_DEPTH),
+            json::Problem::Duplicate(name) => {
+                format!(
+                    "\"{}\" is there more than once",
+                    crate::error::printable(&name)
+                )
+            }
+        })
+    })?;
     let field = |name: &'static str| -> Result<String> {
         match map.get(name) {
             None => Err(Error::EnvelopeFieldMissing(name)),
@@ -223,5 +233,20 @@ mod tests {
         let e = encode(salt, URL, "t").unwrap();
         assert!(decode(salt, e.as_bytes()).is_ok());
         assert_eq!(decode(b"\0", e.as_bytes()), Err(Error::BadSignature));
+    }
+
+    #[test]
+    fn duplicate_members_are_refused() {
+        let salt = b"salt";
+        let good = encode(salt, "/rest.php", "tok").unwrap();
+        let json = String::from_utf8(B64.decode(&good).unwrap()).unwrap();
+        // A second "token" after the signed one: which one would count?
+        let twice = json.replace("}", ",\"token\":\"other\"}");
+        assert_eq!(
+            decode(salt, B64.encode(twice.as_bytes()).as_bytes()),
+            Err(Error::EnvelopeNotJson(
+                "\"token\" is there more than once".into()
+            ))
+        );
     }
 }

@@ -5,318 +5,211 @@
 //! the PHP side decides by class and code, and the English message (which
 //! may quote input) is for logs only, never for a page.
 
-use std::fmt;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// A token length outside the accepted range.
+    #[error("token length {requested} is out of range: use {min} to {max} bytes")]
     TokenLength {
         requested: i64,
         min: usize,
         max: usize,
     },
     /// An encoding name the token generator does not know.
+    #[error("unknown token encoding \"{}\": use \"hex\" or \"base64url\"", printable(.0))]
     UnknownEncoding(String),
     /// The operating system's random source failed.
+    #[error("the system random source failed: {0}")]
     Random(String),
+    /// Client text that no minted token can be.
+    #[error("the token is not 1 to {max} characters of hex or base64url")]
+    TokenText { max: usize },
     /// A salt or HMAC key that is empty.
+    #[error("the signing key (salt) is empty")]
     EmptyKey,
     /// A signature that is not hex, or does not match.
+    #[error("the signature does not match")]
     BadSignature,
     /// An argument that must be UTF-8 is not (always the caller's: an
     /// encoding name, a URL or token to sign, a configured JWT setting).
+    #[error("{0} is not valid UTF-8")]
     NotUtf8(&'static str),
     /// An envelope that is not base64.
+    #[error("the salted token is not valid base64")]
     EnvelopeNotBase64,
     /// An envelope whose payload is not a JSON object.
+    #[error("the salted token does not hold a JSON object: {0}")]
     EnvelopeNotJson(String),
     /// An envelope without a required field.
+    #[error("the salted token has no \"{0}\" field")]
     EnvelopeFieldMissing(&'static str),
     /// An envelope field that is present but not a string.
+    #[error("the salted token's \"{0}\" field is not a string")]
     EnvelopeFieldNotString(&'static str),
     /// A CIDR list entry that cannot be parsed.
+    #[error("IP range entry #{index} \"{}\" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range", printable(.entry))]
     InvalidRange { index: usize, entry: String },
     /// A CIDR list entry that is not a string.
+    #[error("IP range entry #{index} is not a string")]
     RangeNotString { index: usize },
     /// An address to look up that is not an IP address.
+    #[error("\"{}\" is not an IP address", printable(.0))]
     InvalidAddress(String),
 
     // --- JWT verification (jwt.rs): configuration ---
     /// A configured algorithm name other than HS256, RS256 or EdDSA.
+    #[error("unknown JWT algorithm \"{}\": use \"HS256\", \"RS256\" or \"EdDSA\"", printable(.0))]
     JwtUnknownAlgorithm(String),
     /// An empty HS256 secret.
+    #[error("the HS256 secret is empty")]
     JwtEmptySecret,
     /// An HS256 secret that is a PEM key: a public key used as an HMAC
     /// secret lets anyone who has it forge tokens.
+    #[error("the HS256 secret is a PEM key: HS256 takes a shared secret, and a public key must be used with RS256 or EdDSA")]
     JwtSecretIsPem,
     /// An RS256 or EdDSA key that is a private key.
+    #[error("the {0} key is a private key: configure the public key only")]
     JwtPrivateKey(&'static str),
     /// An RS256 or EdDSA key that does not parse as a public key.
+    #[error("the {alg} key does not parse: it must be {forms}", alg = .0, forms = key_forms(.0))]
     JwtBadKey(&'static str),
     /// An RSA public key shorter than the minimum.
+    #[error("the RS256 key has {bits} bits: at least {min} are required")]
     JwtRsaKeyTooSmall { bits: usize, min: usize },
     /// An empty configured issuer or audience.
+    #[error("no JWT {0} is configured")]
     JwtNotConfigured(&'static str),
     /// A leeway outside the accepted range.
+    #[error("the JWT leeway {leeway} is out of range: use 0 to {max} seconds")]
     JwtLeeway { leeway: i64, max: i64 },
 
     // --- JWT verification: the token's form ---
     /// A token longer than the cap.
+    #[error("the JWT is longer than {max} bytes")]
     JwtTooLong { max: usize },
     /// Not three unpadded base64url parts.
+    #[error("the JWT is not three base64url parts")]
     JwtMalformed,
     /// The header or payload is not JSON.
+    #[error("the JWT's {part} is not valid JSON (error at column {column})")]
     JwtNotJson { part: &'static str, column: usize },
     /// The header or payload is JSON, but not an object.
+    #[error("the JWT's {0} is not a JSON object")]
     JwtNotObject(&'static str),
     /// The header or payload nests deeper than the cap.
+    #[error("the JWT's {part} nests more than {max} levels deep")]
     JwtTooDeep { part: &'static str, max: usize },
     /// The header or payload has the same member twice.
+    #[error("the JWT's {part} has \"{}\" more than once", printable(.name))]
     JwtDuplicateMember { part: &'static str, name: String },
     /// The header has no string `alg`.
+    #[error("the JWT's header has no \"alg\" string")]
     JwtNoAlg,
     /// `alg: "none"`, in any case.
+    #[error("alg \"none\" is never accepted")]
     JwtAlgNone,
     /// The header's `alg` is not the configured algorithm.
+    #[error("the JWT's alg \"{}\" is not the configured {expected}", printable(.got))]
     JwtAlgMismatch { got: String, expected: &'static str },
     /// The header has a `crit` parameter.
+    #[error("the JWT's header has a \"crit\" parameter, and no critical extension is supported")]
     JwtCrit,
     /// A header parameter (`typ`, `kid`) that is present but not a string.
+    #[error("the JWT's header \"{0}\" is not a string")]
     JwtHeaderNotString(&'static str),
     /// The signature does not verify.
+    #[error("the JWT's signature does not match")]
     JwtBadSignature,
 
     // --- JWT verification: the claims ---
     /// A required claim is absent.
+    #[error("the JWT has no \"{0}\" claim")]
     JwtClaimMissing(&'static str),
     /// A NumericDate claim that is not a number.
+    #[error("the JWT's \"{0}\" claim is not a number")]
     JwtClaimNotNumber(&'static str),
     /// A claim that must be a string is not one.
+    #[error("the JWT's \"{0}\" claim is not a string")]
     JwtClaimNotString(&'static str),
     /// `now` is past `exp` plus the leeway.
+    #[error("the JWT has expired")]
     JwtExpired,
     /// `now` plus the leeway is before `nbf`.
+    #[error("the JWT is not valid yet (\"nbf\")")]
     JwtNotYetValid,
     /// `iat` is after `now` plus the leeway.
+    #[error("the JWT was issued in the future (\"iat\")")]
     JwtIssuedInFuture,
     /// `iss` is not the configured issuer.
+    #[error("the JWT's issuer \"{}\" is not the configured one", printable(.0))]
     JwtIssuerMismatch(String),
     /// `aud` neither is nor contains the configured audience.
+    #[error("the JWT's audience does not include \"{}\"", printable(.0))]
     JwtAudienceMismatch(String),
     /// `aud` is neither a string nor an array of strings.
+    #[error("the JWT's \"aud\" claim is not a string or an array of strings")]
     JwtAudienceNotStrings,
     /// `sub` is an empty string.
+    #[error("the JWT's \"sub\" claim is empty")]
     JwtSubjectEmpty,
     /// `exp - iat` is longer than the configured maximum lifetime.
+    #[error("the JWT's lifetime (exp - iat) is longer than the allowed {max} seconds")]
     JwtLifetimeTooLong { max: i64 },
     /// A configured maximum lifetime outside the accepted range.
+    #[error("the JWT maximum lifetime {value} is out of range: use 1 to {max} seconds")]
     JwtMaxLifetime { value: i64, max: i64 },
 
     // --- Session verification tokens (session_verification.rs) ---
     /// An empty session verification key.
+    #[error("the session verification key is empty")]
     SvEmptyKey,
     /// A user id to sign outside 1 to `i64::MAX`.
+    #[error("user id {id} cannot be signed: use 1 to {max}", id = .0, max = i64::MAX)]
     SvUserId(i128),
     /// A negative issue time to sign.
+    #[error("issue time {0} cannot be signed: it must not be negative")]
     SvIssuedAt(i64),
     /// A token longer than the cap.
+    #[error("the session verification token is longer than {max} bytes")]
     SvTooLong { max: usize },
     /// Not `v1.<user id>.<issued at>.<signature>`.
+    #[error(
+        "the session verification token is not of the form v1.<user id>.<issued at>.<signature>"
+    )]
     SvShape,
     /// A number field that is not plain decimal digits.
+    #[error("the session verification token's {0} is not a decimal number")]
     SvNotDecimal(&'static str),
     /// A number field with a leading zero.
+    #[error("the session verification token's {0} has a leading zero")]
     SvLeadingZero(&'static str),
     /// A number field too large.
+    #[error("the session verification token's {0} is out of range")]
     SvOutOfRange(&'static str),
     /// A user id of 0.
+    #[error("the session verification token's user id is 0")]
     SvZeroUserId,
     /// A signature that is not 64 lower-case hex digits.
+    #[error("the session verification token's signature is not 64 lower-case hex digits")]
     SvSignatureForm,
+    /// A token issued further in the future than the leeway allows.
+    #[error("the session verification token was issued in the future")]
+    SvFromTheFuture,
+    /// A token older than the maximum age.
+    #[error("the session verification token is older than {max} seconds")]
+    SvTooOld { max: i64 },
+    /// A negative maximum age or leeway.
+    #[error("the session verification maximum age and leeway must not be negative")]
+    SvTimeSetting,
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::TokenLength {
-                requested,
-                min,
-                max,
-            } => write!(
-                f,
-                "token length {requested} is out of range: use {min} to {max} bytes"
-            ),
-            Error::UnknownEncoding(name) => write!(
-                f,
-                "unknown token encoding \"{}\": use \"hex\" or \"base64url\"",
-                printable(name)
-            ),
-            Error::Random(why) => write!(f, "the system random source failed: {why}"),
-            Error::EmptyKey => write!(f, "the signing key (salt) is empty"),
-            Error::BadSignature => write!(f, "the signature does not match"),
-            Error::NotUtf8(what) => write!(f, "{what} is not valid UTF-8"),
-            Error::EnvelopeNotBase64 => write!(f, "the salted token is not valid base64"),
-            Error::EnvelopeNotJson(why) => {
-                write!(f, "the salted token does not hold a JSON object: {why}")
-            }
-            Error::EnvelopeFieldMissing(field) => {
-                write!(f, "the salted token has no \"{field}\" field")
-            }
-            Error::EnvelopeFieldNotString(field) => {
-                write!(f, "the salted token's \"{field}\" field is not a string")
-            }
-            Error::InvalidRange { index, entry } => write!(
-                f,
-                "IP range entry #{index} \"{}\" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range",
-                printable(entry)
-            ),
-            Error::RangeNotString { index } => {
-                write!(f, "IP range entry #{index} is not a string")
-            }
-            Error::InvalidAddress(addr) => {
-                write!(f, "\"{}\" is not an IP address", printable(addr))
-            }
-
-            Error::JwtUnknownAlgorithm(name) => write!(
-                f,
-                "unknown JWT algorithm \"{}\": use \"HS256\", \"RS256\" or \"EdDSA\"",
-                printable(name)
-            ),
-            Error::JwtEmptySecret => write!(f, "the HS256 secret is empty"),
-            Error::JwtSecretIsPem => write!(
-                f,
-                "the HS256 secret is a PEM key: HS256 takes a shared secret, and a public key must be used with RS256 or EdDSA"
-            ),
-            Error::JwtPrivateKey(alg) => write!(
-                f,
-                "the {alg} key is a private key: configure the public key only"
-            ),
-            Error::JwtBadKey(alg) => {
-                let forms = if *alg == "RS256" {
-                    "a PEM RSA public key (\"BEGIN PUBLIC KEY\" or \"BEGIN RSA PUBLIC KEY\")"
-                } else {
-                    "a PEM Ed25519 public key (\"BEGIN PUBLIC KEY\")"
-                };
-                write!(f, "the {alg} key does not parse: it must be {forms}")
-            }
-            Error::JwtRsaKeyTooSmall { bits, min } => write!(
-                f,
-                "the RS256 key has {bits} bits: at least {min} are required"
-            ),
-            Error::JwtNotConfigured(what) => write!(f, "no JWT {what} is configured"),
-            Error::JwtLeeway { leeway, max } => write!(
-                f,
-                "the JWT leeway {leeway} is out of range: use 0 to {max} seconds"
-            ),
-            Error::JwtTooLong { max } => write!(f, "the JWT is longer than {max} bytes"),
-            Error::JwtMalformed => write!(f, "the JWT is not three base64url parts"),
-            Error::JwtNotJson { part, column } => write!(
-                f,
-                "the JWT's {part} is not valid JSON (error at column {column})"
-            ),
-            Error::JwtNotObject(part) => write!(f, "the JWT's {part} is not a JSON object"),
-            Error::JwtTooDeep { part, max } => write!(
-                f,
-                "the JWT's {part} nests more than {max} levels deep"
-            ),
-            Error::JwtDuplicateMember { part, name } => write!(
-                f,
-                "the JWT's {part} has \"{}\" more than once",
-                printable(name)
-            ),
-            Error::JwtNoAlg => write!(f, "the JWT's header has no \"alg\" string"),
-            Error::JwtAlgNone => write!(f, "alg \"none\" is never accepted"),
-            Error::JwtAlgMismatch { got, expected } => write!(
-                f,
-                "the JWT's alg \"{}\" is not the configured {expected}",
-                printable(got)
-            ),
-            Error::JwtCrit => write!(
-                f,
-                "the JWT's header has a \"crit\" parameter, and no critical extension is supported"
-            ),
-            Error::JwtHeaderNotString(name) => {
-                write!(f, "the JWT's header \"{name}\" is not a string")
-            }
-            Error::JwtBadSignature => write!(f, "the JWT's signature does not match"),
-            Error::JwtClaimMissing(name) => write!(f, "the JWT has no \"{name}\" claim"),
-            Error::JwtClaimNotNumber(name) => {
-                write!(f, "the JWT's \"{name}\" claim is not a number")
-            }
-            Error::JwtClaimNotString(name) => {
-                write!(f, "the JWT's \"{name}\" claim is not a string")
-            }
-            Error::JwtExpired => write!(f, "the JWT has expired"),
-            Error::JwtNotYetValid => write!(f, "the JWT is not valid yet (\"nbf\")"),
-            Error::JwtIssuedInFuture => {
-                write!(f, "the JWT was issued in the future (\"iat\")")
-            }
-            Error::JwtIssuerMismatch(iss) => write!(
-                f,
-                "the JWT's issuer \"{}\" is not the configured one",
-                printable(iss)
-            ),
-            Error::JwtAudienceMismatch(aud) => write!(
-                f,
-                "the JWT's audience does not include \"{}\"",
-                printable(aud)
-            ),
-            Error::JwtAudienceNotStrings => write!(
-                f,
-                "the JWT's \"aud\" claim is not a string or an array of strings"
-            ),
-            Error::JwtSubjectEmpty => write!(f, "the JWT's \"sub\" claim is empty"),
-            Error::JwtLifetimeTooLong { max } => write!(
-                f,
-                "the JWT's lifetime (exp - iat) is longer than the allowed {max} seconds"
-            ),
-            Error::JwtMaxLifetime { value, max } => write!(
-                f,
-                "the JWT maximum lifetime {value} is out of range: use 1 to {max} seconds"
-            ),
-
-            Error::SvEmptyKey => write!(f, "the session verification key is empty"),
-            Error::SvUserId(id) => write!(
-                f,
-                "user id {id} cannot be signed: use 1 to {}",
-                i64::MAX
-            ),
-            Error::SvIssuedAt(t) => write!(
-                f,
-                "issue time {t} cannot be signed: it must not be negative"
-            ),
-            Error::SvTooLong { max } => write!(
-                f,
-                "the session verification token is longer than {max} bytes"
-            ),
-            Error::SvShape => write!(
-                f,
-                "the session verification token is not of the form v1.<user id>.<issued at>.<signature>"
-            ),
-            Error::SvNotDecimal(field) => write!(
-                f,
-                "the session verification token's {field} is not a decimal number"
-            ),
-            Error::SvLeadingZero(field) => write!(
-                f,
-                "the session verification token's {field} has a leading zero"
-            ),
-            Error::SvOutOfRange(field) => write!(
-                f,
-                "the session verification token's {field} is out of range"
-            ),
-            Error::SvZeroUserId => {
-                write!(f, "the session verification token's user id is 0")
-            }
-            Error::SvSignatureForm => write!(
-                f,
-                "the session verification token's signature is not 64 lower-case hex digits"
-            ),
-        }
+/// How a JWT key for `alg` must look (for the error message).
+fn key_forms(alg: &str) -> &'static str {
+    if alg == "RS256" {
+        "a PEM RSA public key (\"BEGIN PUBLIC KEY\" or \"BEGIN RSA PUBLIC KEY\")"
+    } else {
+        "a PEM Ed25519 public key (\"BEGIN PUBLIC KEY\")"
     }
 }
-
-impl std::error::Error for Error {}
 
 /// Whose mistake a failure is, and so which exception class PHP sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,7 +275,8 @@ impl Error {
             | JwtMaxLifetime { .. }
             | SvEmptyKey
             | SvUserId(_)
-            | SvIssuedAt(_) => Kind::Configuration,
+            | SvIssuedAt(_)
+            | SvTimeSetting => Kind::Configuration,
             Random(_) => Kind::Internal,
             _ => Kind::Refused,
         }

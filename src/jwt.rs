@@ -29,23 +29,20 @@
 //! through `error::printable`.
 
 use crate::error::{Error, Result};
+use crate::{json, sign};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ed25519_dalek::pkcs8::DecodePublicKey as _;
-use hmac::{Hmac, Mac};
 use rsa::pkcs1::DecodeRsaPublicKey as _;
 use rsa::traits::PublicKeyParts as _;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::cell::{Cell, RefCell};
-use std::fmt;
 
 /// Longest token accepted, in bytes.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 /// Deepest nesting of arrays and objects accepted in the header or payload
 /// (the top-level object is level 1).
-pub const MAX_JSON_DEPTH: usize = 16;
+pub const MAX_JSON_DEPTH: usize = json::MAX_DEPTH;
 /// Shortest RSA modulus accepted (RFC 7518, section 3.3).
 pub const MIN_RSA_BITS: usize = 2048;
 /// Largest leeway accepted, in seconds.
@@ -102,22 +99,68 @@ pub struct Expectations<'a> {
 }
 
 /// A key, parsed for its algorithm.
-enum Key<'a> {
-    Hmac(&'a [u8]),
+enum Key {
+    Hmac(Vec<u8>),
     Rsa(rsa::RsaPublicKey),
     Ed25519(ed25519_dalek::VerifyingKey),
 }
 
-/// Verifies `token` under `key` with the pinned `alg` and returns its claims.
+/// Where a JWT is verified: built once from the configuration (the key
+/// parsed, every setting checked, a bad one a configuration error), then
+/// asked about each token.
+pub struct Verifier {
+    alg: Algorithm,
+    key: Key,
+    issuer: String,
+    audience: String,
+    leeway: i64,
+    max_lifetime: i64,
+}
+
+impl Verifier {
+    /// Checks the configuration and parses the key. `expect.now` is not used.
+    pub fn new(alg: Algorithm, key: &[u8], expect: &Expectations) -> Result<Verifier> {
+        check_expectations(expect)?;
+        Ok(Verifier {
+            alg,
+            key: parse_key(alg, key)?,
+            issuer: expect.issuer.to_string(),
+            audience: expect.audience.to_string(),
+            leeway: expect.leeway,
+            max_lifetime: expect.max_lifetime,
+        })
+    }
+
+    /// Verifies `token` at `now` (seconds since the epoch) and returns its claims.
+    pub fn verify(&self, token: &[u8], now: i64) -> Result<Map<String, Value>> {
+        let expect = Expectations {
+            issuer: &self.issuer,
+            audience: &self.audience,
+            now,
+            leeway: self.leeway,
+            max_lifetime: self.max_lifetime,
+        };
+        verify_with(token, self.alg, &self.key, &expect)
+    }
+}
+
+/// Verifies `token` under `key` with the pinned `alg` and returns its claims
+/// (a [`Verifier`] for one token).
 pub fn verify(
     token: &[u8],
     alg: Algorithm,
     key: &[u8],
     expect: &Expectations,
 ) -> Result<Map<String, Value>> {
-    check_expectations(expect)?;
-    let key = parse_key(alg, key)?;
+    Verifier::new(alg, key, expect)?.verify(token, expect.now)
+}
 
+fn verify_with(
+    token: &[u8],
+    alg: Algorithm,
+    key: &Key,
+    expect: &Expectations,
+) -> Result<Map<String, Value>> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(Error::JwtTooLong {
             max: MAX_TOKEN_BYTES,
@@ -147,7 +190,7 @@ pub fn verify(
 
     // The signed bytes are the first two parts exactly as they were sent.
     let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
-    check_signature(&key, signing_input, &signature)?;
+    check_signature(key, signing_input, &signature)?;
 
     let claims = parse_object(&payload_json, "payload")?;
     check_claims(&claims, expect)?;
@@ -189,7 +232,7 @@ fn pem_decode(text: &str) -> Option<(&str, Vec<u8>)> {
     Some((label, STANDARD.decode(b64).ok()?))
 }
 
-fn parse_key(alg: Algorithm, key: &[u8]) -> Result<Key<'_>> {
+fn parse_key(alg: Algorithm, key: &[u8]) -> Result<Key> {
     if alg == Algorithm::Hs256 {
         if key.is_empty() {
             return Err(Error::JwtEmptySecret);
@@ -197,7 +240,7 @@ fn parse_key(alg: Algorithm, key: &[u8]) -> Result<Key<'_>> {
         if key.windows(11).any(|w| w == b"-----BEGIN ") {
             return Err(Error::JwtSecretIsPem);
         }
-        return Ok(Key::Hmac(key));
+        return Ok(Key::Hmac(key.to_vec()));
     }
     let name = alg.as_str();
     let bad = || Error::JwtBadKey(name);
@@ -256,13 +299,8 @@ fn check_header(header: &Map<String, Value>, alg: Algorithm) -> Result<()> {
 
 fn check_signature(key: &Key, signing_input: &[u8], signature: &[u8]) -> Result<()> {
     let ok = match key {
-        Key::Hmac(secret) => {
-            let mut mac =
-                Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
-            mac.update(signing_input);
-            // Constant-time comparison.
-            mac.verify_slice(signature).is_ok()
-        }
+        // Constant-time comparison, by the one HMAC of sign.rs.
+        Key::Hmac(secret) => sign::hmac_sha256_verify(secret, signing_input, signature),
         Key::Rsa(public) => public
             .verify(
                 rsa::Pkcs1v15Sign::new::<Sha256>(),
@@ -352,142 +390,24 @@ fn check_claims(claims: &Map<String, Value>, expect: &Expectations) -> Result<()
     Ok(())
 }
 
-// --- Strict JSON: no duplicate members, bounded nesting ---
-
-enum JsonProblem {
-    Duplicate(String),
-    TooDeep,
-}
-
-#[derive(Default)]
-struct JsonState {
-    depth: Cell<usize>,
-    problem: RefCell<Option<JsonProblem>>,
-}
-
-impl JsonState {
-    fn fail<E: de::Error>(&self, problem: JsonProblem) -> E {
-        *self.problem.borrow_mut() = Some(problem);
-        E::custom("refused")
-    }
-
-    fn enter<E: de::Error>(&self) -> std::result::Result<(), E> {
-        let depth = self.depth.get() + 1;
-        if depth > MAX_JSON_DEPTH {
-            return Err(self.fail(JsonProblem::TooDeep));
-        }
-        self.depth.set(depth);
-        Ok(())
-    }
-
-    fn leave(&self) {
-        self.depth.set(self.depth.get() - 1);
-    }
-}
-
-/// Parses `bytes` as one JSON object, refusing duplicate member names (a
-/// classic parser-differential trick) and deep nesting.
+/// A JWT part as a JSON object, read by the one strict reader.
 fn parse_object(bytes: &[u8], part: &'static str) -> Result<Map<String, Value>> {
-    let state = JsonState::default();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let parsed = StrictValue(&state)
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|()| v));
-    match parsed {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::JwtNotObject(part)),
-        Err(e) => Err(match state.problem.into_inner() {
-            Some(JsonProblem::Duplicate(name)) => Error::JwtDuplicateMember { part, name },
-            Some(JsonProblem::TooDeep) => Error::JwtTooDeep {
-                part,
-                max: MAX_JSON_DEPTH,
-            },
-            // serde's own message may quote the input: give the position only.
-            None => Error::JwtNotJson {
-                part,
-                column: e.column(),
-            },
-        }),
-    }
-}
-
-#[derive(Clone, Copy)]
-struct StrictValue<'s>(&'s JsonState);
-
-impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StrictValue<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-
-    fn visit_i64<E>(self, n: i64) -> std::result::Result<Value, E> {
-        Ok(Value::Number(n.into()))
-    }
-
-    fn visit_u64<E>(self, n: u64) -> std::result::Result<Value, E> {
-        Ok(Value::Number(n.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, n: f64) -> std::result::Result<Value, E> {
-        Number::from_f64(n)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("not a finite number"))
-    }
-
-    fn visit_str<E>(self, s: &str) -> std::result::Result<Value, E> {
-        Ok(Value::String(s.to_string()))
-    }
-
-    fn visit_string<E>(self, s: String) -> std::result::Result<Value, E> {
-        Ok(Value::String(s))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
-        self.0.enter()?;
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(self)? {
-            out.push(v);
-        }
-        self.0.leave();
-        Ok(Value::Array(out))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
-        self.0.enter()?;
-        let mut out = Map::new();
-        while let Some(name) = map.next_key::<String>()? {
-            if out.contains_key(&name) {
-                return Err(self.0.fail(JsonProblem::Duplicate(name)));
-            }
-            let v = map.next_value_seed(self)?;
-            out.insert(name, v);
-        }
-        self.0.leave();
-        Ok(Value::Object(out))
-    }
+    json::object(bytes).map_err(|p| match p {
+        json::Problem::NotJson { column } => Error::JwtNotJson { part, column },
+        json::Problem::NotObject => Error::JwtNotObject(part),
+        json::Problem::TooDeep => Error::JwtTooDeep {
+            part,
+            max: MAX_JSON_DEPTH,
+        },
+        json::Problem::Duplicate(name) => Error::JwtDuplicateMember { part, name },
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use ed25519_dalek::Signer as _;
+    use hmac::{Hmac, Mac};
     use rsa::pkcs8::DecodePrivateKey as _;
     use serde_json::json;
 

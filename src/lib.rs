@@ -9,6 +9,7 @@ pub mod cidr;
 pub mod envelope;
 pub mod error;
 pub mod hex;
+pub mod json;
 pub mod jwt;
 pub mod session_verification;
 pub mod sign;

@@ -6,7 +6,7 @@
 //! a TypeError). Names are set explicitly: ext-php-rs would otherwise
 //! re-case them.
 
-use crate::cidr::{self, CidrSet as NativeCidrSet};
+use crate::cidr::CidrSet as NativeCidrSet;
 use crate::error::{Error, Kind, Reason};
 use crate::{envelope, jwt, session_verification, sign, token};
 use ext_php_rs::binary_slice::BinarySlice;
@@ -14,10 +14,10 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::ZendHashTable;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::{ce, ModuleEntry};
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
-use std::sync::Arc;
+use serde_json::Value;
 
 /// The base of the extension's exceptions; thrown as itself only when the
 /// system fails (the random source). Its message says what is wrong, for
@@ -111,6 +111,14 @@ pub fn sha256(data: BinarySlice<u8>) -> String {
     sign::sha256_hex(&data)
 }
 
+/// The hash a token is stored and looked up by, from client text; refuses
+/// (RefusedException) text that no minted token can be.
+#[php_function]
+#[php(name = "mws_ta_token_hash")]
+pub fn token_hash(text: BinarySlice<u8>) -> PhpResult<String> {
+    token::lookup_hash(&text).map_err(throw)
+}
+
 /// Constant-time string equality.
 #[php_function]
 #[php(name = "mws_ta_equals")]
@@ -152,49 +160,40 @@ pub fn envelope_decode(
     Ok(out)
 }
 
-/// Compiles (or fetches from the per-process cache) the set for a PHP list.
-fn compiled(ranges: &ZendHashTable) -> PhpResult<Arc<NativeCidrSet>> {
-    let mut entries: Vec<&[u8]> = Vec::with_capacity(ranges.len());
-    for (index, value) in ranges.values().enumerate() {
-        let s = value
-            .zend_str()
-            .ok_or_else(|| throw(Error::RangeNotString { index }))?;
-        entries.push(s.as_bytes());
-    }
-    cidr::cached(entries).map_err(throw)
-}
-
-fn contains(set: &NativeCidrSet, ip: &[u8]) -> PhpResult<bool> {
-    let ip = std::str::from_utf8(ip)
-        .map_err(|_| throw(Error::InvalidAddress(String::from_utf8_lossy(ip).into())))?;
-    set.contains_str(ip).map_err(throw)
-}
-
-/// Whether `$ip` is in any of `$ranges` (CIDR, bare address or a-b range).
-#[php_function]
-#[php(name = "mws_ta_cidr_contains")]
-pub fn cidr_contains(ranges: &ZendHashTable, ip: BinarySlice<u8>) -> PhpResult<bool> {
-    contains(compiled(ranges)?.as_ref(), &ip)
-}
-
-/// A compiled list of IP ranges.
+/// A compiled list of IP ranges: the CIDR API. Compile it once where the
+/// list is configured and keep it.
 #[php_class]
 #[php(name = "MwsTokenAuthenticator\\CidrSet")]
 pub struct CidrSet {
-    set: Arc<NativeCidrSet>,
+    set: NativeCidrSet,
 }
 
 #[php_impl]
 impl CidrSet {
-    /// Throws MwsTokenAuthenticator\Exception naming the first invalid entry.
+    /// Throws MwsTokenAuthenticator\ConfigurationException naming the first invalid entry.
     pub fn __construct(ranges: &ZendHashTable) -> PhpResult<Self> {
+        let mut entries: Vec<&[u8]> = Vec::with_capacity(ranges.len());
+        for (index, value) in ranges.values().enumerate() {
+            let s = value
+                .zend_str()
+                .ok_or_else(|| throw(Error::RangeNotString { index }))?;
+            entries.push(s.as_bytes());
+        }
         Ok(CidrSet {
-            set: compiled(ranges)?,
+            set: NativeCidrSet::parse(entries).map_err(throw)?,
         })
     }
 
     pub fn contains(&self, ip: BinarySlice<u8>) -> PhpResult<bool> {
-        contains(&self.set, &ip)
+        let ip = std::str::from_utf8(&ip)
+            .map_err(|_| throw(Error::InvalidAddress(String::from_utf8_lossy(&ip).into())))?;
+        self.set.contains_str(ip).map_err(throw)
+    }
+
+    /// Whether every address in the set is a loopback address.
+    #[php(name = "isLoopbackOnly")]
+    pub fn is_loopback_only(&self) -> bool {
+        self.set.is_loopback_only()
     }
 
     /// Disjoint intervals after merging overlapping and adjacent entries.
@@ -204,65 +203,142 @@ impl CidrSet {
     }
 }
 
-/// Verifies a JWT with the pinned algorithm ("HS256", "RS256" or "EdDSA")
-/// and key, and returns its claims as a JSON object.
-#[php_function]
-#[php(name = "mws_ta_jwt_verify")]
-#[allow(clippy::too_many_arguments)]
-pub fn jwt_verify(
-    jwt: BinarySlice<u8>,
-    alg: BinarySlice<u8>,
-    key: BinarySlice<u8>,
-    issuer: BinarySlice<u8>,
-    audience: BinarySlice<u8>,
-    now: i64,
-    leeway: i64,
-    max_lifetime: i64,
-) -> PhpResult<String> {
-    let alg = jwt::Algorithm::parse(utf8(&alg, "the JWT algorithm name")?).map_err(throw)?;
-    let expect = jwt::Expectations {
-        issuer: utf8(&issuer, "the JWT issuer")?,
-        audience: utf8(&audience, "the JWT audience")?,
-        now,
-        leeway,
-        max_lifetime,
-    };
-    let claims = jwt::verify(&jwt, alg, &key, &expect).map_err(throw)?;
-    serde_json::to_string(&claims).map_err(|e| PhpException::from_message(e.to_string()))
+/// The one conversion of JSON (verified claims) to a PHP value: objects
+/// become associative arrays, numbers ints where they fit.
+fn to_zval(value: &Value) -> PhpResult<Zval> {
+    let mut z = Zval::new();
+    match value {
+        Value::Null => z.set_null(),
+        Value::Bool(b) => z.set_bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => z.set_long(i),
+            None => z.set_double(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => z
+            .set_string(s, false)
+            .map_err(|e| PhpException::from_message(e.to_string()))?,
+        Value::Array(items) => {
+            let mut ht = ZendHashTable::new();
+            for item in items {
+                ht.push(to_zval(item)?)
+                    .map_err(|e| PhpException::from_message(e.to_string()))?;
+            }
+            z.set_hashtable(ht);
+        }
+        Value::Object(map) => z.set_hashtable(to_hashtable(map)?),
+    }
+    Ok(z)
 }
 
-/// Signs a session verification token: "v1.<user id>.<issued at>.<hex hmac>".
-#[php_function]
-#[php(name = "mws_ta_sv_sign")]
-pub fn sv_sign(key: BinarySlice<u8>, user_id: i64, issued_at: i64) -> PhpResult<String> {
-    let user_id = u64::try_from(user_id).map_err(|_| throw(Error::SvUserId(user_id.into())))?;
-    session_verification::sign(&key, user_id, issued_at).map_err(throw)
-}
-
-/// Reads a session verification token's fields without checking its
-/// signature: `['userId' => int, 'issuedAt' => int]`.
-#[php_function]
-#[php(name = "mws_ta_sv_parse")]
-pub fn sv_parse(token: BinarySlice<u8>) -> PhpResult<ZBox<ZendHashTable>> {
-    let parsed = session_verification::parse(&token).map_err(throw)?;
-    let mut out = ZendHashTable::new();
-    // parse() keeps both fields within i64.
-    for (k, v) in [
-        ("userId", i64::try_from(parsed.user_id).unwrap_or(i64::MAX)),
-        ("issuedAt", parsed.issued_at),
-    ] {
-        out.insert(k, v)
+fn to_hashtable(map: &serde_json::Map<String, Value>) -> PhpResult<ZBox<ZendHashTable>> {
+    let mut ht = ZendHashTable::new();
+    for (k, v) in map {
+        ht.insert(k.as_str(), to_zval(v)?)
             .map_err(|e| PhpException::from_message(e.to_string()))?;
     }
-    Ok(out)
+    Ok(ht)
 }
 
-/// Whether a session verification token is well-formed and signed under
-/// `$key` (constant-time comparison).
-#[php_function]
-#[php(name = "mws_ta_sv_verify")]
-pub fn sv_verify(key: BinarySlice<u8>, token: BinarySlice<u8>) -> bool {
-    session_verification::verify(&key, &token)
+/// Where a JWT is verified, built once from the configuration: the
+/// algorithm pinned, the key parsed, issuer, audience, leeway and maximum
+/// lifetime checked (ConfigurationException).
+#[php_class]
+#[php(name = "MwsTokenAuthenticator\\JwtVerifier")]
+pub struct JwtVerifier {
+    inner: jwt::Verifier,
+}
+
+#[php_impl]
+impl JwtVerifier {
+    pub fn __construct(
+        alg: BinarySlice<u8>,
+        key: BinarySlice<u8>,
+        issuer: BinarySlice<u8>,
+        audience: BinarySlice<u8>,
+        leeway: i64,
+        max_lifetime: i64,
+    ) -> PhpResult<Self> {
+        let alg = jwt::Algorithm::parse(utf8(&alg, "the JWT algorithm name")?).map_err(throw)?;
+        let expect = jwt::Expectations {
+            issuer: utf8(&issuer, "the JWT issuer")?,
+            audience: utf8(&audience, "the JWT audience")?,
+            now: 0,
+            leeway,
+            max_lifetime,
+        };
+        Ok(JwtVerifier {
+            inner: jwt::Verifier::new(alg, &key, &expect).map_err(throw)?,
+        })
+    }
+
+    /// The verified claims of `jwt` at `now`, as an array; RefusedException
+    /// (its code a JWT_ constant) for a refused token.
+    pub fn verify(&self, jwt: BinarySlice<u8>, now: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        to_hashtable(&self.inner.verify(&jwt, now).map_err(throw)?)
+    }
+}
+
+/// Where action=session_verification tokens are signed and verified: the
+/// per-user key derivation, the age limit and the clock leeway.
+#[php_class]
+#[php(name = "MwsTokenAuthenticator\\SessionVerifier")]
+pub struct SessionVerifier {
+    inner: session_verification::Verifier,
+}
+
+fn to_user_id(user_id: i64) -> PhpResult<u64> {
+    u64::try_from(user_id).map_err(|_| throw(Error::SvUserId(user_id.into())))
+}
+
+#[php_impl]
+impl SessionVerifier {
+    /// `max_age`: seconds, 0 for no limit; `future_leeway`: seconds of clock skew.
+    pub fn __construct(
+        secret: BinarySlice<u8>,
+        max_age: i64,
+        future_leeway: i64,
+    ) -> PhpResult<Self> {
+        Ok(SessionVerifier {
+            inner: session_verification::Verifier::new(&secret, max_age, future_leeway)
+                .map_err(throw)?,
+        })
+    }
+
+    /// The token of a user (with their user_token) issued at `now`.
+    pub fn sign(&self, user_id: i64, user_token: BinarySlice<u8>, now: i64) -> PhpResult<String> {
+        self.inner
+            .sign(to_user_id(user_id)?, &user_token, now)
+            .map_err(throw)
+    }
+
+    /// The user id a well-formed token names, unverified (to look up the
+    /// user's user_token); RefusedException for a malformed token.
+    #[php(name = "userIdOf")]
+    pub fn user_id_of(token: BinarySlice<u8>) -> PhpResult<i64> {
+        let parsed = session_verification::parse(&token).map_err(throw)?;
+        // parse() keeps it within i64.
+        Ok(i64::try_from(parsed.user_id).unwrap_or(i64::MAX))
+    }
+
+    /// `['userId' => int, 'age' => int]` for a valid token of the user whose
+    /// user_token is given; RefusedException otherwise.
+    pub fn verify(
+        &self,
+        token: BinarySlice<u8>,
+        user_token: BinarySlice<u8>,
+        now: i64,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let v = self.inner.verify(&token, &user_token, now).map_err(throw)?;
+        let mut out = ZendHashTable::new();
+        for (k, n) in [
+            ("userId", i64::try_from(v.user_id).unwrap_or(i64::MAX)),
+            ("age", v.age),
+        ] {
+            out.insert(k, n)
+                .map_err(|e| PhpException::from_message(e.to_string()))?;
+        }
+        Ok(out)
+    }
 }
 
 extern "C" fn module_info(_module: *mut ModuleEntry) {
@@ -280,17 +356,15 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<ConfigurationException>()
         .class::<RefusedException>()
         .class::<CidrSet>()
+        .class::<JwtVerifier>()
+        .class::<SessionVerifier>()
         .function(wrap_function!(random_token))
         .function(wrap_function!(hmac_sha256))
         .function(wrap_function!(hmac_sha256_verify))
         .function(wrap_function!(sha256))
+        .function(wrap_function!(token_hash))
         .function(wrap_function!(equals))
         .function(wrap_function!(envelope_encode))
         .function(wrap_function!(envelope_decode))
-        .function(wrap_function!(cidr_contains))
-        .function(wrap_function!(jwt_verify))
-        .function(wrap_function!(sv_sign))
-        .function(wrap_function!(sv_parse))
-        .function(wrap_function!(sv_verify))
         .info_function(module_info)
 }

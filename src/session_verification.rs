@@ -1,7 +1,8 @@
 //! Tokens for MediaWiki's `action=session_verification`:
 //! `v1.<user id>.<issued at>.<signature>`, where the signature is the
-//! lower-case hex HMAC-SHA256 of `v1.<user id>.<issued at>` under a key that
-//! the PHP side derives per user.
+//! lower-case hex HMAC-SHA256 of `v1.<user id>.<issued at>` under a key per
+//! user. [`Verifier`] is where the rules are: the key derivation, the age
+//! limit and the clock leeway.
 //!
 //! Parsing is strict: exactly that shape, decimal numbers without signs or
 //! leading zeros, so that one (user, time) pair has exactly one token text.
@@ -9,8 +10,6 @@
 
 use crate::error::{Error, Result};
 use crate::sign;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 /// Longest token accepted, in bytes. A real one is at most 3 + 19 + 1 + 19 +
 /// 1 + 64 = 107.
@@ -103,6 +102,76 @@ pub fn parse(token: &[u8]) -> Result<Parsed> {
     split(token).map(|(parsed, _, _)| parsed)
 }
 
+/// Where session verification tokens are signed and checked, built once from
+/// the configuration.
+///
+/// A user's key is the hex HMAC-SHA256, under the secret, of
+/// `mws-session-verification\0<user id>\0<user token>`; the user token is
+/// MediaWiki's `user_token`, replaced when the user logs out everywhere or
+/// changes their password, which so revokes every token issued before.
+pub struct Verifier {
+    secret: Vec<u8>,
+    max_age: i64,
+    future_leeway: i64,
+}
+
+/// What a valid token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    pub user_id: u64,
+    /// Seconds since it was issued, at least 0.
+    pub age: i64,
+}
+
+impl Verifier {
+    /// `max_age`: seconds a token is valid, 0 for no limit. `future_leeway`:
+    /// seconds a token may seem to come from the future (clock skew).
+    pub fn new(secret: &[u8], max_age: i64, future_leeway: i64) -> Result<Verifier> {
+        if secret.is_empty() {
+            return Err(Error::SvEmptyKey);
+        }
+        if max_age < 0 || future_leeway < 0 {
+            return Err(Error::SvTimeSetting);
+        }
+        Ok(Verifier {
+            secret: secret.to_vec(),
+            max_age,
+            future_leeway,
+        })
+    }
+
+    fn key(&self, user_id: u64, user_token: &[u8]) -> String {
+        let mut message = format!("mws-session-verification\0{user_id}\0").into_bytes();
+        message.extend_from_slice(user_token);
+        sign::hmac_sha256_hex(&self.secret, &message)
+    }
+
+    /// The token of `user_id` (whose `user_token` is given) issued at `now`.
+    pub fn sign(&self, user_id: u64, user_token: &[u8], now: i64) -> Result<String> {
+        sign(self.key(user_id, user_token).as_bytes(), user_id, now)
+    }
+
+    /// Checks a token of the user it names (whose `user_token` the caller
+    /// looked up by [`parse`]), its signature in constant time, and its age.
+    pub fn verify(&self, token: &[u8], user_token: &[u8], now: i64) -> Result<Verified> {
+        let parsed = parse(token)?;
+        if !verify(self.key(parsed.user_id, user_token).as_bytes(), token) {
+            return Err(Error::BadSignature);
+        }
+        let age = now.saturating_sub(parsed.issued_at);
+        if age < -self.future_leeway {
+            return Err(Error::SvFromTheFuture);
+        }
+        if self.max_age > 0 && age > self.max_age {
+            return Err(Error::SvTooOld { max: self.max_age });
+        }
+        Ok(Verified {
+            user_id: parsed.user_id,
+            age: age.max(0),
+        })
+    }
+}
+
 /// Whether `token` is well-formed and signed under `key`. The signature is
 /// compared in constant time; an empty key or any malformation is `false`.
 pub fn verify(key: &[u8], token: &[u8]) -> bool {
@@ -112,12 +181,7 @@ pub fn verify(key: &[u8], token: &[u8]) -> bool {
     let Ok((_, signed, sig_hex)) = split(token) else {
         return false;
     };
-    let Some(sig) = crate::hex::decode(sig_hex) else {
-        return false;
-    };
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(signed);
-    mac.verify_slice(&sig).is_ok()
+    sign::hmac_sha256_verify_hex(key, signed, sig_hex)
 }
 
 #[cfg(test)]
@@ -339,5 +403,46 @@ mod tests {
             Error::SvUserId(0).to_string(),
             "user id 0 cannot be signed: use 1 to 9223372036854775807"
         );
+    }
+
+    #[test]
+    fn verifier_derives_keys_and_checks_age() {
+        let v = Verifier::new(b"secret", 3600, 60).unwrap();
+        let t = v.sign(7, b"user-token-a", 1_000_000).unwrap();
+        assert_eq!(
+            v.verify(t.as_bytes(), b"user-token-a", 1_000_045),
+            Ok(Verified {
+                user_id: 7,
+                age: 45
+            })
+        );
+        // The key is the one PHP derived before (tokens survive the upgrade).
+        let key =
+            sign::hmac_sha256_hex(b"secret", b"mws-session-verification\x007\x00user-token-a");
+        assert_eq!(sign(key.as_bytes(), 7, 1_000_000).unwrap(), t);
+        // Another user_token (logged out everywhere): refused.
+        assert_eq!(
+            v.verify(t.as_bytes(), b"user-token-b", 1_000_045),
+            Err(Error::BadSignature)
+        );
+        assert_eq!(
+            v.verify(t.as_bytes(), b"user-token-a", 1_003_601),
+            Err(Error::SvTooOld { max: 3600 })
+        );
+        assert!(v.verify(t.as_bytes(), b"user-token-a", 1_003_600).is_ok());
+        assert_eq!(
+            v.verify(t.as_bytes(), b"user-token-a", 1_000_000 - 61),
+            Err(Error::SvFromTheFuture)
+        );
+        assert_eq!(
+            v.verify(t.as_bytes(), b"user-token-a", 1_000_000 - 60),
+            Ok(Verified { user_id: 7, age: 0 })
+        );
+        let forever = Verifier::new(b"secret", 0, 60).unwrap();
+        assert!(forever
+            .verify(t.as_bytes(), b"user-token-a", i64::MAX)
+            .is_ok());
+        assert_eq!(Verifier::new(b"", 1, 1).err(), Some(Error::SvEmptyKey));
+        assert_eq!(Verifier::new(b"s", -1, 1).err(), Some(Error::SvTimeSetting));
     }
 }

@@ -34,6 +34,12 @@ pub fn hmac_sha256_verify_hex(key: &[u8], message: &[u8], signature_hex: &[u8]) 
     }
 }
 
+/// Checks a raw signature in constant time (a JWT's HS256, a session
+/// verification token's decoded hex).
+pub fn hmac_sha256_verify(key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    mac(key, message).verify_slice(signature).is_ok()
+}
+
 /// Like [`hmac_sha256_verify_hex`], but an error that says the signature is
 /// bad, for callers that report why.
 pub fn require_signature(key: &[u8], message: &[u8], signature_hex: &[u8]) -> Result<()> {

@@ -5,14 +5,15 @@ namespace MediaWiki\Extension\TokenAuthenticator;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
-use MwsTokenAuthenticator\Exception as NativeException;
+use MwsTokenAuthenticator\RefusedException;
+use MwsTokenAuthenticator\SessionVerifier;
 
 /**
- * Tokens of action=session_verification: "v1.<user id>.<issued at>.<hmac>",
- * signed by the native extension with a key per user. The key mixes in the
- * user's token (user_token), which MediaWiki replaces when the user logs out
- * everywhere or changes their password, so those revoke every token issued
- * before.
+ * Tokens of action=session_verification: "v1.<user id>.<issued at>.<hmac>".
+ * The rules (a key per user that mixes in the user's user_token, which
+ * MediaWiki replaces when the user logs out everywhere or changes their
+ * password; the age limit; the clock leeway) are the native SessionVerifier's;
+ * this class looks the user up and records single use.
  */
 class SessionVerification {
 	public const CONSTRUCTOR_OPTIONS = [
@@ -31,6 +32,7 @@ class SessionVerification {
 	private UserFactory $userFactory;
 	private TokenStore $tokenStore;
 	private string $secretKey;
+	private ?SessionVerifier $verifier = null;
 
 	/**
 	 * @param ServiceOptions $options
@@ -56,55 +58,53 @@ class SessionVerification {
 	}
 
 	public function issue( UserIdentity $user ): string {
-		return mws_ta_sv_sign( $this->keyFor( $user ), $user->getId(), time() );
+		$user = $this->userFactory->newFromUserIdentity( $user );
+		return $this->verifier()->sign( $user->getId(), $user->getToken( false ), time() );
 	}
 
 	/**
 	 * @param string $token
-	 * @return array{userId: int, age: int}|null Null for any invalid, revoked or too old token
+	 * @return array{userId: int, age: int}|null Null for any invalid, revoked, too old or used token
 	 */
 	public function verify( string $token ): ?array {
 		try {
-			$parsed = mws_ta_sv_parse( $token );
-		} catch ( NativeException $e ) {
-			return null;
-		}
-		$user = $this->userFactory->newFromId( $parsed['userId'] );
-		if ( !$user->isRegistered() || !mws_ta_sv_verify( $this->keyFor( $user ), $token ) ) {
-			return null;
-		}
-		$age = time() - $parsed['issuedAt'];
-		$maxAge = (int)$this->options->get( 'TokenAuthenticatorSessionVerificationMaxAge' );
-		if ( $age < -self::FUTURE_LEEWAY || ( $maxAge > 0 && $age > $maxAge ) ) {
-			return null;
-		}
-		if ( AccountBlock::isBarred( $user ) ) {
+			$user = $this->userFactory->newFromId( SessionVerifier::userIdOf( $token ) );
+			// Loaded now: an id no account has becomes 0 here.
+			$user->load();
+			if ( !$user->isRegistered() || AccountBlock::isBarred( $user ) ) {
+				return null;
+			}
+			$verified = $this->verifier()->verify( $token, $user->getToken( false ), time() );
+		} catch ( RefusedException $e ) {
 			return null;
 		}
 		if ( $this->options->get( 'TokenAuthenticatorSessionVerificationSingleUse' ) ) {
 			// The signature made it valid; the record makes it valid once.
-			$until = $maxAge > 0
-				? $parsed['issuedAt'] + $maxAge + self::FUTURE_LEEWAY
-				: time() + self::NO_MAX_AGE_RECORD;
+			$maxAge = (int)$this->options->get( 'TokenAuthenticatorSessionVerificationMaxAge' );
+			$until = $maxAge > 0 ? time() - $verified['age'] + $maxAge + self::FUTURE_LEEWAY : time() + self::NO_MAX_AGE_RECORD;
 			if ( !$this->tokenStore->claimOnce( TokenStore::KIND_SV_SEEN, $token, $until ) ) {
 				return null;
 			}
 		}
-		return [ 'userId' => $user->getId(), 'age' => max( 0, $age ) ];
+		return $verified;
 	}
 
 	/**
-	 * The signing key of one user: HMAC(secret, user id and user_token).
+	 * The native signer and verifier, built once: the secret (ours, or
+	 * $wgSecretKey), the age limit and the clock leeway.
 	 */
-	private function keyFor( UserIdentity $identity ): string {
-		$user = $this->userFactory->newFromUserIdentity( $identity );
-		$secret = $this->options->get( 'TokenAuthenticatorSessionVerificationSecret' );
-		if ( !is_string( $secret ) || $secret === '' ) {
-			$secret = $this->secretKey;
+	private function verifier(): SessionVerifier {
+		if ( !$this->verifier ) {
+			$secret = $this->options->get( 'TokenAuthenticatorSessionVerificationSecret' );
+			if ( !is_string( $secret ) || $secret === '' ) {
+				$secret = $this->secretKey;
+			}
+			$this->verifier = new SessionVerifier(
+				$secret,
+				max( 0, (int)$this->options->get( 'TokenAuthenticatorSessionVerificationMaxAge' ) ),
+				self::FUTURE_LEEWAY
+			);
 		}
-		return mws_ta_hmac_sha256(
-			$secret,
-			"mws-session-verification\0" . $user->getId() . "\0" . $user->getToken( false )
-		);
+		return $this->verifier;
 	}
 }

@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator;
 
 use MediaWiki\User\UserIdentity;
 use DeferredUpdates;
+use MwsTokenAuthenticator\RefusedException;
 use Wikimedia\Rdbms\DBError;
 use Wikimedia\Rdbms\IDatabase;
 use Wikimedia\Rdbms\ILoadBalancer;
@@ -22,9 +23,6 @@ class TokenStore {
 	public const KIND_JWT_SEEN = 'jwt-seen';
 	/** Used action=session_verification tokens, in single-use mode. */
 	public const KIND_SV_SEEN = 'sv-seen';
-
-	/** Longest token text accepted for a lookup; minted tokens are 64 hex chars. */
-	private const MAX_TOKEN_LENGTH = 256;
 
 	private const TABLE = 'mws_auth_token';
 
@@ -206,16 +204,15 @@ class TokenStore {
 	}
 
 	/**
-	 * The stored form of a token, or null for text no minted token can be.
-	 * Tokens are hex or base64url; anything else is rejected before hashing.
+	 * The stored form of a token, or null for text no minted token can be
+	 * (the native rule, with the one length limit of what it mints).
 	 */
 	private function hashOf( string $token ): ?string {
-		if ( $token === '' || strlen( $token ) > self::MAX_TOKEN_LENGTH
-			|| strspn( $token, '0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZghijklmnopqrstuvwxyz-_' ) !== strlen( $token )
-		) {
+		try {
+			return mws_ta_token_hash( $token );
+		} catch ( RefusedException $e ) {
 			return null;
 		}
-		return mws_ta_sha256( $token );
 	}
 
 	/**

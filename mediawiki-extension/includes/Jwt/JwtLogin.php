@@ -13,6 +13,7 @@ use MediaWiki\User\UserGroupManager;
 use MediaWiki\User\UserIdentityLookup;
 use MediaWiki\User\UserNameUtils;
 use MwsTokenAuthenticator\ConfigurationException as NativeConfigurationException;
+use MwsTokenAuthenticator\JwtVerifier;
 use MwsTokenAuthenticator\RefusedException;
 use Psr\Log\LoggerInterface;
 use Sanitizer;
@@ -22,7 +23,7 @@ use User;
  * Logging in with a signed JWT, as the JWTAuth extension does, with what it
  * lacks: the algorithm is pinned, iss and aud are checked, a token is
  * accepted once, and neither the token nor personal claims are logged.
- * Signature and claim checks are the native extension's (mws_ta_jwt_verify).
+ * Signature and claim checks are the native extension's (JwtVerifier).
  *
  * Accounts are linked by the token's (iss, sub) in mws_jwt_link, never
  * chosen by name: preferred_username only names the account that a
@@ -61,6 +62,7 @@ class JwtLogin {
 		RefusedException::JWT_LIFETIME => 'tokenauthenticator-jwt-refused-lifetime',
 	];
 
+	private ?JwtVerifier $verifier = null;
 	private static bool $debugModeLogged = false;
 
 	/** Longest iss or sub a link can hold (the columns' width). */
@@ -299,18 +301,8 @@ class JwtLogin {
 			self::$debugModeLogged = true;
 			$this->logger->warning( 'TokenAuthenticator: $wgJWTAuthDebugMode is ignored: nothing of a JWT is ever logged' );
 		}
-		$alg = $this->requiredSetting( 'TokenAuthenticatorJWTAlgorithm' );
-		$key = $this->requiredSetting( 'TokenAuthenticatorJWTKey' );
-		$issuer = $this->options->get( 'TokenAuthenticatorJWTIssuer' );
-		$audience = $this->options->get( 'TokenAuthenticatorJWTAudience' );
-		if ( !is_string( $issuer ) || $issuer === '' || !is_string( $audience ) || $audience === '' ) {
-			// JWTAuth checks neither, so a migrated wiki lacks both: never accept unchecked.
-			throw new JwtLoginException( 'tokenauthenticator-jwt-needs-issuer-audience',
-				[ '$mwsgTokenAuthenticatorJWTIssuer', '$mwsgTokenAuthenticatorJWTAudience' ], 500 );
-		}
 		try {
-			$json = mws_ta_jwt_verify( $jwt, $alg, $key, $issuer, $audience, time(), $this->leeway(),
-				(int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) );
+			return $this->verifier()->verify( $jwt, time() );
 		} catch ( RefusedException $e ) {
 			// The native text may quote the token's header: logs only.
 			$this->logger->info( 'JWT refused: {reason}', [ 'reason' => $e->getMessage() ] );
@@ -321,12 +313,38 @@ class JwtLogin {
 					: [],
 				401
 			);
+		}
+	}
+
+	/**
+	 * The native verifier, built once from the settings (the key parsed
+	 * once); a setting it refuses is the administrator's mistake, said so
+	 * and where to look.
+	 *
+	 * @return JwtVerifier
+	 * @throws JwtLoginException
+	 */
+	private function verifier(): JwtVerifier {
+		if ( $this->verifier ) {
+			return $this->verifier;
+		}
+		$alg = $this->requiredSetting( 'TokenAuthenticatorJWTAlgorithm' );
+		$key = $this->requiredSetting( 'TokenAuthenticatorJWTKey' );
+		$issuer = $this->options->get( 'TokenAuthenticatorJWTIssuer' );
+		$audience = $this->options->get( 'TokenAuthenticatorJWTAudience' );
+		if ( !is_string( $issuer ) || $issuer === '' || !is_string( $audience ) || $audience === '' ) {
+			// JWTAuth checks neither, so a migrated wiki lacks both: never accept unchecked.
+			throw new JwtLoginException( 'tokenauthenticator-jwt-needs-issuer-audience',
+				[ '$mwsgTokenAuthenticatorJWTIssuer', '$mwsgTokenAuthenticatorJWTAudience' ], 500 );
+		}
+		try {
+			$this->verifier = new JwtVerifier( $alg, $key, $issuer, $audience, $this->leeway(),
+				(int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) );
 		} catch ( NativeConfigurationException $e ) {
-			// The administrator's mistake, not the visitor's: say so, and where to look.
 			$this->logger->error( 'JWT login is misconfigured: {problem}', [ 'problem' => $e->getMessage() ] );
 			throw new JwtLoginException( 'tokenauthenticator-jwt-misconfigured', [], 500 );
 		}
-		return json_decode( $json, true, 32, JSON_THROW_ON_ERROR );
+		return $this->verifier;
 	}
 
 	/**

@@ -63,4 +63,9 @@ class Principal {
 	public function allowsAddress( string $ip ): bool {
 		return $this->cidrSet->contains( $ip );
 	}
+
+	/** Whether the principal may connect from loopback addresses only. */
+	public function isLoopbackOnly(): bool {
+		return $this->cidrSet->isLoopbackOnly();
+	}
 }

@@ -282,22 +282,17 @@ class ServiceSessionProvider extends SessionProvider {
 	 * not configured, every request seems to come from the proxy.
 	 */
 	private function warnWithoutTrustedProxy( Principal $principal ): void {
-		if ( self::$proxyWarningLogged || $this->config->get( 'CdnServers' )
+		if ( self::$proxyWarningLogged || $principal->isLoopbackOnly() || $this->config->get( 'CdnServers' )
 			|| $this->config->get( 'CdnServersNoPurge' )
 		) {
 			return;
 		}
-		foreach ( $principal->cidr as $range ) {
-			if ( !mws_ta_cidr_contains( [ '127.0.0.0/8', '::1/128' ], explode( '/', strtr( $range, '-', '/' ) )[0] ) ) {
-				self::$proxyWarningLogged = true;
-				$this->logger->warning(
-					'TokenAuthenticator: principal {principal} allows {range}, but no trusted proxy '
-						. '($wgCdnServers) is configured; behind a proxy set it, or every client has the proxy\'s address',
-					[ 'principal' => $principal->id, 'range' => $range ]
-				);
-				return;
-			}
-		}
+		self::$proxyWarningLogged = true;
+		$this->logger->warning(
+			'TokenAuthenticator: principal {principal} allows more than loopback, but no trusted proxy '
+				. '($wgCdnServers) is configured; behind a proxy set it, or every client has the proxy\'s address',
+			[ 'principal' => $principal->id ]
+		);
 	}
 
 	/** @inheritDoc */
