@@ -186,7 +186,11 @@ fn registration_guard_answers_in_the_entry_points_format() {
     for (entry, path) in ENTRY_POINTS {
         let r = wiki.get(path);
         assert_eq!(r.status, 500, "{entry}: {r}");
-        assert_eq!(r.header("cache-control"), Some("no-store"), "{entry}: {r}");
+        assert_eq!(
+            r.header("cache-control"),
+            Some("no-store, private"),
+            "{entry}: {r}"
+        );
         let message = match entry {
             "api" => {
                 assert_eq!(

@@ -3,7 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator;
 
 use DatabaseUpdater;
-use MediaWiki\Extension\TokenAuthenticator\Service\ServiceUserSetup;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
 use MediaWiki\Installer\Hook\LoadExtensionSchemaUpdatesHook;
 use MediaWiki\MediaWikiServices;
 

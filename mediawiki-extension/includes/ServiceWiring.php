@@ -5,13 +5,13 @@ use MediaWiki\Extension\TokenAuthenticator\Hook\HookRunner;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
-use MediaWiki\Extension\TokenAuthenticator\Service\AppTokens;
-use MediaWiki\Extension\TokenAuthenticator\Service\NetworkSessionUsers;
-use MediaWiki\Extension\TokenAuthenticator\Service\PrincipalRegistry;
-use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
-use MediaWiki\Extension\TokenAuthenticator\Service\ServiceUserSetup;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionUsers;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
-use MediaWiki\Extension\TokenAuthenticator\UserInfo;
+use MediaWiki\Extension\TokenAuthenticator\AuthInfo;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
 use MediaWiki\Extension\TokenAuthenticator\VerifyCallback;
 use MediaWiki\Logger\LoggerFactory;
@@ -43,8 +43,8 @@ return [
 		);
 	},
 
-	'TokenAuthenticator.UserInfo' => static function ( MediaWikiServices $services ): UserInfo {
-		return new UserInfo(
+	'TokenAuthenticator.AuthInfo' => static function ( MediaWikiServices $services ): AuthInfo {
+		return new AuthInfo(
 			$services->getUserFactory(),
 			$services->getUserGroupManager(),
 			$services->getUserOptionsLookup(),

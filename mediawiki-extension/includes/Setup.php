@@ -46,9 +46,11 @@ class Setup {
 		}
 		// MediaWiki's exception handler is not installed yet at registration
 		// time: an exception would end as an empty HTTP 500. Answer directly,
-		// in the format the entry point speaks.
-		self::refuseWebRequest( $message, $code, defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : 'unknown' );
-		exit( 1 );
+		// in the format the entry point speaks, and leave a trace in the
+		// server's error log.
+		error_log( $message );
+		ErrorAnswer::sendAndExit( defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : 'unknown', 500, $code, $message,
+			ErrorAnswer::headers( 500 ) );
 	}
 
 	/**
@@ -72,43 +74,5 @@ class Setup {
 			. 'TokenAuthenticator replaces the package and reads its $mwsgTokenAuthenticator... settings: remove the '
 			. 'package (composer remove mwstake/mediawiki-component-token-authenticator, or take it out of '
 			. 'composer.local.json and run composer update), then run maintenance/update.php.';
-	}
-
-	/**
-	 * @param string $message
-	 * @param string $code Error code for the Action API
-	 * @param string $entryPoint Value of MW_ENTRY_POINT
-	 */
-	private static function refuseWebRequest( string $message, string $code, string $entryPoint ): void {
-		if ( $entryPoint === 'rest' ) {
-			$contentType = 'application/json';
-			$body = json_encode( [
-				'message' => $message,
-				'httpCode' => 500,
-				'httpReason' => 'Internal Server Error',
-			], JSON_UNESCAPED_SLASHES );
-		} elseif ( $entryPoint === 'api' ) {
-			$contentType = 'application/json; charset=utf-8';
-			$body = json_encode( [
-				'error' => [
-					'code' => $code,
-					'info' => $message,
-				],
-			], JSON_UNESCAPED_SLASHES );
-		} else {
-			$contentType = 'text/plain; charset=utf-8';
-			$body = $message . "\n";
-		}
-		if ( !headers_sent() ) {
-			http_response_code( 500 );
-			header( 'Content-Type: ' . $contentType );
-			header( 'Cache-Control: no-store' );
-			if ( $entryPoint === 'api' ) {
-				header( 'MediaWiki-API-Error: ' . $code );
-			}
-		}
-		// Also leave a trace in the server's error log.
-		error_log( $message );
-		echo $body;
 	}
 }

@@ -3,8 +3,8 @@
 namespace MediaWiki\Extension\TokenAuthenticator;
 
 use ApiUsageException;
-use MediaWiki\Extension\TokenAuthenticator\Service\Credential;
-use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Credential;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
 use MediaWiki\MediaWikiServices;
 use MWExceptionHandler;
 use RequestContext;
@@ -38,10 +38,6 @@ class UncaughtErrorResponder {
 	/** Lower-case Authorization schemes this extension answers. */
 	private const SCHEMES = [ 'apikey', 'apptoken', 'networksession' ];
 
-	/** Reason phrases of the statuses answered here (HttpStatus moved namespace in 1.41). */
-	private const REASONS = [ 400 => 'Bad Request', 401 => 'Unauthorized', 403 => 'Forbidden',
-		429 => 'Too Many Requests', 500 => 'Internal Server Error', 503 => 'Service Unavailable' ];
-
 	/** Set once this request has been answered here. */
 	private static bool $answered = false;
 
@@ -62,14 +58,12 @@ class UncaughtErrorResponder {
 		}
 		self::$answered = true;
 		try {
+			// Sends the answer and ends the request.
 			self::answer( $e, $entryPoint );
 		} catch ( Throwable $ignored ) {
 			// Nothing of ours may make things worse: core answers as it would.
 			return;
 		}
-		// Core has rolled back and logged; what is left of its handling is
-		// the HTML page this answer replaces.
-		exit( 1 );
 	}
 
 	/**
@@ -87,7 +81,12 @@ class UncaughtErrorResponder {
 		return false;
 	}
 
-	private static function answer( Throwable $e, string $entryPoint ): void {
+	/**
+	 * @param Throwable $e
+	 * @param string $entryPoint
+	 * @return never
+	 */
+	private static function answer( Throwable $e, string $entryPoint ) {
 		if ( $entryPoint === 'api' && $e instanceof ApiUsageException ) {
 			// A deliberate API error (a refused credential thrown from
 			// ApiBeforeMain) whose formatting by ApiMain failed: core's
@@ -103,8 +102,6 @@ class UncaughtErrorResponder {
 			$key = $outage ? 'tokenauthenticator-error-database-unavailable' : 'tokenauthenticator-error-internal';
 			$text = self::messageText( $key, WebRequest::getRequestId() );
 		}
-		$reason = self::REASONS[$status] ?? 'Error';
-
 		// Drop whatever the entry point had buffered (an error answer that
 		// is now incomplete, or core's page) and send one JSON document.
 		while ( ob_get_level() > 0 ) {
@@ -112,31 +109,10 @@ class UncaughtErrorResponder {
 				break;
 			}
 		}
-		header_remove( 'Content-Length' );
-		header_remove( 'Content-Encoding' );
-		// A full status line: the entry point may have sent one already
-		// ("HTTP/1.1 500 ..."), which http_response_code() alone would not replace.
-		$protocol = $_SERVER['SERVER_PROTOCOL'] ?? 'HTTP/1.1';
-		header( "$protocol $status $reason", true, $status );
-		header( 'Cache-Control: no-store, private' );
-		header( RequestRefusal::varyHeader( headers_list() ) );
-		if ( $status === 503 ) {
-			header( 'Retry-After: ' . RequestRefusal::RETRY_AFTER );
-		}
-		if ( $entryPoint === 'rest' ) {
-			header( 'Content-Type: application/json' );
-			$body = [
-				'message' => $text,
-				'errorKey' => $key,
-				'httpCode' => $status,
-				'httpReason' => $reason,
-			];
-		} else {
-			header( 'Content-Type: application/json; charset=utf-8' );
-			header( 'MediaWiki-API-Error: ' . $key );
-			$body = [ 'error' => [ 'code' => $key, 'info' => $text ] ];
-		}
-		echo json_encode( $body, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PARTIAL_OUTPUT_ON_ERROR );
+		// Core has rolled back and logged; what is left of its handling is
+		// the HTML page this answer replaces.
+		ErrorAnswer::sendAndExit( $entryPoint, $status, $key, $text,
+			ErrorAnswer::headers( $status ) + [ 'Vary' => RequestRefusal::varyValue( headers_list() ) ] );
 	}
 
 	private static function isAddressedToUs( string $entryPoint ): bool {

@@ -12,7 +12,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 
 use Maintenance;
-use MediaWiki\Extension\TokenAuthenticator\Service\ServiceUserSetup;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
 use MediaWiki\MediaWikiServices;
 
 $IP = getenv( 'MW_INSTALL_PATH' );

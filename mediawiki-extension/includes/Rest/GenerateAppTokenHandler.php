@@ -3,10 +3,10 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
-use MediaWiki\Extension\TokenAuthenticator\Service\AppTokens;
-use MediaWiki\Extension\TokenAuthenticator\Service\PrincipalRegistry;
-use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
-use MediaWiki\Extension\TokenAuthenticator\Service\ServiceSessionProvider;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\VerifyCallback;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;

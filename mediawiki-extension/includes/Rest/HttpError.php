@@ -3,7 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
-use MediaWiki\Extension\TokenAuthenticator\Service\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
 use MediaWiki\Rest\ResponseFactory;
@@ -44,7 +44,9 @@ class HttpError {
 		$response = $factory->createFromException( self::make(
 			'tokenauthenticator-error-database-unavailable', 503, [ WebRequest::getRequestId() ]
 		) );
-		$response->setHeader( 'Retry-After', (string)RequestRefusal::RETRY_AFTER );
+		foreach ( ErrorAnswer::headers( 503 ) as $name => $value ) {
+			$response->setHeader( $name, $value );
+		}
 		return $response;
 	}
 

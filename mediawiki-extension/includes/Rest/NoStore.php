@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
+use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Rest\ResponseInterface;
 
 /**
@@ -15,7 +16,7 @@ trait NoStore {
 	 * @return T
 	 */
 	protected function noStore( ResponseInterface $response ): ResponseInterface {
-		$response->setHeader( 'Cache-Control', 'no-store, private' );
+		$response->setHeader( 'Cache-Control', ErrorAnswer::CACHE_CONTROL );
 		$response->addHeader( 'Vary', 'Authorization' );
 		return $response;
 	}

@@ -3,8 +3,8 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
-use MediaWiki\Extension\TokenAuthenticator\Service\AppTokens;
-use MediaWiki\Extension\TokenAuthenticator\Service\Principal;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Principal;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use Wikimedia\ParamValidator\ParamValidator;

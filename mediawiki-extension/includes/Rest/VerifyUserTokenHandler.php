@@ -3,7 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
-use MediaWiki\Extension\TokenAuthenticator\UserInfo;
+use MediaWiki\Extension\TokenAuthenticator\AuthInfo;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
@@ -28,11 +28,11 @@ class VerifyUserTokenHandler extends Handler {
 	public const RATE_LIMIT_ACTION = 'tokenauthenticator-verify-fail';
 
 	private UserTokens $userTokens;
-	private UserInfo $userInfo;
+	private AuthInfo $authInfo;
 
-	public function __construct( UserTokens $userTokens, UserInfo $userInfo ) {
+	public function __construct( UserTokens $userTokens, AuthInfo $authInfo ) {
 		$this->userTokens = $userTokens;
-		$this->userInfo = $userInfo;
+		$this->authInfo = $authInfo;
 	}
 
 	public function execute(): Response {
@@ -57,7 +57,7 @@ class VerifyUserTokenHandler extends Handler {
 			// Blocked since the token was minted.
 			throw HttpError::make( 'tokenauthenticator-error-token-user-blocked', 403 );
 		}
-		return $this->noStore( $this->getResponseFactory()->createJson( $this->userInfo->describe( $user ) ) );
+		return $this->noStore( $this->getResponseFactory()->createJson( $this->authInfo->describe( $user ) ) );
 	}
 
 	private function tokenFromRequest(): string {

@@ -1,12 +1,13 @@
 <?php
 
-namespace MediaWiki\Extension\TokenAuthenticator\Service;
+namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 
 use ApiBase;
 use ApiMain;
 use ApiMessage;
 use ApiUsageException;
 use MediaWiki\Api\Hook\ApiCheckCanExecuteHook;
+use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use MediaWiki\Session\Session;
 
@@ -39,12 +40,13 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 		// This answer is sent by ApiMain::handleApiBeforeMainException(),
 		// without MediaWiki::preOutputCommit() and so without the deferred
 		// Vary merge: set it here.
-		$main->getRequest()->response()->header( RequestRefusal::varyHeader( headers_list() ) );
-		if ( $status === 401 ) {
-			$main->getRequest()->response()->header( 'WWW-Authenticate: ' . $this->refusal->challenge() );
-		}
-		if ( $status === 503 ) {
-			$main->getRequest()->response()->header( 'Retry-After: ' . RequestRefusal::RETRY_AFTER );
+		$response = $main->getRequest()->response();
+		$response->header( RequestRefusal::varyHeader( headers_list() ) );
+		foreach ( ErrorAnswer::headers( $status, $this->refusal->challenge() ) as $name => $value ) {
+			if ( $name !== 'Cache-Control' ) {
+				// ApiMain sends its own (private) cache headers.
+				$response->header( "$name: $value" );
+			}
 		}
 		throw ApiUsageException::newWithMessage( null, MessageText::spec( $key, $params ), $key, null, $status );
 	}

@@ -13,7 +13,7 @@ use WikiMap;
 /**
  * The answer of user-token/verify, in the shape of the mwstake reference.
  */
-class UserInfo {
+class AuthInfo {
 	private UserFactory $userFactory;
 	private UserGroupManager $userGroupManager;
 	private UserOptionsLookup $userOptionsLookup;

@@ -1,10 +1,11 @@
 <?php
 
-namespace MediaWiki\Extension\TokenAuthenticator\Service;
+namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 
 use DeferredUpdates;
 use GuzzleHttp\Psr7\Uri;
 use InvalidArgumentException;
+use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use ProxyLookup;
 use WebRequest;
@@ -15,9 +16,6 @@ use WebRequest;
  * survives whatever the entry point sends later.
  */
 class RequestRefusal {
-	/** Seconds a client should wait after a 503 (the database is down). */
-	public const RETRY_AFTER = 10;
-
 	private string $restPath;
 	private string $realm;
 	private ProxyLookup $proxyLookup;
@@ -115,6 +113,14 @@ class RequestRefusal {
 	 * @return string
 	 */
 	public static function varyHeader( array $headers ): string {
+		return 'Vary: ' . self::varyValue( $headers );
+	}
+
+	/**
+	 * @param string[] $headers
+	 * @return string The value of varyHeader()
+	 */
+	public static function varyValue( array $headers ): string {
 		$values = [];
 		foreach ( $headers as $line ) {
 			if ( stripos( $line, 'Vary:' ) === 0 ) {
@@ -125,7 +131,7 @@ class RequestRefusal {
 		}
 		unset( $values[''] );
 		$values['authorization'] ??= 'Authorization';
-		return 'Vary: ' . implode( ', ', $values );
+		return implode( ', ', $values );
 	}
 
 	/**
@@ -138,35 +144,22 @@ class RequestRefusal {
 
 	/**
 	 * Answers a REST request with a JSON error in the shape of the REST API
-	 * and ends it. Called before the router exists, so no handler runs.
+	 * and ends it. Called from the session provider, before the router
+	 * exists: no handler could answer instead.
 	 *
 	 * @param string $key Message key
-	 * @param int $status 401 or 403 (500 for configuration errors)
+	 * @param int $status 401 or 403 (500 for configuration errors, 503 without a database)
 	 * @param array $params Message parameters
 	 * @return never
 	 */
 	public function sendRestErrorAndExit( string $key, int $status, array $params = [] ) {
-		$reasons = [ 401 => 'Unauthorized', 403 => 'Forbidden', 500 => 'Internal Server Error',
-			503 => 'Service Unavailable' ];
-		if ( !headers_sent() ) {
-			http_response_code( $status );
-			header( 'Content-Type: application/json' );
-			header( 'Cache-Control: no-store, private' );
-			header( 'Vary: Authorization' );
-			if ( $status === 401 ) {
-				header( 'WWW-Authenticate: ' . $this->challenge() );
-			}
-			if ( $status === 503 ) {
-				header( 'Retry-After: ' . self::RETRY_AFTER );
-			}
-		}
-		echo json_encode( [
+		ErrorAnswer::sendAndExit(
+			'rest',
+			$status,
+			$key,
 			// The content language: the user's would need the session being built.
-			'message' => MessageText::of( MessageText::message( $key, $params )->inContentLanguage() ),
-			'errorKey' => $key,
-			'httpCode' => $status,
-			'httpReason' => $reasons[$status] ?? '',
-		], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE );
-		exit( 0 );
+			MessageText::of( MessageText::message( $key, $params )->inContentLanguage() ),
+			ErrorAnswer::headers( $status, $this->challenge() ) + [ 'Vary' => 'Authorization' ]
+		);
 	}
 }

@@ -1,6 +1,6 @@
 <?php
 
-namespace MediaWiki\Extension\TokenAuthenticator\Service;
+namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 
 /**
  * An Authorization header of one of our schemes, e.g. "ApiKey s3cret".

@@ -1,6 +1,6 @@
 <?php
 
-namespace MediaWiki\Extension\TokenAuthenticator\Service;
+namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 
 use ManualLogEntry;
 use MediaWiki\Config\ServiceOptions;
