@@ -1,6 +1,7 @@
 # TokenAuthenticator: native PHP extension (Rust) + MediaWiki extension.
 #
 #   make deps        install Debian packages (PHP, MediaWiki, clang, Chromium)
+#   make deps-lint   the same, and the tools of `make lint` (npm, cargo-deny)
 #   make build       build target/release/libmws_token_authenticator.so
 #   make test        lint, Rust unit tests, .phpt tests, end-to-end tests on real
 #                    wikis, the reliability checks (CI size) and the .deb's test:
@@ -8,7 +9,9 @@
 #   make test-mw143  the MediaWiki 1.43 + PHP 8.4 lane: the same suite in a
 #                    Debian 13 root (debootstrap + unshare + chroot)
 #   make deb         .deb packages for PHP 8.2 and PHP 8.4, into dist/
-#   make lint        cargo fmt --check, clippy -D warnings, php -l
+#   make lint        cargo fmt --check, clippy -D warnings, cargo-deny, php -l,
+#                    phpcs, eslint (eslint-config-wikimedia), banana-checker
+#   make php-unit    only the PHP unit tests (tests/phpunit/unit/)
 #   make php-tests   only the .phpt tests in php-tests/
 #   make e2e         only the end-to-end tests (tests/*.rs)
 #   make wiki        serve a development wiki on http://127.0.0.1:8080 (WIKI_PORT=...)
@@ -33,10 +36,13 @@ endif
 TARGET_DIR ?= $(CURDIR)/target
 SO := $(TARGET_DIR)/release/libmws_token_authenticator.so
 
-.PHONY: deps build test unit-tests php-tests e2e lint php-lint wiki clean-wiki
+.PHONY: deps deps-lint build test unit-tests php-unit php-tests e2e lint php-lint phpcs js-lint i18n-lint cargo-deny wiki clean-wiki
 
 deps:
 	scripts/deps.sh
+
+deps-lint:
+	scripts/deps.sh --lint
 
 build: deps
 	cargo build --release --target-dir "$(TARGET_DIR)"
@@ -54,8 +60,15 @@ test: build
 # matter, and that build takes half the time of a release one. Apart from
 # target/release, it never relinks the .so of `make build` (with the
 # dev-dependencies, features of shared crates unify differently).
-unit-tests:
+unit-tests: build
 	cargo test --lib --target-dir "$(TARGET_DIR)"
+	$(MAKE) --no-print-directory php-unit
+
+# The PHP rules that need no wiki (tests/phpunit/unit/), with Debian's phpunit
+# and the native extension loaded; MediaWiki's autoloader gives core's plain
+# classes.
+php-unit: build
+	php -d extension="$(SO)" "$$(command -v phpunit)" --configuration tests/phpunit/phpunit.xml
 
 # run-tests.php comes with php-dev, under /usr/lib/php/<extension API>/build/.
 php-tests: build
@@ -72,17 +85,38 @@ php-tests: build
 e2e: build
 	MWS_TA_SO="$(SO)" cargo test --no-fail-fast --test '*' --target-dir "$(TARGET_DIR)"
 
-lint: deps
+lint: deps-lint
 	cargo fmt --check
 	cargo clippy --all-targets --target-dir "$(TARGET_DIR)" -- -D warnings
+	$(MAKE) --no-print-directory cargo-deny
 	$(MAKE) --no-print-directory php-lint
+	$(MAKE) --no-print-directory phpcs
+	$(MAKE) --no-print-directory js-lint
+	$(MAKE) --no-print-directory i18n-lint
+
+# Licences, bans and sources of every crate (deny.toml); a warning fails too.
+# Advisories need the network: see deny.toml.
+cargo-deny:
+	cargo deny check --deny warnings bans licenses sources
+
+# Debian's php-codesniffer with .phpcs.xml: MediaWiki's conventions as far as
+# the generic sniffs reach (MediaWiki's own ruleset is not installable here).
+phpcs:
+	phpcs -q --standard=.phpcs.xml
+
+# MediaWiki's own JavaScript and i18n checks, from npm (package-lock.json).
+js-lint:
+	npm run --silent lint:js
+
+i18n-lint:
+	npm run --silent lint:i18n
 
 php-lint:
 	@echo "php -l ($$(php -r 'echo PHP_VERSION;')) on the repository's PHP files"; \
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
 		git ls-files -z --cached --others --exclude-standard -- '*.php'; \
 	else \
-		find . \( -path ./target -o -path ./.wiki -o -path ./.lanes -o -path ./dist -o -path ./.git \) -prune -o -name '*.php' -type f -print0; \
+		find . \( -path ./target -o -path ./.wiki -o -path ./.lanes -o -path ./dist -o -path ./.git -o -path ./node_modules \) -prune -o -name '*.php' -type f -print0; \
 	fi | \
 	{ fail=0; while IFS= read -r -d '' f; do \
 		[ -f "$$f" ] || continue; \
@@ -186,6 +220,7 @@ test-mw143:
 
 lane-test: build
 	$(MAKE) --no-print-directory php-lint
+	$(MAKE) --no-print-directory php-unit
 	$(MAKE) --no-print-directory php-tests
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory package-test

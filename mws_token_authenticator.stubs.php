@@ -77,6 +77,16 @@ namespace {
 	function mws_ta_token_hash( string $text ): string {
 	}
 
+	/**
+	 * A request body as an associative array, read by the one strict JSON
+	 * reader of the extension: exactly one JSON object, no member name twice,
+	 * at most 16 levels deep.
+	 *
+	 * @throws MwsTokenAuthenticator\RefusedException for anything else
+	 */
+	function mws_ta_json_object( string $json ): array {
+	}
+
 }
 
 namespace MwsTokenAuthenticator {

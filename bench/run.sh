@@ -116,30 +116,21 @@ port_noext="$(free_port)"
 service_secret="$(php -r 'echo bin2hex(random_bytes(24));')"
 
 ta_log "installing a SQLite wiki in $wiki"
-(cd "$wiki" && env -u MW_CONFIG_FILE -u MW_INSTALL_PATH php "$TA_MW_DIR/maintenance/install.php" \
-	--dbtype sqlite --dbpath "$data" --confpath "$wiki" \
-	--server "http://127.0.0.1:$port_ext" --scriptpath '' --lang en \
-	--pass "$(php -r 'echo bin2hex(random_bytes(12));')" BenchWiki Admin) >"$logs/install.log" 2>&1 ||
-	{
-		cat "$logs/install.log" >&2
-		ta_die "install.php failed"
-	}
-mv "$wiki/LocalSettings.php" "$wiki/LocalSettings.installer.php"
+"$TA_ROOT/scripts/wiki.sh" install "$wiki" --server "http://127.0.0.1:$port_ext" --name BenchWiki
 
 # LocalSettings-<variant>.php: the installer's settings, then bench/settings.php.
 for variant in ext reuse noext; do
 	port_var="port_$variant"
-	cat >"$wiki/LocalSettings-$variant.php" <<PHP
-<?php
-// Written by bench/run.sh: the bench wiki, variant "$variant".
-require __DIR__ . '/LocalSettings.installer.php';
-\$benchVariant = '$variant';
-\$benchDir = $(php_quote "$wiki");
-\$benchRepo = $(php_quote "$TA_ROOT");
-\$benchPort = ${!port_var};
-\$benchServiceSecret = $(php_quote "$service_secret");
-require \$benchRepo . '/bench/settings.php';
-PHP
+	load=()
+	[ "$variant" != noext ] || load=(--no-extension)
+	"$TA_ROOT/scripts/wiki.sh" settings "$wiki/LocalSettings-$variant.php" \
+		--installer "$wiki/LocalSettings.installer.php" --server "http://127.0.0.1:${!port_var}" \
+		--log "$wiki/logs/mw-errors-$variant.log" "${load[@]}" \
+		--php "\$benchVariant = '$variant';" \
+		--php "\$benchDir = $(php_quote "$wiki");" \
+		--php "\$benchRepo = $(php_quote "$TA_ROOT");" \
+		--php "\$benchServiceSecret = $(php_quote "$service_secret");" \
+		--require "$TA_ROOT/bench/settings.php"
 done
 
 # Maintenance scripts as the workers' user, so every file they leave in the
@@ -152,11 +143,7 @@ maint() {
 		php -d "extension=$so" "$@"
 }
 ta_log "update.php, localisation caches"
-maint ext "$TA_MW_DIR/maintenance/update.php" --quick >"$logs/update.log" 2>&1 ||
-	{
-		cat "$logs/update.log" >&2
-		ta_die "update.php failed"
-	}
+"$TA_ROOT/scripts/wiki.sh" update "$wiki/LocalSettings-ext.php" --so "$so" --as www-data --log "$logs/update.log"
 for variant in ext noext; do
 	maint "$variant" "$TA_MW_DIR/maintenance/rebuildLocalisationCache.php" --lang=en --force \
 		>"$logs/l10n-$variant.log" 2>&1 ||

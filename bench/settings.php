@@ -1,15 +1,15 @@
 <?php
 /**
- * Settings of the bench wiki, included by the LocalSettings-<variant>.php
- * files that bench/run.sh writes, after the installer's LocalSettings.php.
- * Those files set, before including this one:
+ * Settings of the bench wiki, required at the end of the
+ * LocalSettings-<variant>.php files that bench/run.sh has scripts/wiki.sh
+ * write (the installer's settings, $wgServer, the log channels, the
+ * extension unless "noext"). Those files set, before requiring this one:
  *
  * - $benchVariant: "ext" (TokenAuthenticator loaded), "reuse" (the same
  *   with $mwsgTokenAuthenticatorSingleUse = false) or "noext" (neither the
  *   MediaWiki extension nor the native one);
  * - $benchDir: the bench's temporary directory;
  * - $benchRepo: the repository;
- * - $benchPort: the port nginx serves this variant on;
  * - $benchServiceSecret: the ApiKey secret of the bench principal.
  *
  * @phpcs:disable MediaWiki.NamingConventions.ValidGlobalName.allowedPrefix
@@ -19,7 +19,6 @@ if ( !defined( 'MEDIAWIKI' ) ) {
 	exit( 1 );
 }
 
-$wgServer = "http://127.0.0.1:$benchPort";
 $wgCanonicalServer = $wgServer;
 // Localisation cache in CDB files, built by rebuildLocalisationCache.php
 // before the run; one directory per extension set.
@@ -27,9 +26,6 @@ $wgCacheDirectory = "$benchDir/cache-" . ( $benchVariant === 'noext' ? 'noext' :
 // Production runs jobs from a runner, not at the end of web requests.
 $wgJobRunRate = 0;
 $wgShowExceptionDetails = true;
-$wgDebugLogGroups['exception'] = "$benchDir/logs/mw-errors-$benchVariant.log";
-$wgDebugLogGroups['error'] = "$benchDir/logs/mw-errors-$benchVariant.log";
-$wgDebugLogGroups['fatal'] = "$benchDir/logs/mw-errors-$benchVariant.log";
 
 // The floor: a no-op REST route that exists only in the bench wiki.
 $wgRestAPIAdditionalRouteFiles[] = "$benchRepo/bench/routes.json";
@@ -43,7 +39,6 @@ if ( ( $_SERVER['HTTP_X_BENCH_QUERY_LOG'] ?? '' ) === '1' ) {
 }
 
 if ( $benchVariant !== 'noext' ) {
-	wfLoadExtension( 'TokenAuthenticator', "$benchRepo/mediawiki-extension/extension.json" );
 	// Tokens are minted before the load runs: let them live an hour.
 	$mwsgTokenAuthenticatorUserTokenTTL = 3600;
 	$mwsgTokenAuthenticatorSingleUse = $benchVariant !== 'reuse';

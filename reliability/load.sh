@@ -263,34 +263,22 @@ wiki_setup() {
 	local db="$1" wiki="$tmp/wiki-$1" port
 	port="$(free_port)"
 	port_of[$db]="$port"
-	mkdir -p "$wiki/data"
-	local args=(--confpath "$wiki" --server "http://127.0.0.1:$port" --scriptpath '' --lang en
-		--pass "$(random_secret)" "RelyWiki$db" Admin)
-	if [ "$db" = sqlite ]; then
-		args=(--dbtype sqlite --dbpath "$wiki/data" --dbname relywiki "${args[@]}")
-	else
-		args=(--dbtype mysql --dbserver "127.0.0.1:$mdb_port" --dbname relywiki
-			--dbuser relywiki --dbpass "$mdb_wiki_pass" --installdbuser root --installdbpass "$mdb_root_pass" "${args[@]}")
-	fi
+	local db_args=()
+	[ "$db" = sqlite ] ||
+		db_args=(--mysql "127.0.0.1:$mdb_port" relywiki relywiki "$mdb_wiki_pass" "$mdb_root_pass")
 	ta_log "$db: install.php, update.php"
-	(cd "$wiki" && env -u MW_CONFIG_FILE -u MW_INSTALL_PATH timeout 300 php "$TA_MW_DIR/maintenance/install.php" "${args[@]}") \
-		>"$logs/install-$db.log" 2>&1 || abort "install.php ($db) failed: $(tail -n 5 "$logs/install-$db.log")"
-	mv "$wiki/LocalSettings.php" "$wiki/LocalSettings.installer.php"
-	cat >"$wiki/LocalSettings-$db.php" <<PHP
-<?php
-// Written by reliability/load.sh: the $db wiki of a reliability run.
-require __DIR__ . '/LocalSettings.installer.php';
-\$relyDb = '$db';
-\$relyDir = $(php_quote "$tmp");
-\$relyRepo = $(php_quote "$TA_ROOT");
-\$relyExtension = $(php_quote "$ext_dir");
-\$relyPort = $port;
-\$relyServiceSecret = $(php_quote "$service_secret");
-require \$relyRepo . '/reliability/settings.php';
-PHP
+	"$TA_ROOT/scripts/wiki.sh" install "$wiki" --server "http://127.0.0.1:$port" --name "RelyWiki$db" \
+		"${db_args[@]}" || abort "install.php ($db) failed: $(tail -n 5 "$wiki/install.log")"
+	"$TA_ROOT/scripts/wiki.sh" settings "$wiki/LocalSettings-$db.php" \
+		--installer "$wiki/LocalSettings.installer.php" --server "http://127.0.0.1:$port" \
+		--extension "$ext_dir/extension.json" \
+		--php "\$relyDb = '$db';" \
+		--php "\$relyDir = $(php_quote "$tmp");" \
+		--php "\$relyServiceSecret = $(php_quote "$service_secret");" \
+		--require "$TA_ROOT/reliability/settings.php"
 	chown -R www-data:www-data "$wiki" "$tmp/l10n" "$logs"
-	maint "$db" "$TA_MW_DIR/maintenance/update.php" --quick >"$logs/update-$db.log" 2>&1 ||
-		abort "update.php ($db) failed: $(tail -n 5 "$logs/update-$db.log")"
+	"$TA_ROOT/scripts/wiki.sh" update "$wiki/LocalSettings-$db.php" --so "$so" --as www-data \
+		--log "$logs/update-$db.log" || abort "update.php ($db) failed: $(tail -n 5 "$logs/update-$db.log")"
 }
 
 # Users of a wiki (after the localisation cache exists: manualRecache).

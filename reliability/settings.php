@@ -1,14 +1,12 @@
 <?php
 /**
- * Settings of the reliability wikis, included by the LocalSettings-<db>.php
- * files that reliability/load.sh writes, after the installer's
- * LocalSettings.php. Those files set, before including this one:
+ * Settings of the reliability wikis, required at the end of the
+ * LocalSettings-<db>.php files that reliability/load.sh has scripts/wiki.sh
+ * write (the installer's settings, $wgServer, the run's snapshot of the
+ * extension loaded). Those files set, before requiring this one:
  *
  * - $relyDb: "sqlite" or "mariadb";
  * - $relyDir: the run's temporary directory;
- * - $relyRepo: the repository;
- * - $relyExtension: the run's snapshot of mediawiki-extension/;
- * - $relyPort: the port nginx serves this wiki on;
  * - $relyServiceSecret: the ApiKey secret of the test principal.
  *
  * @phpcs:disable MediaWiki.NamingConventions.ValidGlobalName.allowedPrefix
@@ -18,7 +16,6 @@ if ( !defined( 'MEDIAWIKI' ) ) {
 	exit( 1 );
 }
 
-$wgServer = "http://127.0.0.1:$relyPort";
 $wgCanonicalServer = $wgServer;
 // Localisation cache in CDB files, built once before the run (both wikis
 // load the same extensions, so they share it).
@@ -37,7 +34,6 @@ foreach ( [ 'DBQuery', 'DBConnection', 'DBReplication', 'DBTransaction', 'DBPerf
 }
 $wgDBerrorLog = $relyLog;
 
-wfLoadExtension( 'TokenAuthenticator', "$relyExtension/extension.json" );
 // Tokens of a run must outlive it.
 $mwsgTokenAuthenticatorUserTokenTTL = 3600;
 // The replays fail on purpose, 20,000 of them from one IP: keep the limiter

@@ -33,9 +33,9 @@ PACKAGES=(
 	clang libclang-dev gcc libc6-dev make
 	curl ca-certificates openssl
 	chromium chromium-driver
-	nginx
+	nginx phpunit
 )
-ROOT_VERSION=2
+ROOT_VERSION=3
 TARBALL="$CACHE/trixie-root-v$ROOT_VERSION.tar.zst"
 
 need_root() {

@@ -74,6 +74,11 @@ ta_apt_install() {
 		{ "${apt[@]}" update -q && "${apt[@]}" install -y -q --no-install-recommends "$@"; }
 }
 
+# A PHP single-quoted string literal of $1.
+php_quote() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/\\\\'/g")"
+}
+
 ta_log() {
 	printf '==> %s\n' "$*" >&2
 }

@@ -90,29 +90,19 @@ json() {
 smoke_wiki() {
 	# A wiki that knows the extension only by its name.
 	port="$(free_port)"
-	password="$(php -r 'echo bin2hex(random_bytes(12));')"
 	secret="$(php -r 'echo bin2hex(random_bytes(24));')"
 	rm -rf "$work/wiki"
-	mkdir -p "$work/wiki/data"
 	ta_log "install.php, then update.php with wfLoadExtension( 'TokenAuthenticator' )"
-	env -u MW_CONFIG_FILE php /usr/share/mediawiki/maintenance/install.php \
-		--dbtype sqlite --dbpath "$work/wiki/data" --confpath "$work/wiki" \
-		--server "http://127.0.0.1:$port" --scriptpath '' \
-		--lang en --pass "$password" PackageWiki Admin >"$work/wiki-install.log" 2>&1 ||
-		ta_die "install.php failed: $(tail -5 "$work/wiki-install.log")"
-	cat >>"$work/wiki/LocalSettings.php" <<-PHP
-
-	wfLoadExtension( 'TokenAuthenticator' );
-	\$mwsgTokenAuthenticatorSalt = 'package-test-salt';
-	\$mwsgTokenAuthenticatorServiceTokens = [
-		[ 'name' => 'smoke', 'user' => 'Smoke bot', 'token' => '$secret', 'apiModules' => [ 'ApiQuery' ] ],
-	];
-	\$wgDebugLogGroups['exception'] = '$work/mw-errors.log';
-	\$wgDebugLogGroups['fatal'] = '$work/mw-errors.log';
-	PHP
+	"$TA_ROOT/scripts/wiki.sh" install "$work/wiki" --server "http://127.0.0.1:$port" --name PackageWiki
+	password="$(cat "$work/wiki/admin-password")"
+	"$TA_ROOT/scripts/wiki.sh" settings "$work/wiki/LocalSettings.php" \
+		--installer "$work/wiki/LocalSettings.installer.php" --server "http://127.0.0.1:$port" \
+		--log "$work/mw-errors.log" --by-name \
+		--php "\$mwsgTokenAuthenticatorSalt = 'package-test-salt';" \
+		--php "\$mwsgTokenAuthenticatorServiceTokens = [ [ 'name' => 'smoke', 'user' => 'Smoke bot', \
+'token' => '$secret', 'apiModules' => [ 'ApiQuery' ] ] ];"
 	export MW_CONFIG_FILE="$work/wiki/LocalSettings.php"
-	php /usr/share/mediawiki/maintenance/update.php --quick >"$work/update.log" 2>&1 ||
-		ta_die "update.php failed: $(tail -5 "$work/update.log")"
+	"$TA_ROOT/scripts/wiki.sh" update "$MW_CONFIG_FILE" --log "$work/update.log"
 	check "$1: update.php created the extension's table" grep -q mws_auth_token "$work/update.log"
 
 	start_group "$work/server.log" php -S "127.0.0.1:$port" -t /usr/share/mediawiki

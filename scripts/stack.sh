@@ -85,11 +85,6 @@ free_port() {
 	php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1], "\n";'
 }
 
-# A PHP single-quoted string literal of $1.
-php_quote() {
-	printf "'%s'" "$(printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/\\\\'/g")"
-}
-
 # stack_binaries: sets fpm_bin and nginx_bin (Debian's php8.2-fpm and nginx).
 stack_binaries() {
 	fpm_bin="$(command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2)"

@@ -63,19 +63,7 @@ pub fn decode(salt: &[u8], envelope: &[u8]) -> Result<Envelope> {
     let json = B64.decode(trimmed).map_err(|_| Error::EnvelopeNotBase64)?;
     // The one strict reader, as for JWTs: a second member of the same name
     // must not decide which callback or token counts.
-    let map = json::object(&json).map_err(|p| {
-        Error::EnvelopeNotJson(match p {
-            json::Problem::NotJson { column } => format!("not JSON (error at column {column})"),
-            json::Problem::NotObject => "not an object".into(),
-            json::Problem::TooDeep => format!("nested more than {} levels deep", json::MAX_DEPTH),
-            json::Problem::Duplicate(name) => {
-                format!(
-                    "\"{}\" is there more than once",
-                    crate::error::printable(&name)
-                )
-            }
-        })
-    })?;
+    let map = json::object(&json).map_err(|p| Error::EnvelopeNotJson(p.to_string()))?;
     let field = |name: &'static str| -> Result<String> {
         match map.get(name) {
             None => Err(Error::EnvelopeFieldMissing(name)),

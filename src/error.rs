@@ -45,6 +45,9 @@ pub enum Error {
     /// An envelope field that is present but not a string.
     #[error("the salted token's \"{0}\" field is not a string")]
     EnvelopeFieldNotString(&'static str),
+    /// A request body that is not one strict JSON object.
+    #[error("the request body is not one JSON object: {0}")]
+    BodyNotJsonObject(String),
     /// A CIDR list entry that cannot be parsed.
     #[error("IP range entry #{index} \"{}\" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range", printable(.entry))]
     InvalidRange { index: usize, entry: String },

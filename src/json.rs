@@ -1,5 +1,5 @@
 //! The one reader of untrusted JSON (JWT headers and payloads, salted
-//! envelopes): exactly one JSON object, no duplicate member names (a classic
+//! envelopes, the REST routes' request bodies): exactly one JSON object, no duplicate member names (a classic
 //! parser-differential trick: two readers of one text disagree on which value
 //! counts), nesting at most [`MAX_DEPTH`]. serde_json's own error text may
 //! quote the input, so problems are reported as kinds and positions only.
@@ -24,6 +24,27 @@ pub enum Problem {
     TooDeep,
     /// The same member name twice in one object.
     Duplicate(String),
+}
+
+impl fmt::Display for Problem {
+    /// What is wrong, without quoting the input beyond a member name.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Problem::NotJson { column } => write!(f, "not JSON (error at column {column})"),
+            Problem::NotObject => f.write_str("not an object"),
+            Problem::TooDeep => write!(f, "nested more than {MAX_DEPTH} levels deep"),
+            Problem::Duplicate(name) => write!(
+                f,
+                "\"{}\" is there more than once",
+                crate::error::printable(name)
+            ),
+        }
+    }
+}
+
+/// A request body that must be one JSON object (the REST routes' bodies).
+pub fn request_body(bytes: &[u8]) -> crate::error::Result<Map<String, Value>> {
+    object(bytes).map_err(|p| crate::error::Error::BodyNotJsonObject(p.to_string()))
 }
 
 enum Found {

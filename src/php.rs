@@ -8,7 +8,7 @@
 
 use crate::cidr::CidrSet as NativeCidrSet;
 use crate::error::{Error, Kind, Reason};
-use crate::{envelope, jwt, session_verification, sign, token};
+use crate::{envelope, json, jwt, session_verification, sign, token};
 use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::class::RegisteredClass;
@@ -117,6 +117,14 @@ pub fn sha256(data: BinarySlice<u8>) -> String {
 #[php(name = "mws_ta_token_hash")]
 pub fn token_hash(text: BinarySlice<u8>) -> PhpResult<String> {
     token::lookup_hash(&text).map_err(throw)
+}
+
+/// A request body as an associative array, read by the one strict JSON
+/// reader (duplicate members refused); RefusedException for anything else.
+#[php_function]
+#[php(name = "mws_ta_json_object")]
+pub fn json_object(json: BinarySlice<u8>) -> PhpResult<ZBox<ZendHashTable>> {
+    to_hashtable(&json::request_body(&json).map_err(throw)?)
 }
 
 /// Constant-time string equality.
@@ -363,6 +371,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(hmac_sha256_verify))
         .function(wrap_function!(sha256))
         .function(wrap_function!(token_hash))
+        .function(wrap_function!(json_object))
         .function(wrap_function!(equals))
         .function(wrap_function!(envelope_encode))
         .function(wrap_function!(envelope_decode))

@@ -53,7 +53,7 @@ class TokenStore {
 		$dbw->insert(
 			self::TABLE,
 			[
-				'mat_hash' => mws_ta_sha256( $token ),
+				'mat_hash' => mws_ta_token_hash( $token ),
 				'mat_kind' => $kind,
 				'mat_user' => $user->getId(),
 				'mat_user_text' => $user->getName(),

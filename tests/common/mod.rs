@@ -31,10 +31,12 @@
 //! CLI). Add `.setting("$wgMainCacheType = CACHE_DB;")` where web requests
 //! and maintenance scripts must share a cache.
 //!
-//! Installing a wiki from scratch takes about 2 s (update.php sleeps 1 s on a
-//! new database), so a core-only installation is made once and kept under
-//! `CARGO_TARGET_TMPDIR` as a template; each wiki copies it and runs
-//! `update.php --quick` with its own settings.
+//! Wikis are set up by `scripts/wiki.sh`, as `make wiki`, the bench, the
+//! reliability runs and the package test set theirs up. Installing takes
+//! about a second, so a core-only installation is made once and kept under
+//! `CARGO_TARGET_TMPDIR` as a template; each wiki copies its database, gets
+//! its LocalSettings.php from `wiki.sh settings` (the test's own settings in
+//! LocalSettings.test.php, required last) and runs `wiki.sh update`.
 
 // Each test file compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
@@ -68,8 +70,7 @@ pub const START_TIMEOUT: Duration = Duration::from_secs(20);
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Bump when the template's content changes.
-const TEMPLATE_VERSION: u32 = 1;
-const SETTINGS_MARKER: &str = "# --- TokenAuthenticator e2e harness ---";
+const TEMPLATE_VERSION: u32 = 2;
 
 // ---------------------------------------------------------------------------
 // Paths and the native extension
@@ -82,6 +83,11 @@ pub fn repo_dir() -> &'static Path {
 /// `mediawiki-extension/` of this repository.
 pub fn extension_dir() -> PathBuf {
     repo_dir().join("mediawiki-extension")
+}
+
+/// `scripts/wiki.sh`, the one wiki set-up procedure.
+pub fn wiki_script() -> PathBuf {
+    repo_dir().join("scripts/wiki.sh")
 }
 
 /// The router script for `php -S`.
@@ -242,7 +248,16 @@ fn check_output(what: &str, out: &Output) {
 /// `php` with a clean MediaWiki environment: MW_CONFIG_FILE set when given,
 /// the native extension loaded through `PHP_INI_SCAN_DIR=:ini_dir` when given.
 fn php_command(config: Option<&Path>, ini_dir: Option<&Path>) -> Command {
-    let mut cmd = Command::new("php");
+    mw_command("php", config, ini_dir)
+}
+
+/// `program` (php, or a script that runs it) in that environment.
+fn mw_command(
+    program: impl AsRef<std::ffi::OsStr>,
+    config: Option<&Path>,
+    ini_dir: Option<&Path>,
+) -> Command {
+    let mut cmd = Command::new(program);
     cmd.stdin(Stdio::null())
         .env_remove("MW_INSTALL_PATH")
         .env_remove("MW_CONFIG_FILE")
@@ -271,8 +286,8 @@ impl Template {
         self.dir.join("data")
     }
 
-    fn local_settings(&self) -> String {
-        fs::read_to_string(self.dir.join("LocalSettings.php")).expect("template LocalSettings")
+    fn installer_settings(&self) -> PathBuf {
+        self.dir.join("LocalSettings.installer.php")
     }
 }
 
@@ -289,6 +304,7 @@ fn template_key() -> String {
         format!("{MW_DIR}/includes/Defines.php"),
         format!("{MW_DIR}/maintenance/install.php"),
         "/usr/bin/php".to_string(),
+        wiki_script().to_string_lossy().into_owned(),
     ] {
         file.hash(&mut hasher);
         if let Ok(meta) = fs::metadata(&file) {
@@ -327,29 +343,14 @@ fn make_template() -> Template {
 
     if !dir.join("ready").is_file() {
         let tmp = root.join(unique_name(&format!("{name}.tmp")));
-        let data = tmp.join("data");
-        fs::create_dir_all(&data).expect("create template dir");
-        let password = random_hex(12);
-        let out = php_command(None, None)
-            .arg(format!("{MW_DIR}/maintenance/install.php"))
-            .args(["--dbtype", "sqlite", "--dbpath"])
-            .arg(&data)
-            .arg("--confpath")
+        let out = Command::new(wiki_script())
+            .arg("install")
             .arg(&tmp)
-            .args(["--server", "http://127.0.0.1", "--scriptpath", ""])
-            .args(["--lang", "en", "--pass", &password, "TokenWiki", ADMIN])
-            .current_dir(&tmp)
+            .args(["--server", "http://127.0.0.1"])
+            .stdin(Stdio::null())
             .output()
-            .expect("cannot run php");
-        check_output("install.php", &out);
-        let out = php_command(Some(&tmp.join("LocalSettings.php")), None)
-            .arg(format!("{MW_DIR}/maintenance/update.php"))
-            .arg("--quick")
-            .current_dir(&tmp)
-            .output()
-            .expect("cannot run php");
-        check_output("update.php (template)", &out);
-        fs::write(tmp.join("admin-password"), &password).expect("write admin-password");
+            .expect("cannot run scripts/wiki.sh");
+        check_output("wiki.sh install", &out);
         fs::write(tmp.join("ready"), "").expect("write ready");
         // Another test process may have been faster: then use its template.
         if fs::rename(&tmp, &dir).is_err() {
@@ -445,27 +446,6 @@ impl WikiBuilder {
             }
         };
 
-        // Point the installer's settings at this wiki's database.
-        let data_line = format!(
-            "$wgSQLiteDataDir = {};",
-            php_str(&root.join("data").to_string_lossy())
-        );
-        let mut replaced = 0;
-        let base: String = template
-            .local_settings()
-            .lines()
-            .map(|line| {
-                if line.trim_start().starts_with("$wgSQLiteDataDir") {
-                    replaced += 1;
-                    data_line.clone()
-                } else {
-                    line.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        assert_eq!(replaced, 1, "unexpected LocalSettings.php from install.php");
-
         let needs_so = self.native || self.load_extension;
         let ini_dir = root.join("php-ini");
         if needs_so {
@@ -481,7 +461,7 @@ impl WikiBuilder {
             native: self.native,
             load_extension: self.load_extension,
             extension_json,
-            base_settings: base,
+            installer_settings: template.installer_settings(),
             ini_dir: needs_so.then_some(ini_dir),
             script_path: self.script_path,
             server: None,
@@ -489,8 +469,13 @@ impl WikiBuilder {
             dir,
         };
         wiki.write_settings();
-        let out = wiki.maintenance_with(needs_so, "update.php", &["--quick"]);
-        check_output("update.php", &out);
+        let ini_dir = wiki.ini_dir.clone();
+        let out = mw_command(wiki_script(), None, ini_dir.as_deref())
+            .arg("update")
+            .arg(wiki.local_settings_path())
+            .output()
+            .expect("cannot run scripts/wiki.sh");
+        check_output("wiki.sh update", &out);
         wiki.start_server();
         if std::env::var_os("MWS_TA_VERBOSE").is_some() {
             eprintln!(
@@ -517,7 +502,7 @@ pub struct Wiki {
     native: bool,
     load_extension: bool,
     extension_json: PathBuf,
-    base_settings: String,
+    installer_settings: PathBuf,
     ini_dir: Option<PathBuf>,
     script_path: String,
     server: Option<Child>,
@@ -600,44 +585,53 @@ impl Wiki {
         fs::read_to_string(self.dir().join("mw-errors.log")).unwrap_or_default()
     }
 
+    /// The test's own settings, required at the end of LocalSettings.php.
+    pub fn test_settings_path(&self) -> PathBuf {
+        self.dir().join("LocalSettings.test.php")
+    }
+
+    /// LocalSettings.php by `wiki.sh settings` (for this port), then the
+    /// per-wiki keys and the test's settings in LocalSettings.test.php.
     fn write_settings(&self) {
         let dir = self.dir();
-        let log = php_str(&dir.join("mw-errors.log").to_string_lossy());
-        let mut s = self.base_settings.clone();
-        s.push_str(&format!(
-            "\n\n{SETTINGS_MARKER}\n\
-             $wgServer = {server};\n\
-             $wgSecretKey = {secret};\n\
-             $wgUpgradeKey = {upgrade};\n\
-             $wgDebugLogGroups['exception'] = {log};\n\
-             $wgDebugLogGroups['error'] = {log};\n\
-             $wgDebugLogGroups['fatal'] = {log};\n",
-            server = php_str(&self.base()),
-            secret = php_str(&self.secret_key),
-            upgrade = php_str(&self.upgrade_key),
-        ));
+        let mut cmd = Command::new(wiki_script());
+        cmd.arg("settings")
+            .arg(self.local_settings_path())
+            .arg("--installer")
+            .arg(&self.installer_settings)
+            .arg("--data")
+            .arg(dir.join("data"))
+            .args(["--server", &self.base()])
+            .arg("--log")
+            .arg(dir.join("mw-errors.log"))
+            .arg("--require")
+            .arg(self.test_settings_path())
+            .stdin(Stdio::null());
         if !self.script_path.is_empty() {
-            // The installer wrote $wgScriptPath = "" and derived
-            // $wgResourceBasePath from it; everything else derives from these.
-            s.push_str(&format!(
-                "$wgScriptPath = {sp};\n$wgResourceBasePath = {sp};\n$wgArticlePath = '/wiki/$1';\n",
-                sp = php_str(&self.script_path)
-            ));
+            cmd.args(["--script-path", &self.script_path]);
         }
         if self.load_extension {
-            s.push_str(&format!(
-                "wfLoadExtension( 'TokenAuthenticator', {} );\n",
-                php_str(&self.extension_json.to_string_lossy())
-            ));
+            cmd.arg("--extension").arg(&self.extension_json);
+        } else {
+            cmd.arg("--no-extension");
         }
-        if !self.settings.is_empty() {
-            s.push_str("# --- test settings ---\n");
-            for line in &self.settings {
-                s.push_str(line);
-                s.push('\n');
-            }
+        check_output(
+            "wiki.sh settings",
+            &cmd.output().expect("cannot run scripts/wiki.sh"),
+        );
+
+        let mut s = format!(
+            "<?php\n// The e2e harness (tests/common/mod.rs): this wiki's keys, then the test's settings.\n\
+             $wgSecretKey = {secret};\n\
+             $wgUpgradeKey = {upgrade};\n",
+            secret = php_str(&self.secret_key),
+            upgrade = php_str(&self.upgrade_key),
+        );
+        for line in &self.settings {
+            s.push_str(line);
+            s.push('\n');
         }
-        fs::write(self.local_settings_path(), s).expect("write LocalSettings.php");
+        fs::write(self.test_settings_path(), s).expect("write LocalSettings.test.php");
     }
 
     /// Appends PHP code to LocalSettings.php. Takes effect for maintenance

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Rest\RequestInterface;
+use MwsTokenAuthenticator\RefusedException;
 
 /**
  * Reads a handler's JSON body itself. Core's body validator is not used on
@@ -15,17 +16,20 @@ trait JsonBody {
 	/**
 	 * @param RequestInterface $request
 	 * @return array The decoded object; [] for an empty body
-	 * @throws LocalizedHttpException 400 for a body that is not a JSON object
+	 * @throws LocalizedHttpException 400 for a body that is not one JSON
+	 *   object, or names a member twice
 	 */
 	protected function readJsonObject( RequestInterface $request ): array {
 		$raw = $request->getBody()->getContents();
 		if ( trim( $raw ) === '' ) {
 			return [];
 		}
-		$data = json_decode( $raw, true, 8 );
-		if ( !is_array( $data ) || ( $data !== [] && array_is_list( $data ) ) ) {
+		try {
+			// The native strict reader: a second "token" member must not
+			// decide which token a proxy and this wiki each saw.
+			return mws_ta_json_object( $raw );
+		} catch ( RefusedException $e ) {
 			throw HttpError::make( 'tokenauthenticator-error-body-not-object', 400 );
 		}
-		return $data;
 	}
 }

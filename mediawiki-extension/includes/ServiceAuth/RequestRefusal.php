@@ -125,7 +125,7 @@ class RequestRefusal {
 		foreach ( $headers as $line ) {
 			if ( stripos( $line, 'Vary:' ) === 0 ) {
 				foreach ( explode( ',', substr( $line, 5 ) ) as $v ) {
-					$values[strtolower( trim( $v ) )] = trim( $v );
+					$values[strtolower( trim( $v ) )] ??= trim( $v );
 				}
 			}
 		}

@@ -1,0 +1,144 @@
+<?php
+
+use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AccessPolicy;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
+use PHPUnit\Framework\TestCase;
+use Psr\Log\AbstractLogger;
+
+/**
+ * Reading the service principals: the mwstake shorthand with the
+ * reference's meanings, the list, and every configuration error named.
+ *
+ * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry
+ * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Principal
+ * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AccessPolicy::allowsRestPath
+ */
+class PrincipalRegistryTest extends TestCase {
+	private const SECRET = 'a-secret-of-enough-length';
+
+	/** @var string[] */
+	private array $warnings = [];
+
+	private function registry( array $settings ): PrincipalRegistry {
+		$defaults = [
+			'TokenAuthenticatorServiceToken' => null,
+			'TokenAuthenticatorServiceCIDR' => false,
+			'TokenAuthenticatorServiceAllowedAPIModules' => [],
+			'TokenAuthenticatorServiceAllowedRestPaths' => [],
+			'TokenAuthenticatorServiceUser' => 'ChatBot service user',
+			'TokenAuthenticatorServiceTokens' => [],
+		];
+		$logger = new class( $this->warnings ) extends AbstractLogger {
+			private array $sink;
+
+			public function __construct( array &$sink ) {
+				$this->sink = &$sink;
+			}
+
+			public function log( $level, $message, array $context = [] ): void {
+				$this->sink[] = (string)$message;
+			}
+		};
+		return new PrincipalRegistry(
+			new ServiceOptions( PrincipalRegistry::CONSTRUCTOR_OPTIONS, new HashConfig( $settings + $defaults ) ),
+			$logger
+		);
+	}
+
+	private function shorthand( $cidr ): PrincipalRegistry {
+		return $this->registry( [ 'TokenAuthenticatorServiceToken' => self::SECRET, 'TokenAuthenticatorServiceCIDR' => $cidr ] );
+	}
+
+	public function testTheShorthandCidrMeansWhatTheReferenceMeant(): void {
+		// Unset (extension.json's false): loopback only.
+		$p = $this->shorthand( false )->match( self::SECRET );
+		$this->assertTrue( $p->allowsAddress( '127.0.0.1' ) && $p->allowsAddress( '::1' ) );
+		$this->assertFalse( $p->allowsAddress( '10.0.0.1' ) );
+		$this->assertTrue( $p->isLoopbackOnly() );
+		// A list: exactly that list, loopback not added.
+		$p = $this->shorthand( [ '10.0.0.0/8' ] )->match( self::SECRET );
+		$this->assertTrue( $p->allowsAddress( '10.1.2.3' ) );
+		$this->assertFalse( $p->allowsAddress( '127.0.0.1' ) );
+		$this->assertSame( [], $this->warnings );
+		// '' and null: any address, with one warning.
+		foreach ( [ '', null ] as $any ) {
+			$p = $this->shorthand( $any )->match( self::SECRET );
+			$this->assertTrue( $p->allowsAddress( '203.0.113.7' ) && $p->allowsAddress( '2001:db8::1' ) );
+		}
+		$this->assertCount( 1, $this->warnings );
+		$this->assertStringContainsString( 'accepted from any address', $this->warnings[0] );
+	}
+
+	public function testSecretsMatchByHashAndRotateByName(): void {
+		$registry = $this->registry( [ 'TokenAuthenticatorServiceTokens' => [
+			[ 'name' => 'old', 'user' => 'Bot', 'token' => self::SECRET ],
+			[ 'name' => 'new', 'user' => 'Bot', 'tokenHash' => strtoupper( hash( 'sha256', 'another-secret-0123' ) ) ],
+		] ] );
+		$this->assertSame( 'old', $registry->match( self::SECRET )->id );
+		$this->assertSame( 'new', $registry->match( 'another-secret-0123' )->id );
+		$this->assertNull( $registry->match( 'wrong-secret-0123456' ) );
+		$this->assertSame( 'new', $registry->get( 'new' )->id );
+		$this->assertNull( $registry->get( 'missing' ) );
+	}
+
+	public static function provideBadConfigurations(): array {
+		$secret = [ 'user' => 'Bot', 'token' => self::SECRET ];
+		return [
+			'not a list' => [ 'nope', '$mwsgTokenAuthenticatorServiceTokens must be a list' ],
+			'not an array' => [ [ 'x' ], '[0] must be an array' ],
+			'unknown key' => [ [ $secret + [ 'cidrs' => [] ] ], 'unknown keys: cidrs' ],
+			'no user' => [ [ [ 'token' => self::SECRET ] ], 'has no "user"' ],
+			'both secrets' => [ [ $secret + [ 'tokenHash' => str_repeat( 'a', 64 ) ] ], 'has both "token" and "tokenHash"' ],
+			'bad hash' => [ [ [ 'user' => 'Bot', 'tokenHash' => 'abc' ] ], '"tokenHash" must be 64 hex' ],
+			'short secret' => [ [ [ 'user' => 'Bot', 'token' => 'short' ] ], 'shorter than 16' ],
+			'no secret' => [ [ [ 'user' => 'Bot' ] ], 'has no "tokenHash" or "token"' ],
+			'bad range' => [ [ $secret + [ 'cidr' => [ '10.0.0.0/33' ] ] ], '"cidr": IP range entry #0' ],
+			'appTokens not a bool' => [ [ $secret + [ 'appTokens' => 'yes' ] ], '"appTokens" must be true or false' ],
+			'bad expiry' => [ [ $secret + [ 'expires' => 'soon' ] ], '"expires" is not a timestamp' ],
+			'list of non-strings' => [ [ $secret + [ 'rights' => [ 1 ] ] ], '"rights" must be a list of non-empty strings' ],
+			'one secret twice' => [ [ $secret + [ 'name' => 'a' ], $secret + [ 'name' => 'b' ] ], 'has the same secret as' ],
+			'one name twice' => [ [ $secret + [ 'name' => 'a' ], [ 'user' => 'C', 'token' => 'other-secret-012345', 'name' => 'a' ] ],
+				'has the name "a" of another principal' ],
+		];
+	}
+
+	/**
+	 * @dataProvider provideBadConfigurations
+	 */
+	public function testEveryConfigurationErrorNamesTheSetting( $list, string $says ): void {
+		$registry = $this->registry( [ 'TokenAuthenticatorServiceTokens' => $list ] );
+		try {
+			$registry->all();
+			$this->fail( 'accepted' );
+		} catch ( ConfigurationException $e ) {
+			$this->assertStringContainsString( $says, $e->getMessage() );
+			$this->assertSame( 'tokenauthenticator-error-config', $e->getMessageKey() );
+			$this->assertStringStartsWith( '$mwsgTokenAuthenticatorServiceTokens', $e->getMessageParams()[0] );
+		}
+		// The error stays: every later call fails the same way.
+		$this->expectException( ConfigurationException::class );
+		$registry->match( self::SECRET );
+	}
+
+	public function testRestPathsMatchWholeSegments(): void {
+		$p = $this->registry( [ 'TokenAuthenticatorServiceTokens' => [
+			[ 'user' => 'Bot', 'token' => self::SECRET, 'restPaths' => [ '/mws/v1/user-token/verify' ] ],
+		] ] )->match( self::SECRET );
+		foreach ( [ '/mws/v1/user-token/verify', '/mws/v1/user-token/verify/', '/mws/v1/user-token/verify/abc',
+			'/mws/v1/user-token/verify/a%2Fb' ] as $path
+		) {
+			$this->assertTrue( AccessPolicy::allowsRestPath( $p, $path ), $path );
+		}
+		foreach ( [ '/mws/v1/user-token/verifyX', '/mws/v1/user-token', '/mws/v1/user-token/verify/../generate',
+			'/mws/v1/user-token/verify/%2e%2e/x', '', '/', '/mws/v1/app-token/generate' ] as $path
+		) {
+			$this->assertFalse( AccessPolicy::allowsRestPath( $p, $path ), $path );
+		}
+		$apps = $this->registry( [ 'TokenAuthenticatorServiceTokens' => [
+			[ 'user' => 'Bot', 'token' => self::SECRET, 'appTokens' => true ],
+		] ] )->match( self::SECRET );
+		$this->assertTrue( AccessPolicy::allowsRestPath( $apps, AccessPolicy::APP_TOKEN_ROUTE ) );
+	}
+}
