@@ -6,13 +6,13 @@
 #   scripts/wiki.sh install DIR --server URL [--name NAME] [--password PW]
 #                   [--mysql HOST:PORT DBNAME DBUSER DBPASS ROOTPASS]
 #       install.php into DIR: the database (SQLite in DIR/data, or MariaDB),
-#       DIR/LocalSettings.installer.php (what install.php wrote, never edited
-#       afterwards) and DIR/admin-password (mode 0600; the user is Admin).
+#       DIR/LocalSettings.installer.php (what install.php wrote, with the
+#       SQLite directory as __DIR__/data, so that a copy of DIR is a wiki of
+#       its own) and DIR/admin-password (mode 0600; the user is Admin).
 #
 #   scripts/wiki.sh settings OUT --installer FILE --server URL [OPTION...]
 #       writes OUT, the LocalSettings.php to run the wiki with (MW_CONFIG_FILE):
 #       the installer's settings, then ours.
-#         --data DIR         the SQLite data directory (a copy of the installer's)
 #         --script-path /w   served under /w, articles at /wiki/$1
 #         --log FILE         where the exception, error and fatal channels go
 #         --extension JSON   wfLoadExtension( 'TokenAuthenticator', JSON );
@@ -79,12 +79,20 @@ cmd_install() {
 		php "$TA_MW_DIR/maintenance/install.php" "${db[@]}" --confpath "$dir" \
 		--server "$server" --scriptpath '' --lang en --pass "$password" "$name" Admin) \
 		>"$dir/install.log" 2>&1 || fail_with_log install.php "$dir/install.log"
+	if [ "${db[1]}" = sqlite ]; then
+		# The installer's object cache, l10n cache and job queue settings
+		# read this variable right there: it must name the copy's directory.
+		local line='$wgSQLiteDataDir = __DIR__ . '"'/data';"
+		[ "$(grep -c '^\$wgSQLiteDataDir = ' "$dir/LocalSettings.php")" = 1 ] ||
+			ta_die "unexpected LocalSettings.php from install.php: not one \$wgSQLiteDataDir line"
+		sed -i "s|^\\\$wgSQLiteDataDir = .*|$line|" "$dir/LocalSettings.php"
+	fi
 	mv "$dir/LocalSettings.php" "$dir/LocalSettings.installer.php"
 	(umask 077 && printf '%s\n' "$password" >"$dir/admin-password")
 }
 
 cmd_settings() {
-	local out="${1:-}" installer='' server='' data='' script_path='' log=''
+	local out="${1:-}" installer='' server='' script_path='' log=''
 	local extension="$TA_ROOT/mediawiki-extension/extension.json" load=path lines=() requires=()
 	[ -n "$out" ] || usage
 	shift
@@ -92,7 +100,6 @@ cmd_settings() {
 		case "$1" in
 		--installer) need_value "$1" $# && installer="$2" && shift 2 ;;
 		--server) need_value "$1" $# && server="$2" && shift 2 ;;
-		--data) need_value "$1" $# && data="$2" && shift 2 ;;
 		--script-path) need_value "$1" $# && script_path="$2" && shift 2 ;;
 		--log) need_value "$1" $# && log="$2" && shift 2 ;;
 		--extension) need_value "$1" $# && extension="$2" && load=path && shift 2 ;;
@@ -110,7 +117,6 @@ cmd_settings() {
 	{
 		printf '<?php\n// Written by scripts/wiki.sh; rewritten on every set-up.\n'
 		printf 'require %s;\n' "$(php_quote "$installer")"
-		[ -z "$data" ] || printf '$wgSQLiteDataDir = %s;\n' "$(php_quote "$data")"
 		printf '$wgServer = %s;\n' "$(php_quote "$server")"
 		if [ -n "$script_path" ]; then
 			# The installer wrote $wgScriptPath = "" and derived

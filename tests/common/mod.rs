@@ -70,7 +70,7 @@ pub const START_TIMEOUT: Duration = Duration::from_secs(20);
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Bump when the template's content changes.
-const TEMPLATE_VERSION: u32 = 2;
+const TEMPLATE_VERSION: u32 = 3;
 
 // ---------------------------------------------------------------------------
 // Paths and the native extension
@@ -429,6 +429,10 @@ impl WikiBuilder {
         let dir = TempDir::new("mws-ta-wiki");
         let root = dir.path().to_path_buf();
         copy_tree(&template.data_dir(), &root.join("data"), &[]);
+        // It names its SQLite directory as __DIR__/data: the copy's own.
+        let installer_settings = root.join("LocalSettings.installer.php");
+        fs::copy(template.installer_settings(), &installer_settings)
+            .expect("copy LocalSettings.installer.php");
 
         let extension_json = match self.manifest_patch {
             None => extension_dir().join("extension.json"),
@@ -461,7 +465,7 @@ impl WikiBuilder {
             native: self.native,
             load_extension: self.load_extension,
             extension_json,
-            installer_settings: template.installer_settings(),
+            installer_settings,
             ini_dir: needs_so.then_some(ini_dir),
             script_path: self.script_path,
             server: None,
@@ -599,8 +603,6 @@ impl Wiki {
             .arg(self.local_settings_path())
             .arg("--installer")
             .arg(&self.installer_settings)
-            .arg("--data")
-            .arg(dir.join("data"))
             .args(["--server", &self.base()])
             .arg("--log")
             .arg(dir.join("mw-errors.log"))
