@@ -2,12 +2,11 @@
 
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Credential;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionUsers;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 
 /**
  * How an Authorization header becomes a credential of ours, or not.
- *
- * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Credential
  */
 class CredentialTest extends TestCase {
 	private const SCHEMES = [ 'apikey', 'apptoken' ];
@@ -30,6 +29,7 @@ class CredentialTest extends TestCase {
 	/**
 	 * @dataProvider provideHeaders
 	 */
+	#[DataProvider( 'provideHeaders' )]
 	public function testOurSchemes( string $header, string $scheme, ?string $secret ): void {
 		$credential = Credential::parse( $header, self::SCHEMES );
 		$this->assertNotNull( $credential );

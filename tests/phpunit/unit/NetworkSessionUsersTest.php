@@ -5,8 +5,6 @@ use PHPUnit\Framework\TestCase;
 
 /**
  * NetworkSession's settings with NetworkSession's meaning.
- *
- * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionUsers
  */
 class NetworkSessionUsersTest extends TestCase {
 	private static function users( $users, array $more = [] ): NetworkSessionUsers {

@@ -4,16 +4,13 @@ use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AccessPolicy;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 use Psr\Log\AbstractLogger;
 
 /**
  * Reading the service principals: the mwstake shorthand with the
  * reference's meanings, the list, and every configuration error named.
- *
- * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry
- * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Principal
- * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AccessPolicy::allowsRestPath
  */
 class PrincipalRegistryTest extends TestCase {
 	private const SECRET = 'a-secret-of-enough-length';
@@ -107,6 +104,7 @@ class PrincipalRegistryTest extends TestCase {
 	/**
 	 * @dataProvider provideBadConfigurations
 	 */
+	#[DataProvider( 'provideBadConfigurations' )]
 	public function testEveryConfigurationErrorNamesTheSetting( $list, string $says ): void {
 		$registry = $this->registry( [ 'TokenAuthenticatorServiceTokens' => $list ] );
 		try {

@@ -7,12 +7,6 @@ use PHPUnit\Framework\TestCase;
 
 /**
  * Small rules of the PHP side: JWT fields and claims, names, Vary, error answers.
- *
- * @covers \MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin::bearer
- * @covers \MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin::mixesScripts
- * @covers \MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin::claimedGroups
- * @covers \MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal::varyValue
- * @covers \MediaWiki\Extension\TokenAuthenticator\ErrorAnswer
  */
 class RulesTest extends TestCase {
 	public function testBearerFieldsAsJWTAuthReadsThem(): void {
