@@ -225,6 +225,12 @@ function bench_main( ?string $outFile, bool $quick ): void {
 	if ( php_envelope_decode( $salt, $envelope ) !== mws_ta_envelope_decode( $salt, $envelope ) ) {
 		bench_fail( 'PHP and native envelope decodings differ' );
 	}
+	$body = json_encode( [ 'token' => $token ] );
+	if ( mws_ta_json_object( $body ) !== json_decode( $body, true )
+		|| mws_ta_token_hash( $token ) !== hash( 'sha256', $token )
+	) {
+		bench_fail( 'PHP and native readings of a request differ' );
+	}
 	if ( hash_hmac( 'sha256', $message, $salt ) !== mws_ta_hmac_sha256( $salt, $message )
 		|| hash( 'sha256', $token ) !== mws_ta_sha256( $token )
 		|| strlen( mws_ta_random_token( 32 ) ) !== 64
@@ -305,6 +311,38 @@ function bench_main( ?string $outFile, bool $quick ): void {
 			'php' => static function ( int $n ) use ( $token ): void {
 				for ( $i = 0; $i < $n; $i++ ) {
 					hash( 'sha256', $token );
+				}
+			},
+		],
+		'token_hash' => [
+			'label' => 'client text to lookup hash (64-character token)',
+			'native_call' => 'mws_ta_token_hash($token)',
+			'php_call' => "preg_match('/^[A-Za-z0-9_-]{1,2048}\$/D') + hash('sha256')",
+			'native' => static function ( int $n ) use ( $token ): void {
+				for ( $i = 0; $i < $n; $i++ ) {
+					mws_ta_token_hash( $token );
+				}
+			},
+			'php' => static function ( int $n ) use ( $token ): void {
+				for ( $i = 0; $i < $n; $i++ ) {
+					if ( preg_match( '/^[A-Za-z0-9_-]{1,2048}$/D', $token ) ) {
+						hash( 'sha256', $token );
+					}
+				}
+			},
+		],
+		'json_object' => [
+			'label' => 'request body to array (' . strlen( $body ) . '-byte verify body)',
+			'native_call' => 'mws_ta_json_object($body) (strict: duplicate members refused)',
+			'php_call' => 'json_decode($body, true) (not strict)',
+			'native' => static function ( int $n ) use ( $body ): void {
+				for ( $i = 0; $i < $n; $i++ ) {
+					mws_ta_json_object( $body );
+				}
+			},
+			'php' => static function ( int $n ) use ( $body ): void {
+				for ( $i = 0; $i < $n; $i++ ) {
+					json_decode( $body, true, 8 );
 				}
 			},
 		],

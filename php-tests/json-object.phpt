@@ -4,10 +4,16 @@ Request bodies: one strict JSON object, or RefusedException that quotes nothing 
 <?php
 var_dump( mws_ta_json_object( '{"token":"abc","n":1,"x":{"y":[true,null,1.5]}}' ) );
 var_dump( mws_ta_json_object( " {}\n" ) );
+// As json_decode( ..., true ) gives them: numeric names as integer keys,
+// integers beyond PHP_INT_MAX as floats.
+$mine = mws_ta_json_object( '{"7":"a","07":"b","big":18446744073709551615,"list":[{"k":null}]}' );
+var_dump( $mine === json_decode( '{"7":"a","07":"b","big":18446744073709551615,"list":[{"k":null}]}', true ) );
 $deep = str_repeat( '{"a":', 16 ) . '1' . str_repeat( '}', 16 );
 echo 'depth 16: ', count( mws_ta_json_object( $deep ) ), "\n";
 foreach ( [
 	'{"token":"a","token":"b"}',
+	'{"7":1,"7":2}',
+	'[{"token":"a"}]',
 	'[]',
 	'["token"]',
 	'"token"',
@@ -27,10 +33,10 @@ foreach ( [
 ?>
 --EXPECT--
 array(3) {
-  ["n"]=>
-  int(1)
   ["token"]=>
   string(3) "abc"
+  ["n"]=>
+  int(1)
   ["x"]=>
   array(1) {
     ["y"]=>
@@ -46,8 +52,11 @@ array(3) {
 }
 array(0) {
 }
+bool(true)
 depth 16: 1
 the request body is not one JSON object: "token" is there more than once
+the request body is not one JSON object: "7" is there more than once
+the request body is not one JSON object: not an object
 the request body is not one JSON object: not an object
 the request body is not one JSON object: not an object
 the request body is not one JSON object: not an object

@@ -124,7 +124,88 @@ pub fn token_hash(text: BinarySlice<u8>) -> PhpResult<String> {
 #[php_function]
 #[php(name = "mws_ta_json_object")]
 pub fn json_object(json: BinarySlice<u8>) -> PhpResult<ZBox<ZendHashTable>> {
-    to_hashtable(&json::request_body(&json).map_err(throw)?)
+    match json::request_body(&json, &PhpValues).map_err(throw)? {
+        Node::Table(table) => Ok(table),
+        // The reader only returns objects, which are tables.
+        Node::Scalar(_) => Err(PhpException::from_message("not an object".to_string())),
+    }
+}
+
+/// A value of [`PhpValues`]: arrays and objects stay tables until they are
+/// put into their parent, so the top-level one is returned as it is.
+enum Node {
+    Scalar(Zval),
+    Table(ZBox<ZendHashTable>),
+}
+
+/// The strict reader's output as PHP values, built directly (json_decode's
+/// shapes: objects as associative arrays, numeric names as integer keys).
+struct PhpValues;
+
+impl PhpValues {
+    fn scalar(set: impl FnOnce(&mut Zval)) -> Node {
+        let mut z = Zval::new();
+        set(&mut z);
+        Node::Scalar(z)
+    }
+
+    fn put(table: &mut ZendHashTable, name: Option<&str>, value: Node) -> Option<()> {
+        match (name, value) {
+            (Some(name), Node::Scalar(z)) => table.insert(name, z),
+            (Some(name), Node::Table(t)) => table.insert(name, t),
+            (None, Node::Scalar(z)) => table.push(z),
+            (None, Node::Table(t)) => table.push(t),
+        }
+        .ok()
+    }
+}
+
+impl json::Build for PhpValues {
+    type Value = Node;
+    type Array = ZBox<ZendHashTable>;
+    type Object = ZBox<ZendHashTable>;
+    fn null(&self) -> Node {
+        Self::scalar(|z| z.set_null())
+    }
+    fn bool(&self, b: bool) -> Node {
+        Self::scalar(|z| z.set_bool(b))
+    }
+    fn int(&self, n: i64) -> Node {
+        Self::scalar(|z| z.set_long(n))
+    }
+    fn uint(&self, n: u64) -> Node {
+        // As json_decode does with integers beyond PHP_INT_MAX.
+        self.float(n as f64)
+    }
+    fn float(&self, n: f64) -> Node {
+        Self::scalar(|z| z.set_double(n))
+    }
+    fn string(&self, s: &str) -> Option<Node> {
+        let mut z = Zval::new();
+        z.set_string(s, false).ok()?;
+        Some(Node::Scalar(z))
+    }
+    fn array(&self) -> ZBox<ZendHashTable> {
+        ZendHashTable::new()
+    }
+    fn push(&self, array: &mut ZBox<ZendHashTable>, value: Node) -> Option<()> {
+        Self::put(array, None, value)
+    }
+    fn end_array(&self, array: ZBox<ZendHashTable>) -> Node {
+        Node::Table(array)
+    }
+    fn object(&self) -> ZBox<ZendHashTable> {
+        ZendHashTable::new()
+    }
+    fn has(&self, object: &ZBox<ZendHashTable>, name: &str) -> bool {
+        object.get(name).is_some()
+    }
+    fn insert(&self, object: &mut ZBox<ZendHashTable>, name: &str, value: Node) -> Option<()> {
+        Self::put(object, Some(name), value)
+    }
+    fn end_object(&self, object: ZBox<ZendHashTable>) -> Node {
+        Node::Table(object)
+    }
 }
 
 /// Constant-time string equality.
