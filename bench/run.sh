@@ -110,26 +110,42 @@ wiki="$tmp/wiki"
 data="$wiki/data"
 tokens="$wiki/tokens"
 mkdir -p "$data" "$wiki/cache-ext" "$wiki/cache-noext" "$wiki/logs" "$tokens"
-port_ext="$(free_port)"
-port_reuse="$(free_port)"
-port_noext="$(free_port)"
+# Pools: ext, reuse and noext on the database store; the same two with the
+# tokens on Redis and on memcached.
+variants=(ext reuse noext redis redis-reuse memcached memcached-reuse)
+declare -A port_of=()
+for variant in "${variants[@]}"; do
+	port_of[$variant]="$(free_port)"
+done
+port_ext="${port_of[ext]}"
 service_secret="$(php -r 'echo bin2hex(random_bytes(24));')"
+
+# The token stores' servers, as production would run them for tokens: no
+# persistence (README, "Token stores").
+redis_port="$(free_port)"
+memcached_port="$(free_port)"
+start_group "$logs/redis.log" /usr/bin/redis-server --bind 127.0.0.1 --port "$redis_port" --save '' \
+	--appendonly no --daemonize no --dir "$tmp"
+pgid_of[redis]="${pgids[-1]}"
+start_group "$logs/memcached.log" /usr/bin/memcached -l 127.0.0.1 -p "$memcached_port" -U 0 -m 256 -u nobody
+pgid_of[memcached]="${pgids[-1]}"
 
 ta_log "installing a SQLite wiki in $wiki"
 "$TA_ROOT/scripts/wiki.sh" install "$wiki" --server "http://127.0.0.1:$port_ext" --name BenchWiki
 
 # LocalSettings-<variant>.php: the installer's settings, then bench/settings.php.
-for variant in ext reuse noext; do
-	port_var="port_$variant"
+for variant in "${variants[@]}"; do
 	load=()
 	[ "$variant" != noext ] || load=(--no-extension)
 	"$TA_ROOT/scripts/wiki.sh" settings "$wiki/LocalSettings-$variant.php" \
-		--installer "$wiki/LocalSettings.installer.php" --server "http://127.0.0.1:${!port_var}" \
+		--installer "$wiki/LocalSettings.installer.php" --server "http://127.0.0.1:${port_of[$variant]}" \
 		--log "$wiki/logs/mw-errors-$variant.log" "${load[@]}" \
 		--php "\$benchVariant = '$variant';" \
 		--php "\$benchDir = $(php_quote "$wiki");" \
 		--php "\$benchRepo = $(php_quote "$TA_ROOT");" \
 		--php "\$benchServiceSecret = $(php_quote "$service_secret");" \
+		--php "\$benchRedisPort = $redis_port;" \
+		--php "\$benchMemcachedPort = $memcached_port;" \
 		--require "$TA_ROOT/bench/settings.php"
 done
 
@@ -157,29 +173,27 @@ done
 
 # One php-fpm master per variant (own OPcache and APCu); the native extension
 # is loaded from an ini file in an extra scan directory, for ext and reuse only.
-for variant in ext reuse noext; do
+servers=()
+for variant in "${variants[@]}"; do
 	variant_so="$so"
 	[ "$variant" != noext ] || variant_so=
 	stack_fpm_start "$tmp/fpm-$variant" "$variant" "$wiki/LocalSettings-$variant.php" "$wiki/logs" \
 		"$children" "$variant_so"
 	pgid_of[$variant]="${pgids[-1]}"
+	servers+=("${port_of[$variant]}:$tmp/fpm-$variant:$wiki/LocalSettings-$variant.php")
 done
-stack_nginx_start "$tmp/nginx" "$logs" \
-	"$port_ext:$tmp/fpm-ext:$wiki/LocalSettings-ext.php" \
-	"$port_reuse:$tmp/fpm-reuse:$wiki/LocalSettings-reuse.php" \
-	"$port_noext:$tmp/fpm-noext:$wiki/LocalSettings-noext.php"
+stack_nginx_start "$tmp/nginx" "$logs" "${servers[@]}"
 pgid_of[nginx]="${pgids[-1]}"
 
 url() {
-	local variant="$1" path="$2" port_var="port_$1"
-	printf 'http://127.0.0.1:%s%s' "${!port_var}" "$path"
+	printf 'http://127.0.0.1:%s%s' "${port_of[$1]}" "$2"
 }
 noop_path=/rest.php/bench/v1/noop
 verify_path=/rest.php/mws/v1/user-token/verify
 api_path='/api.php?action=query&meta=userinfo&format=json'
 
 # Wait (at most 30 s) until every variant answers the no-op route.
-for variant in ext reuse noext; do
+for variant in "${variants[@]}"; do
 	ok=0
 	for _ in $(seq 1 60); do
 		if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$(url "$variant" "$noop_path")")" = 200 ]; then
@@ -194,7 +208,7 @@ for variant in ext reuse noext; do
 		ta_die "the $variant wiki does not answer $noop_path"
 	fi
 done
-ta_log "serving: ext :$port_ext, reuse :$port_reuse, noext :$port_noext ($children php-fpm workers each)"
+ta_log "serving: $(for v in "${variants[@]}"; do printf '%s :%s  ' "$v" "${port_of[$v]}"; done)($children php-fpm workers each)"
 
 # Sanity checks: the cases must do what they claim.
 check_status() {
@@ -214,6 +228,16 @@ check_status 400 "verify of the same token again" -H 'Content-Type: application/
 for _ in 1 2 3; do
 	check_status 200 "verify of a reusable token" -H 'Content-Type: application/json' \
 		--data "{\"token\":\"$(tail -n 1 "$tokens/tokens-check.txt")\"}" "$(url reuse "$verify_path")"
+done
+for store in redis memcached; do
+	maint "$store" "$bench_dir/mint-tokens.php" --count 2 --out "$tokens/tokens-check-$store.txt" >/dev/null
+	check_status 200 "verify of a valid token ($store)" -H 'Content-Type: application/json' \
+		--data "{\"token\":\"$(head -n 1 "$tokens/tokens-check-$store.txt")\"}" "$(url "$store" "$verify_path")"
+	check_status 400 "verify of the same token again ($store)" -H 'Content-Type: application/json' \
+		--data "{\"token\":\"$(head -n 1 "$tokens/tokens-check-$store.txt")\"}" "$(url "$store" "$verify_path")"
+	# The database pool does not know the store's tokens: they are not in its table.
+	check_status 400 "a $store token on the database pool" -H 'Content-Type: application/json' \
+		--data "{\"token\":\"$(tail -n 1 "$tokens/tokens-check-$store.txt")\"}" "$(url ext "$verify_path")"
 done
 check_status 200 "ApiKey request" -H "Authorization: ApiKey $service_secret" "$(url ext "$noop_path")"
 check_status 401 "wrong ApiKey" -H "Authorization: ApiKey x$service_secret" "$(url ext "$noop_path")"
@@ -263,8 +287,11 @@ run_case() {
 # CPU time so far of the machine, of each php-fpm master's process group,
 # of nginx, and of what this script ran and reaped (wrk, curl).
 cpu_snapshot() {
-	php "$bench_dir/tool.php" cpu "ext=${pgid_of[ext]}" "reuse=${pgid_of[reuse]}" "noext=${pgid_of[noext]}" \
-		"nginx=${pgid_of[nginx]}" "shell=$$"
+	local groups=() g
+	for g in "${variants[@]}" nginx redis memcached; do
+		groups+=("$g=${pgid_of[$g]}")
+	done
+	php "$bench_dir/tool.php" cpu "${groups[@]}" "shell=$$"
 }
 
 # requests per second of a recorded case
@@ -272,12 +299,13 @@ rps_of() {
 	php "$bench_dir/tool.php" rps "$results" "$1"
 }
 
-# Mints enough single-use tokens for a run at up to 1.5x the floor's rate.
+# Mints enough single-use tokens for a run at up to 1.5x the floor's rate,
+# into the store of VARIANT (default ext, the database).
 mint_for() {
-	local file="$1" seconds="$2" c="$3" rate n
+	local file="$1" seconds="$2" c="$3" variant="${4:-ext}" rate n
 	rate="$(rps_of "floor-c$c")"
 	n=$(((rate * seconds * 3 / 2) + 200))
-	maint ext "$bench_dir/mint-tokens.php" --count "$n" --out "$file" >>"$logs/mint.log" 2>&1 ||
+	maint "$variant" "$bench_dir/mint-tokens.php" --count "$n" --out "$file" >>"$logs/mint.log" 2>&1 ||
 		{
 			cat "$logs/mint.log" >&2
 			ta_die "minting tokens failed"
@@ -301,6 +329,15 @@ for c in "${concurrencies[@]}"; do
 done
 maint ext "$bench_dir/mint-tokens.php" --count 2000 --out "$tokens/tokens-reuse.txt" >>"$logs/mint.log" 2>&1
 run_case "verify-reusable-c$conns" reuse "$conns" verify.lua "$verify_path" cycle "$tokens/tokens-reuse.txt" "$threads"
+for store in redis memcached; do
+	mint_for "$tokens/tokens-warm-$store.txt" "$warmup" "$conns" "$store"
+	mint_for "$tokens/tokens-run-$store.txt" "$duration" "$conns" "$store"
+	run_case "verify-valid-$store-c$conns" "$store" "$conns" verify.lua "$verify_path" \
+		once "$tokens/tokens-run-$store.txt" "$threads" --warm once "$tokens/tokens-warm-$store.txt" "$threads"
+	maint "$store-reuse" "$bench_dir/mint-tokens.php" --count 2000 --out "$tokens/tokens-reuse-$store.txt" >>"$logs/mint.log" 2>&1
+	run_case "verify-reusable-$store-c$conns" "$store-reuse" "$conns" verify.lua "$verify_path" \
+		cycle "$tokens/tokens-reuse-$store.txt" "$threads"
+done
 run_case "verify-invalid-c$conns" ext "$conns" verify.lua "$verify_path" random
 run_case "apikey-c$conns" ext "$conns" get.lua "$noop_path" "Authorization: ApiKey $service_secret"
 for i in $(seq 1 "$pairs"); do

@@ -10,7 +10,9 @@
  *   MediaWiki extension nor the native one);
  * - $benchDir: the bench's temporary directory;
  * - $benchRepo: the repository;
- * - $benchServiceSecret: the ApiKey secret of the bench principal.
+ * - $benchServiceSecret: the ApiKey secret of the bench principal;
+ * - $benchRedisPort, $benchMemcachedPort: the token stores' servers, for
+ *   the variants "redis", "redis-reuse", "memcached", "memcached-reuse".
  *
  * @phpcs:disable MediaWiki.NamingConventions.ValidGlobalName.allowedPrefix
  */
@@ -41,7 +43,17 @@ if ( ( $_SERVER['HTTP_X_BENCH_QUERY_LOG'] ?? '' ) === '1' ) {
 if ( $benchVariant !== 'noext' ) {
 	// Tokens are minted before the load runs: let them live an hour.
 	$mwsgTokenAuthenticatorUserTokenTTL = 3600;
-	$mwsgTokenAuthenticatorSingleUse = $benchVariant !== 'reuse';
+	$mwsgTokenAuthenticatorSingleUse = !str_ends_with( $benchVariant, 'reuse' );
+	// The token store: the database, or a server as the README configures it.
+	if ( str_starts_with( $benchVariant, 'redis' ) ) {
+		$wgObjectCaches['bench-redis'] = [ 'class' => 'RedisBagOStuff', 'servers' => [ "127.0.0.1:$benchRedisPort" ],
+			'persistent' => true, 'automaticFailover' => false ];
+		$mwsgTokenAuthenticatorTokenStore = 'bench-redis';
+	} elseif ( str_starts_with( $benchVariant, 'memcached' ) ) {
+		$wgObjectCaches['bench-memcached'] = [ 'class' => 'MemcachedPeclBagOStuff',
+			'servers' => [ "127.0.0.1:$benchMemcachedPort" ], 'persistent' => true ];
+		$mwsgTokenAuthenticatorTokenStore = 'bench-memcached';
+	}
 	// One ApiKey principal (loopback only, the default), allowed the no-op route.
 	$mwsgTokenAuthenticatorServiceToken = $benchServiceSecret;
 	$mwsgTokenAuthenticatorServiceAllowedRestPaths = [ '/bench/v1/noop' ];

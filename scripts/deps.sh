@@ -15,6 +15,7 @@ packages=(
 	chromium chromium-driver
 	nginx curl openssl
 	phpunit
+	redis-server memcached php-redis php-memcached
 )
 
 mapfile -t missing < <(ta_missing_packages "${packages[@]}")

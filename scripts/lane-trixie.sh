@@ -34,8 +34,9 @@ PACKAGES=(
 	curl ca-certificates openssl
 	chromium chromium-driver
 	nginx phpunit
+	redis-server memcached php-redis php-memcached
 )
-ROOT_VERSION=3
+ROOT_VERSION=4
 TARBALL="$CACHE/trixie-root-v$ROOT_VERSION.tar.zst"
 
 need_root() {

@@ -10,6 +10,8 @@ use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
+use MediaWiki\Extension\TokenAuthenticator\DatabaseTokenStore;
+use MediaWiki\Extension\TokenAuthenticator\SelectedTokenStore;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\Extension\TokenAuthenticator\AuthInfo;
 use MediaWiki\Extension\TokenAuthenticator\UserTokens;
@@ -23,7 +25,16 @@ return [
 	},
 
 	'TokenAuthenticator.TokenStore' => static function ( MediaWikiServices $services ): TokenStore {
-		return new TokenStore( $services->getDBLoadBalancer() );
+		return new SelectedTokenStore(
+			$services->getService( 'TokenAuthenticator.Config' )->get( 'TokenAuthenticatorTokenStore' ),
+			(array)$services->getMainConfig()->get( 'ObjectCaches' ),
+			static fn () => new DatabaseTokenStore( $services->getDBLoadBalancer() ),
+			static fn () => $services->getMainObjectStash(),
+			static fn ( $name ) => method_exists( $services, 'getObjectCacheFactory' )
+				// 1.42+; ObjectCache::getInstance() is deprecated in 1.43.
+				? $services->getObjectCacheFactory()->getInstance( $name )
+				: ObjectCache::getInstance( $name )
+		);
 	},
 
 	'TokenAuthenticator.UserTokens' => static function ( MediaWikiServices $services ): UserTokens {

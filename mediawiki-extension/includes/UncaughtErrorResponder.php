@@ -10,7 +10,6 @@ use MWExceptionHandler;
 use RequestContext;
 use Throwable;
 use WebRequest;
-use Wikimedia\Rdbms\DBError;
 
 /**
  * Keeps the extension's answers JSON when an error reaches MediaWiki's
@@ -97,9 +96,9 @@ class UncaughtErrorResponder {
 			$key = $message->getApiCode();
 			$text = MessageText::of( $message->inContentLanguage() );
 		} else {
-			$outage = self::isDatabaseError( $e );
+			$outage = Outage::of( $e );
 			$status = $outage ? 503 : 500;
-			$key = $outage ? 'tokenauthenticator-error-database-unavailable' : 'tokenauthenticator-error-internal';
+			$key = $outage ?? 'tokenauthenticator-error-internal';
 			$text = self::messageText( $key, WebRequest::getRequestId() );
 		}
 		// Drop whatever the entry point had buffered (an error answer that
@@ -137,15 +136,6 @@ class UncaughtErrorResponder {
 		return $refusal->routedRestPath( $request );
 	}
 
-	private static function isDatabaseError( Throwable $e ): bool {
-		for ( $t = $e; $t !== null; $t = $t->getPrevious() ) {
-			if ( $t instanceof DBError ) {
-				return true;
-			}
-		}
-		return false;
-	}
-
 	/**
 	 * The message in the content language; a fixed English text when even
 	 * the message system fails (it may want the database too).
@@ -158,9 +148,14 @@ class UncaughtErrorResponder {
 		try {
 			return MessageText::of( MessageText::message( $key, [ $logId ] )->inContentLanguage() );
 		} catch ( Throwable $ignored ) {
-			return $key === 'tokenauthenticator-error-database-unavailable'
-				? "The wiki's database is unavailable. Try again later. (Error ID: $logId)"
-				: "Internal error. (Error ID: $logId)";
+			switch ( $key ) {
+				case Outage::DATABASE:
+					return "The wiki's database is unavailable. Try again later. (Error ID: $logId)";
+				case Outage::TOKEN_STORE:
+					return "The token store is unavailable. Try again later. (Error ID: $logId)";
+				default:
+					return "Internal error. (Error ID: $logId)";
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ use MediaWiki\Extension\TokenAuthenticator\UserTokens;
 use MediaWiki\Extension\TokenAuthenticator\VerifyCallback;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
+use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use Wikimedia\Rdbms\DBError;
 
 /**
@@ -54,8 +55,8 @@ class GenerateUserTokenHandler extends Handler {
 				: $this->userTokens->wrap( $token, $this->verifyCallback->url() );
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
-		} catch ( DBError $e ) {
-			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
+		} catch ( DBError | TokenStoreUnavailableException $e ) {
+			return $this->noStore( HttpError::unavailable( $this->getResponseFactory(), $e ) );
 		}
 		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
 	}

@@ -4,10 +4,13 @@ namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
+use MediaWiki\Extension\TokenAuthenticator\Outage;
+use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
 use MediaWiki\Rest\ResponseFactory;
 use MWExceptionHandler;
+use Throwable;
 use WebRequest;
 use Wikimedia\Rdbms\DBError;
 
@@ -30,19 +33,19 @@ class HttpError {
 	}
 
 	/**
-	 * The database failed while a handler worked: 503 with Retry-After, as
-	 * the extension's other answers in an outage, instead of the router's
-	 * generic 500. Logged like any error the router catches; the answer
-	 * quotes the request ID.
+	 * The database or the token store failed while a handler worked: 503
+	 * with Retry-After, as the extension's other answers in an outage,
+	 * instead of the router's generic 500. Logged like any error the router
+	 * catches; the answer quotes the request ID.
 	 *
 	 * @param ResponseFactory $factory
-	 * @param DBError $e
+	 * @param DBError|TokenStoreUnavailableException $e
 	 * @return Response
 	 */
-	public static function databaseUnavailable( ResponseFactory $factory, DBError $e ): Response {
+	public static function unavailable( ResponseFactory $factory, Throwable $e ): Response {
 		MWExceptionHandler::logException( $e );
 		$response = $factory->createFromException( self::make(
-			'tokenauthenticator-error-database-unavailable', 503, [ WebRequest::getRequestId() ]
+			Outage::of( $e ) ?? Outage::DATABASE, 503, [ WebRequest::getRequestId() ]
 		) );
 		foreach ( ErrorAnswer::headers( 503 ) as $name => $value ) {
 			$response->setHeader( $name, $value );

@@ -8,6 +8,7 @@ use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Principal;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use Wikimedia\ParamValidator\ParamValidator;
+use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use Wikimedia\Rdbms\DBError;
 use WikiMap;
 
@@ -33,8 +34,8 @@ class VerifyAppTokenHandler extends Handler {
 			$principal = $this->appTokens->check( (string)$this->getValidatedParams()['token'] );
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
-		} catch ( DBError $e ) {
-			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
+		} catch ( DBError | TokenStoreUnavailableException $e ) {
+			return $this->noStore( HttpError::unavailable( $this->getResponseFactory(), $e ) );
 		}
 		if ( !$principal instanceof Principal ) {
 			throw HttpError::make( 'tokenauthenticator-error-invalid-token', 400 );

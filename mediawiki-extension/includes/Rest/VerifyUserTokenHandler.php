@@ -9,6 +9,8 @@ use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use RequestContext;
 use Wikimedia\ParamValidator\ParamValidator;
+use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use Wikimedia\Rdbms\DBError;
 
 /**
@@ -39,8 +41,10 @@ class VerifyUserTokenHandler extends Handler {
 		$token = $this->tokenFromRequest();
 		try {
 			$user = $this->userTokens->redeem( $token );
-		} catch ( DBError $e ) {
-			return $this->noStore( HttpError::databaseUnavailable( $this->getResponseFactory(), $e ) );
+		} catch ( ConfigurationException $e ) {
+			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
+		} catch ( DBError | TokenStoreUnavailableException $e ) {
+			return $this->noStore( HttpError::unavailable( $this->getResponseFactory(), $e ) );
 		}
 		if ( !$user ) {
 			// Counted by user, or by IP for anonymous callers. A valid token

@@ -11,6 +11,7 @@ use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\UserInfo;
 use MediaWiki\User\UserFactory;
 use WebRequest;
+use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use Wikimedia\Rdbms\DBError;
 
 /**
@@ -109,9 +110,11 @@ class ServiceSessionProvider extends SessionProvider {
 		} catch ( ConfigurationException $e ) {
 			$this->logger->error( 'TokenAuthenticator: {message}', [ 'message' => $e->getMessage() ] );
 			return $this->refuse( $request, $e->getMessageKey(), 500, $e->getMessageParams() );
-		} catch ( DBError $e ) {
-			// Without the database no credential can be checked: fail closed.
-			$this->logger->error( 'TokenAuthenticator: database error: {class}', [ 'class' => get_class( $e ) ] );
+		} catch ( DBError | TokenStoreUnavailableException $e ) {
+			// Without the database or the token store no credential can be
+			// checked: fail closed.
+			$this->logger->error( 'TokenAuthenticator: {class}: {message}',
+				[ 'class' => get_class( $e ), 'message' => $e instanceof DBError ? '' : $e->getMessage() ] );
 			return $this->refuse( $request, 'tokenauthenticator-error-unavailable', 503 );
 		}
 	}
@@ -187,7 +190,7 @@ class ServiceSessionProvider extends SessionProvider {
 				return $this->refuse( $request, 'tokenauthenticator-error-networksession-autocreate', 403,
 					[ $user->getName() ] );
 			}
-		} catch ( DBError $e ) {
+		} catch ( DBError | TokenStoreUnavailableException $e ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-unavailable', 503 );
 		}
 		return new SessionInfo( SessionInfo::MAX_PRIORITY, [

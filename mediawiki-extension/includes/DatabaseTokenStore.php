@@ -1,0 +1,201 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator;
+
+use MediaWiki\User\UserIdentity;
+use DeferredUpdates;
+use Wikimedia\Rdbms\DBError;
+use Wikimedia\Rdbms\IDatabase;
+use Wikimedia\Rdbms\ILoadBalancer;
+
+/**
+ * Tokens in the wiki's database, the table mws_auth_token
+ * ($mwsgTokenAuthenticatorTokenStore = 'database', the default).
+ *
+ * Only the SHA-256 of a token is written, so a database leak yields no usable
+ * token. Every row carries its kind, and every lookup names the kind it
+ * wants, so a token minted as one kind can never be redeemed as another.
+ */
+class DatabaseTokenStore implements TokenStore {
+	private const TABLE = 'mws_auth_token';
+
+	private ILoadBalancer $loadBalancer;
+	private bool $purgeScheduled = false;
+
+	public function __construct( ILoadBalancer $loadBalancer ) {
+		$this->loadBalancer = $loadBalancer;
+	}
+
+	/** @inheritDoc */
+	public function mint(
+		string $kind, UserIdentity $user, int $ttl, ?string $principal = null, ?string $binding = null
+	): string {
+		$token = mws_ta_random_token( 32 );
+		$now = time();
+		$dbw = $this->writer();
+		$this->schedulePurge();
+		$dbw->insert(
+			self::TABLE,
+			[
+				'mat_hash' => mws_ta_token_hash( $token ),
+				'mat_kind' => $kind,
+				'mat_user' => $user->getId(),
+				'mat_user_text' => $user->getName(),
+				'mat_principal' => $principal,
+				'mat_binding' => $binding,
+				'mat_used' => 0,
+				'mat_created' => $dbw->timestamp( $now ),
+				'mat_expires' => $dbw->timestamp( $now + max( 1, $ttl ) ),
+			],
+			__METHOD__
+		);
+		return $token;
+	}
+
+	/**
+	 * The conditional UPDATE is the decision: of any number of concurrent
+	 * redeemers exactly one changes the row, and writing before reading
+	 * keeps SQLite from the lock upgrade that fails read-then-write
+	 * transactions under concurrency.
+	 *
+	 * @inheritDoc
+	 */
+	public function consume( string $kind, string $token ): ?StoredToken {
+		$hash = $this->hashOf( $token );
+		if ( $hash === null ) {
+			return null;
+		}
+		$dbw = $this->writer();
+		$dbw->update(
+			self::TABLE,
+			[ 'mat_used' => 1 ],
+			$this->liveConditions( $dbw, $kind, $hash ),
+			__METHOD__
+		);
+		if ( $dbw->affectedRows() !== 1 ) {
+			return null;
+		}
+		// The used row stays until it expires and a writer purges it.
+		$row = $dbw->selectRow( self::TABLE, '*', [ 'mat_hash' => $hash ], __METHOD__ );
+		return $row ? StoredToken::newFromRow( $row ) : null;
+	}
+
+	/** @inheritDoc */
+	public function peek( string $kind, string $token ): ?StoredToken {
+		$hash = $this->hashOf( $token );
+		if ( $hash === null ) {
+			return null;
+		}
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$row = $dbw->selectRow(
+			self::TABLE,
+			'*',
+			$this->liveConditions( $dbw, $kind, $hash ),
+			__METHOD__
+		);
+		return $row ? StoredToken::newFromRow( $row ) : null;
+	}
+
+	/**
+	 * The unique index on the hash is the decision, so of two concurrent
+	 * claims of one key exactly one wins.
+	 *
+	 * @inheritDoc
+	 */
+	public function claimOnce( string $kind, string $key, int $expires ): bool {
+		$now = time();
+		$dbw = $this->writer();
+		$this->schedulePurge();
+		$dbw->insert(
+			self::TABLE,
+			[
+				'mat_hash' => mws_ta_sha256( "$kind\0$key" ),
+				'mat_kind' => $kind,
+				'mat_user' => 0,
+				'mat_user_text' => '',
+				'mat_principal' => null,
+				'mat_used' => 1,
+				'mat_created' => $dbw->timestamp( $now ),
+				'mat_expires' => $dbw->timestamp( max( $expires, $now + 1 ) ),
+			],
+			__METHOD__,
+			[ 'IGNORE' ]
+		);
+		return $dbw->affectedRows() === 1;
+	}
+
+	/**
+	 * The primary connection, ready for a transaction that starts by writing.
+	 *
+	 * MediaWiki opens an implicit transaction at a request's first query, so
+	 * a logged-in request already holds SQLite's shared lock from loading the
+	 * user when it comes to write here. Upgrading that lock while another
+	 * request writes fails at once with "database is locked" (the busy
+	 * timeout does not apply to an upgrade). Ending the read-only snapshot
+	 * first makes the write the start of its transaction, which waits its
+	 * turn instead. Other databases lock rows, not the file, and need none
+	 * of this.
+	 *
+	 * @return IDatabase
+	 */
+	private function writer(): IDatabase {
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		if ( $dbw->getType() === 'sqlite' && $dbw->trxLevel() && !$dbw->explicitTrxActive()
+			&& !$dbw->writesOrCallbacksPending()
+		) {
+			$dbw->flushSnapshot( __METHOD__ );
+		}
+		return $dbw;
+	}
+
+	/**
+	 * Writers purge expired rows of every kind, so the table needs no cron
+	 * job: after the response is sent, in a statement of its own. Inside the
+	 * writer's transaction, a range delete next to the insert deadlocks
+	 * InnoDB under concurrent mints; on its own it cannot, and a purge that
+	 * fails anyway costs nothing (the next writer purges).
+	 */
+	private function schedulePurge(): void {
+		if ( $this->purgeScheduled ) {
+			return;
+		}
+		$this->purgeScheduled = true;
+		DeferredUpdates::addCallableUpdate( function () {
+			try {
+				$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+				$dbw->delete(
+					self::TABLE,
+					[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( time() ) ) ],
+					__METHOD__
+				);
+			} catch ( DBError $e ) {
+				// Not worth failing anything for; rows wait for the next purge.
+			} finally {
+				$this->purgeScheduled = false;
+			}
+		}, DeferredUpdates::POSTSEND );
+	}
+
+	/**
+	 * The stored form of a token, or null for text no minted token can be
+	 * (the native rule, with the one length limit of what it mints).
+	 */
+	private function hashOf( string $token ): ?string {
+		return TokenHash::of( $token );
+	}
+
+	/**
+	 * @param IDatabase $db
+	 * @param string $kind
+	 * @param string $hash
+	 * @return array
+	 */
+	private function liveConditions( $db, string $kind, string $hash ): array {
+		return [
+			'mat_hash' => $hash,
+			'mat_kind' => $kind,
+			'mat_used' => 0,
+			'mat_expires > ' . $db->addQuotes( $db->timestamp( time() ) ),
+		];
+	}
+}

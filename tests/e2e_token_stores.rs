@@ -1,0 +1,455 @@
+//! `$mwsgTokenAuthenticatorTokenStore`: the same cases on every store (the
+//! database, the main stash, Redis and memcached, each a real server started
+//! here): user tokens used once, fifty concurrent verifies of one token with
+//! exactly one success, app tokens, JWT replays, session-verification
+//! replays; on the cache servers, nothing but hashes stored, and a crash of
+//! the server answered with 503 JSON, never with a token accepted. Settings
+//! that name no usable store fail closed, naming the setting.
+
+mod common;
+use common::*;
+
+use serde_json::json;
+use std::sync::{Arc, Barrier};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const SALT: &str = "store-salt-0123456789";
+const APPS: &str = "store-apps-secret-0123456789abcdef";
+const JWT_KEY: &str = "store-jwt-secret-0123456789abcdef";
+const ISSUER: &str = "https://idp.example.org";
+const AUDIENCE: &str = "wiki-stores";
+
+fn settings() -> String {
+    format!(
+        "$mwsgTokenAuthenticatorSalt = '{SALT}';\n\
+         $mwsgTokenAuthenticatorServiceTokens = [ [ 'name' => 'apps', 'user' => 'App bot', \
+         'token' => '{APPS}', 'appTokens' => true ] ];\n\
+         $mwsgTokenAuthenticatorJWTAlgorithm = 'HS256';\n\
+         $mwsgTokenAuthenticatorJWTKey = '{JWT_KEY}';\n\
+         $mwsgTokenAuthenticatorJWTIssuer = '{ISSUER}';\n\
+         $mwsgTokenAuthenticatorJWTAudience = '{AUDIENCE}';\n\
+         $mwsgTokenAuthenticatorSessionVerificationSingleUse = true;\n\
+         // The concurrency rounds fail 49 verifies each on purpose.\n\
+         $wgRateLimits['tokenauthenticator-verify-fail']['ip'] = [ 1000, 60 ];"
+    )
+}
+
+/// A wiki on `store`, with the cache server it needs (kept alive with it).
+fn wiki_on(store: Store) -> (Wiki, Option<CacheServer>) {
+    let server =
+        matches!(store, Store::Redis | Store::Memcached).then(|| CacheServer::start(store));
+    let mut builder = Wiki::builder().setting(settings());
+    builder = match &server {
+        Some(server) => builder.setting(server.settings()),
+        None => builder.setting(format!(
+            "$mwsgTokenAuthenticatorTokenStore = '{}';",
+            store.setting_value()
+        )),
+    };
+    let wiki = builder.start();
+    wiki.create_user("Alice", "alice-password-123", &[]);
+    (wiki, server)
+}
+
+fn verify(wiki: &Wiki, token: &str) -> HttpResponse {
+    post_json(
+        &wiki.client(),
+        &wiki.url("/rest.php/mws/v1/user-token/verify"),
+        &json!({ "token": token }),
+    )
+}
+
+fn mint_app_token(wiki: &Wiki) -> HttpResponse {
+    response(
+        wiki.client()
+            .post(&wiki.url("/rest.php/mws/v1/app-token/generate"))
+            .set("Authorization", &format!("ApiKey {APPS}"))
+            .set("Content-Type", "application/json")
+            .send_string(""),
+    )
+}
+
+/// The token inside a salted envelope.
+fn inner_token(envelope: &str) -> String {
+    let out = std::process::Command::new("base64")
+        .arg("-d")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(envelope.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("base64");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("envelope JSON");
+    v["token"].as_str().expect("token").to_string()
+}
+
+fn jwt(user: &str) -> String {
+    let t = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({
+            "iss": ISSUER, "aud": AUDIENCE, "sub": format!("sub-{user}"), "preferred_username": user,
+            "iat": t, "nbf": t, "exp": t + 300, "jti": random_hex(8),
+        }),
+        &jsonwebtoken::EncodingKey::from_secret(JWT_KEY.as_bytes()),
+    )
+    .expect("jsonwebtoken")
+}
+
+fn jwt_login(wiki: &Wiki, token: &str) -> HttpResponse {
+    post_form(
+        &wiki.client_no_redirects(),
+        &wiki.url("/index.php?title=Special:JWTLogin"),
+        &[
+            ("Authorization", &format!("Bearer {token}")),
+            ("returnto", "Main_Page"),
+        ],
+    )
+}
+
+/// Every case that does not break the store, on one wiki.
+fn the_same_cases(store: Store) {
+    let (wiki, server) = wiki_on(store);
+    let alice = wiki.login("Alice", "alice-password-123");
+
+    // A user token: used once.
+    let token = wiki.user_token(&alice);
+    let r = verify(&wiki, &token);
+    assert_eq!(r.status, 200, "{store:?}: {r}");
+    assert_eq!(r.json()["username"], "Alice", "{store:?}: {r}");
+    assert_eq!(verify(&wiki, &token).status, 400, "{store:?}: used twice");
+    let r = wiki.get(&format!("/rest.php/mws/v1/user-token/verify/{token}"));
+    assert_eq!(r.status, 400, "{store:?}: used twice (GET): {r}");
+
+    // Fifty verifies of one token at the same moment: exactly one succeeds.
+    let wiki = Arc::new(wiki);
+    for round in 0..2 {
+        let token = Arc::new(wiki.user_token(&alice));
+        let barrier = Arc::new(Barrier::new(50));
+        let handles: Vec<_> = (0..50)
+            .map(|_| {
+                let (wiki, token, barrier) = (wiki.clone(), token.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    verify(&wiki, &token).status
+                })
+            })
+            .collect();
+        let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        assert!(
+            statuses.iter().all(|s| *s == 200 || *s == 400),
+            "{store:?} round {round}: {statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{store:?} round {round}: exactly one exchange succeeds: {statuses:?}"
+        );
+    }
+
+    // An app token: a session as its principal's user, verifiable, and a
+    // user token never passes as one.
+    let r = mint_app_token(&wiki);
+    assert_eq!(r.status, 200, "{store:?}: {r}");
+    let app = inner_token(r.json()["value"].as_str().unwrap());
+    let who = wiki.api(
+        Some(&format!("AppToken {app}")),
+        "action=query&meta=userinfo",
+    );
+    assert_eq!(
+        who.json()["query"]["userinfo"]["name"],
+        "App bot",
+        "{store:?}: {who}"
+    );
+    let r = wiki.get(&format!("/rest.php/mws/v1/app-token/verify/{app}"));
+    assert_eq!(r.status, 200, "{store:?}: {r}");
+    assert_eq!(r.json()["app"], true, "{store:?}: {r}");
+    let user_token = wiki.user_token(&alice);
+    let r = wiki.get(&format!("/rest.php/mws/v1/app-token/verify/{user_token}"));
+    assert_eq!(
+        r.status, 400,
+        "{store:?}: a user token as an app token: {r}"
+    );
+
+    // A JWT logs in once; its replay is refused.
+    let token = jwt("Jwt user");
+    let r = jwt_login(&wiki, &token);
+    assert_eq!(r.status, 302, "{store:?}: {r}");
+    let r = jwt_login(&wiki, &token);
+    assert_eq!(r.status, 401, "{store:?}: {r}");
+    assert!(r.body.contains("already used"), "{store:?}: {r}");
+
+    // A session-verification token in single-use mode: once.
+    let r = get(
+        &alice,
+        &wiki.url("/api.php?action=session_verification&format=json&formatversion=2"),
+    );
+    let sv = r.json()["session_verification"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{store:?}: {r}"))
+        .to_string();
+    let check = |what: &str| {
+        let r = wiki.get(&format!(
+            "/api.php?action=session_verification&token={sv}&format=json&formatversion=2"
+        ));
+        assert_eq!(r.status, 200, "{store:?} {what}: {r}");
+        r.json()["session_verification"].clone()
+    };
+    assert_eq!(check("first use")["success"], 1, "{store:?}");
+    assert!(check("replay")["success"].is_null(), "{store:?}");
+
+    // Only hashes reach the cache server: a live token's SHA-256 is there,
+    // the token is not.
+    if let Some(server) = &server {
+        let live = wiki.user_token(&alice);
+        let dump = server.dump();
+        assert!(
+            dump.contains(&sha256_hex(live.as_bytes())),
+            "{store:?}: the hash is stored"
+        );
+        for secret in [live.as_str(), app.as_str(), APPS, token.as_str()] {
+            assert!(
+                !dump.contains(secret),
+                "{store:?}: a token or secret is stored"
+            );
+        }
+    }
+}
+
+#[test]
+fn database_store() {
+    the_same_cases(Store::Database);
+}
+
+#[test]
+fn stash_store() {
+    the_same_cases(Store::Stash);
+}
+
+#[test]
+fn redis_store() {
+    the_same_cases(Store::Redis);
+}
+
+#[test]
+fn memcached_store() {
+    the_same_cases(Store::Memcached);
+}
+
+/// The cache server crashes (SIGKILL) under a running wiki: every route and
+/// credential that needs a token answers 503 JSON, no token is accepted,
+/// and nothing falls back to the database. Restarted (empty), it serves new
+/// tokens; those minted before the crash are gone.
+fn server_crash(store: Store) {
+    let (wiki, server) = wiki_on(store);
+    let mut server = server.unwrap();
+    let alice = wiki.login("Alice", "alice-password-123");
+    let before = wiki.user_token(&alice);
+    let r = mint_app_token(&wiki);
+    let app = inner_token(r.json()["value"].as_str().unwrap_or_else(|| panic!("{r}")));
+
+    server.kill();
+    let r = verify(&wiki, &before);
+    assert_outage_answer(&r, &format!("{store:?}: verify"));
+    assert_eq!(
+        r.json()["errorKey"],
+        "tokenauthenticator-error-token-store-unavailable",
+        "{r}"
+    );
+    let r = get(&alice, &wiki.url("/rest.php/mws/v1/user-token/generate"));
+    assert_outage_answer(&r, &format!("{store:?}: generate"));
+    assert_outage_answer(
+        &mint_app_token(&wiki),
+        &format!("{store:?}: app-token generate"),
+    );
+    let r = wiki.get(&format!("/rest.php/mws/v1/app-token/verify/{app}"));
+    assert_outage_answer(&r, &format!("{store:?}: app-token verify"));
+    let r = wiki.api(
+        Some(&format!("AppToken {app}")),
+        "action=query&meta=userinfo",
+    );
+    assert_eq!(r.status, 503, "{store:?}: AppToken session: {r}");
+    assert_eq!(api_error(&r), "tokenauthenticator-error-unavailable", "{r}");
+    assert!(
+        r.json()["query"].is_null(),
+        "{store:?}: no answer as anyone: {r}"
+    );
+    // The wiki itself keeps serving.
+    assert_eq!(wiki.get("/index.php?title=Main_Page").status, 200);
+
+    server.restart();
+    assert_eq!(
+        verify(&wiki, &before).status,
+        400,
+        "{store:?}: forgotten, not accepted"
+    );
+    let after = wiki.user_token(&alice);
+    assert_eq!(verify(&wiki, &after).status, 200, "{store:?}: works again");
+    assert_eq!(verify(&wiki, &after).status, 400, "{store:?}: and once");
+}
+
+#[test]
+fn redis_crash() {
+    server_crash(Store::Redis);
+}
+
+#[test]
+fn memcached_crash() {
+    server_crash(Store::Memcached);
+}
+
+/// Settings that name no store the promises hold on fail closed on the
+/// routes that need tokens, naming the setting and what to change.
+#[test]
+fn unusable_stores_are_refused_naming_the_setting() {
+    let mut wiki = Wiki::builder()
+        .setting("$mwsgTokenAuthenticatorTokenStore = 'no-such-cache';")
+        .start();
+    wiki.create_user("Alice", "alice-password-123", &[]);
+    let cases = [
+        ("'no-such-cache'", "names no entry of $wgObjectCaches"),
+        ("true", "must be 'database', 'stash'"),
+        ("CACHE_NONE", "stores nothing"),
+        ("'hash'", "local to one PHP process or server"),
+        ("'apcu'", "local to one PHP process or server"),
+        (
+            "'two-redis'; $wgObjectCaches['two-redis'] = [ 'class' => 'RedisBagOStuff', \
+             'servers' => [ '127.0.0.1:1', '127.0.0.1:2' ] ]",
+            "'automaticFailover' => false",
+        ),
+    ];
+    for (i, (value, says)) in cases.iter().enumerate() {
+        if i > 0 {
+            wiki.add_setting(format!("$mwsgTokenAuthenticatorTokenStore = {value};"));
+            wiki.restart();
+        }
+        let alice = wiki.login("Alice", "alice-password-123");
+        let r = get(&alice, &wiki.url("/rest.php/mws/v1/user-token/generate"));
+        assert_eq!(r.status, 500, "{value}: {r}");
+        let message = r.json()["message"].as_str().unwrap_or("").to_string();
+        assert!(
+            message.contains("$mwsgTokenAuthenticatorTokenStore") && message.contains(says),
+            "{value}: {r}"
+        );
+        let r = verify(&wiki, &"a".repeat(64));
+        assert_eq!(r.status, 500, "{value}: verify: {r}");
+        // The rest of the wiki is not affected.
+        assert_eq!(
+            wiki.get("/index.php?title=Main_Page").status,
+            200,
+            "{value}"
+        );
+    }
+}
+
+/// The store's own decision, without a web server in between: eight PHP
+/// processes race, in the same order, for the same 300 tokens and 300
+/// replay keys at the same moment (tests/stores/race.php). Each token is
+/// won exactly once, each key claimed exactly once, and no call fails.
+fn store_race(store: Store) {
+    const TOKENS: usize = 300;
+    const PROCESSES: usize = 8;
+    let (wiki, _server) = wiki_on(store);
+    let script = repo_dir().join("tests/stores/race.php");
+    let out = wiki
+        .php(true)
+        .arg(&script)
+        .args(["--mint", &TOKENS.to_string()])
+        .output()
+        .expect("php");
+    assert!(
+        out.status.success(),
+        "{store:?}: mint: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tokens: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.len() == 64)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        tokens.len(),
+        TOKENS,
+        "{store:?}: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let file = wiki.dir().join("race-tokens.txt");
+    std::fs::write(&file, tokens.join("\n")).unwrap();
+    // Loading MediaWiki takes a while: start together, two seconds from now.
+    let start = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        + 2.5;
+    let racers: Vec<_> = (0..PROCESSES)
+        .map(|_| {
+            wiki.php(true)
+                .arg(&script)
+                .arg("--race")
+                .arg(&file)
+                .args(["--start", &format!("{start:.3}")])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("php")
+        })
+        .collect();
+    let mut won = std::collections::HashMap::<String, usize>::new();
+    let mut errors = Vec::new();
+    for racer in racers {
+        let out = racer.wait_with_output().expect("php");
+        assert!(
+            out.status.success(),
+            "{store:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if line.starts_with("error ") {
+                errors.push(line.to_string());
+            } else {
+                *won.entry(line.to_string()).or_default() += 1;
+            }
+        }
+    }
+    assert!(errors.is_empty(), "{store:?}: {errors:?}");
+    let twice: Vec<_> = won.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "{store:?}: won more than once: {twice:?}");
+    for (n, token) in tokens.iter().enumerate() {
+        assert_eq!(
+            won.get(&format!("token {token}")),
+            Some(&1),
+            "{store:?}: token {n}"
+        );
+        assert_eq!(
+            won.get(&format!("claim {n}")),
+            Some(&1),
+            "{store:?}: claim {n}"
+        );
+    }
+}
+
+#[test]
+fn database_race() {
+    store_race(Store::Database);
+}
+
+#[test]
+fn stash_race() {
+    store_race(Store::Stash);
+}
+
+#[test]
+fn redis_race() {
+    store_race(Store::Redis);
+}
+
+#[test]
+fn memcached_race() {
+    store_race(Store::Memcached);
+}
