@@ -2,7 +2,7 @@
 /**
  * Writes BENCHMARKS.md from the results of bench/run.sh:
  *
- *   php bench/report.php MICRO.json MACRO.jsonl QUERIES.jsonl OUT.md
+ *   php bench/report.php MICRO.json MACRO.jsonl QUERIES.jsonl OUT.md [INSTRUCTIONS.json]
  *
  * The hand-written parts of an existing OUT.md are kept: the intro between
  * "<!-- bench:intro -->" and "<!-- /bench:intro -->", and the analysis
@@ -11,11 +11,12 @@
  * environment (BENCH_* variables set by bench/run.sh).
  */
 
-if ( $argc !== 5 ) {
-	fwrite( STDERR, "usage: php bench/report.php MICRO.json MACRO.jsonl QUERIES.jsonl OUT.md\n" );
+if ( $argc !== 5 && $argc !== 6 ) {
+	fwrite( STDERR, "usage: php bench/report.php MICRO.json MACRO.jsonl QUERIES.jsonl OUT.md [INSTRUCTIONS.json]\n" );
 	exit( 2 );
 }
 [ , $microFile, $macroFile, $queriesFile, $outFile ] = $argv;
+$instructions = json_decode( (string)@file_get_contents( $argv[5] ?? '/dev/null' ), true ) ?: [];
 
 $micro = json_decode( (string)file_get_contents( $microFile ), true ) ?: [];
 $macro = [];
@@ -504,9 +505,49 @@ if ( !$macro ) {
 			: 'no socket error, no unexpected status in any case' ];
 }
 
+// --- Instruction counts (bench/instructions.sh) ---
+$instrMd = '';
+if ( isset( $instructions['requests'] ) ) {
+	$median = static function ( array $xs ): float {
+		sort( $xs );
+		$n = count( $xs );
+		return $n % 2 ? (float)$xs[intdiv( $n, 2 )] : ( $xs[$n / 2 - 1] + $xs[$n / 2] ) / 2;
+	};
+	$spread = static fn ( array $xs ): float => ( max( $xs ) - min( $xs ) ) / max( 1, min( $xs ) );
+	$labels = [
+		'api' => '`api.php?action=query&meta=userinfo`',
+		'rest' => '`rest.php/v1/page/Main_Page/bare`',
+		'index' => '`index.php?title=Main_Page`',
+	];
+	$instrMd = "## 1b. Requests without credentials: instruction counts\n\n"
+		. "`bench/instructions.sh`: one SQLite wiki, three LocalSettings (MediaWiki alone, with an empty extension "
+		. "that declares one setting, with TokenAuthenticator and its module); one `php-cgi -b` process per variant "
+		. "(`PHP_FCGI_CHILDREN=0`, OPcache and APCu warm) under `valgrind --tool=callgrind`; three warm-up requests, "
+		. "then `callgrind_control -z`, one FastCGI request (`cgi-fcgi`), `callgrind_control -d`. "
+		. "MediaWiki {$instructions['mediawiki']}, PHP {$instructions['php']}, {$instructions['runs']} runs per request "
+		. "and variant; the median is shown; the spread is the largest (max − min) / min of one variant's runs.\n\n";
+	$rows = [];
+	foreach ( $labels as $k => $label ) {
+		$r = $instructions['requests'][$k] ?? null;
+		if ( !$r || !isset( $r['noext'], $r['empty'], $r['ext'] ) ) {
+			continue;
+		}
+		[ $n, $e, $x ] = [ $median( $r['noext'] ), $median( $r['empty'] ), $median( $r['ext'] ) ];
+		$spreadAll = max( $spread( $r['noext'] ), $spread( $r['empty'] ), $spread( $r['ext'] ) );
+		$rows[] = [ $label, num( $n / 1e6, 2 ) . ' M', num( $e / 1e6, 2 ) . ' M (' . pct( $e / $n - 1 ) . ')',
+			num( $x / 1e6, 2 ) . ' M (' . pct( $x / $n - 1 ) . ')', '**' . pct( $x / $e - 1, 2 ) . '**', num( $spreadAll * 100, 2 ) . ' %' ];
+		$targets[] = [ "Without credentials, TokenAuthenticator ≤ the empty extension + 0.5 % instructions ($label)",
+			$x <= $e * 1.005 ? 'met' : '**missed**', '+' . num( ( $x / $e - 1 ) * 100, 2 ) . ' % ('
+			. num( $x / 1e6, 2 ) . ' M against ' . num( $e / 1e6, 2 ) . ' M)' ];
+	}
+	$instrMd .= table( [ 'Request', 'no extension', 'empty extension', 'TokenAuthenticator', 'over empty', 'spread' ],
+		$rows, [ 'l', 'r', 'r', 'r', 'r', 'r' ] );
+	$instrMd .= "\nWhere the difference goes: the analysis, section 5.\n\n";
+}
+
 $o .= "## Targets\n\nGoals of issues #6 and #16, evaluated from this run's numbers (the analysis at the end says why a missed one is missed).\n\n";
 $o .= table( [ 'Target', 'Result', 'Numbers' ], array_map( static fn ( $t ) => [ $t[0], $t[1], md( $t[2] ) ], $targets ) );
-$o .= "\n" . $microMd . $macroMd;
+$o .= "\n" . $microMd . $instrMd . $macroMd;
 $o .= "## Analysis\n\n<!-- bench:analysis -->\n$analysis<!-- /bench:analysis -->\n";
 
 if ( file_put_contents( $outFile, $o ) === false ) {

@@ -104,6 +104,18 @@ else
 	echo '{}' >"$tmp/micro.json"
 fi
 
+# --- 1b. Instruction counts of requests without credentials ------------------
+
+if [ "${BENCH_INSTRUCTIONS:-1}" = 1 ]; then
+	ta_log "instruction counts under callgrind (bench/instructions.sh; a few minutes)"
+	instr_runs=3
+	[ "$quick" != 1 ] || instr_runs=1
+	MWS_TA_SO="$so" "$bench_dir/instructions.sh" "$tmp/instructions.json" "$instr_runs" ||
+		ta_die "bench/instructions.sh failed"
+else
+	echo '{}' >"$tmp/instructions.json"
+fi
+
 # --- 2. Macro: the wiki -------------------------------------------------------
 
 wiki="$tmp/wiki"
@@ -403,5 +415,5 @@ BENCH_STARTED_AT="$started_at" BENCH_ELAPSED="$elapsed" BENCH_COMMAND="$command_
 	BENCH_DURATION="$duration" BENCH_WARMUP="$warmup" BENCH_THREADS="$threads" \
 	BENCH_CONNECTIONS="$conns" BENCH_LOW_CONNECTIONS="$low_conns" BENCH_FPM_CHILDREN="$children" \
 	BENCH_QUICK="$quick" BENCH_SERVER_ERRORS="$server_errors" \
-	php "$bench_dir/report.php" "$tmp/micro.json" "$results" "$probes" "$out"
+	php "$bench_dir/report.php" "$tmp/micro.json" "$results" "$probes" "$out" "$tmp/instructions.json"
 ta_log "wrote $out (benchmark took ${elapsed}s)"

@@ -1,20 +1,36 @@
-//! The README's configuration reference and extension.json's `config`
-//! descriptions say the same, for every setting.
+//! The README's configuration reference and the settings' descriptions in
+//! `Settings::DEFAULTS` (mediawiki-extension/includes/Settings.php) say the
+//! same, for every setting, and the README documents no setting that is not
+//! there.
 
-use serde_json::Value;
-use std::fs;
+use serde_json::{Map, Value};
+use std::{fs, process::Command};
+
+/// `Settings::DEFAULTS`, as PHP reads it.
+fn settings(root: &str) -> Map<String, Value> {
+    let file = format!("{root}/mediawiki-extension/includes/Settings.php");
+    let out = Command::new("php")
+        .args(["-r", "require $argv[1]; echo json_encode( MediaWiki\\Extension\\TokenAuthenticator\\Settings::DEFAULTS, JSON_THROW_ON_ERROR );", &file])
+        .output()
+        .expect("php runs");
+    assert!(
+        out.status.success(),
+        "php: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match serde_json::from_slice(&out.stdout).unwrap() {
+        Value::Object(map) => map,
+        other => panic!("Settings::DEFAULTS is not a map: {other}"),
+    }
+}
 
 #[test]
-fn readme_documents_every_setting_as_extension_json_does() {
+fn readme_documents_every_setting_as_the_code_does() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let manifest: Value = serde_json::from_str(
-        &fs::read_to_string(format!("{root}/mediawiki-extension/extension.json")).unwrap(),
-    )
-    .unwrap();
     let readme = fs::read_to_string(format!("{root}/README.md")).unwrap();
-    let config = manifest["config"].as_object().unwrap();
-    assert!(config.len() > 20, "extension.json has its settings");
-    for (name, setting) in config {
+    let config = settings(root);
+    assert!(config.len() > 20, "Settings::DEFAULTS has the settings");
+    for (name, setting) in &config {
         let prefix = format!("| `$mwsg{name}` |");
         let row = readme
             .lines()
@@ -26,6 +42,13 @@ fn readme_documents_every_setting_as_extension_json_does() {
             described,
             setting["description"].as_str().unwrap(),
             "$mwsg{name}"
+        );
+    }
+    for row in readme.lines().filter(|l| l.starts_with("| `$mwsg")) {
+        let name = row["| `$mwsg".len()..].split('`').next().unwrap();
+        assert!(
+            config.contains_key(name),
+            "README documents $mwsg{name}, which Settings::DEFAULTS does not have"
         );
     }
 }

@@ -284,10 +284,14 @@ fn a_rights_cap_holds_for_app_tokens_too() {
 /// Finding 6: the extension replaced MediaWiki's header callback (PHP keeps
 /// one), so api.php and rest.php answers lost X-Request-Id, and core's rule
 /// that an answer setting a cookie is never publicly cacheable was gone.
+/// (rest.php now chains core's callback before its Vary merge: the
+/// X-Request-Id checks below cover it, and CORS's own `Vary: Origin` on
+/// rest.php answers must come out merged, not replaced either way.)
 #[test]
 fn core_header_callback_still_runs() {
     let wiki = Wiki::builder()
         .setting(settings())
+        .setting("$wgAllowCrossOrigin = true;\n$wgRestAllowCrossOriginCookieAuth = true;")
         // A public API answer that also sets a cookie: core must make it private.
         .setting(
             "$wgHooks['ApiBeforeMain'][] = static function () { \
@@ -319,6 +323,7 @@ fn core_header_callback_still_runs() {
             Some(info.as_str()),
         ),
     ];
+    let mut cors_answers = 0;
     for (path, auth) in checks {
         let mut req = wiki.client().get(&wiki.url(path));
         if let Some(auth) = auth {
@@ -334,7 +339,16 @@ fn core_header_callback_still_runs() {
             vary.contains("authorization"),
             "{path} ({auth:?}): Vary {vary:?}: {r}"
         );
+        // Where the router's CORS ran (our refusals answer before it).
+        if path.starts_with("/rest.php") && r.header("access-control-allow-origin").is_some() {
+            cors_answers += 1;
+            assert!(
+                vary.contains("origin"),
+                "{path} ({auth:?}): CORS's Vary kept: {vary:?}: {r}"
+            );
+        }
     }
+    assert!(cors_answers >= 2, "CORS ran on rest.php: {cors_answers}");
     let r = wiki
         .get("/api.php?action=query&meta=siteinfo&format=json&maxage=300&smaxage=300&setcookie=1");
     assert!(r.header("set-cookie").is_some(), "{r}");

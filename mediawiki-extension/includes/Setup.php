@@ -39,6 +39,7 @@ class Setup {
 			$message = self::missingNativeMessage();
 			$code = 'tokenauthenticator-native-missing';
 		} else {
+			Registration::register();
 			return;
 		}
 		if ( PHP_SAPI === 'cli' || PHP_SAPI === 'phpdbg' ) {

@@ -2,7 +2,6 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 
-use DeferredUpdates;
 use GuzzleHttp\Psr7\Uri;
 use InvalidArgumentException;
 use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
@@ -77,22 +76,37 @@ class RequestRefusal {
 	 * Adds "Authorization" to the Vary header of this api.php or rest.php
 	 * answer, merged with the Vary the entry point set.
 	 *
-	 * PHP keeps one header_register_callback() per request, and MediaWiki's
-	 * own (HeaderCallback: X-Request-Id, and Cache-Control: private on any
-	 * answer that sets a cookie) must stay, so this works through MediaWiki:
-	 * the session provider's getVaryHeaders() puts Authorization into every
-	 * Vary that OutputPage builds (api.php answers that may be cached), and a
-	 * pre-send deferred update merges it into the Vary already set when
-	 * MediaWiki::preOutputCommit() runs: on rest.php after the router's
-	 * response headers, on api.php before its cache headers, which for a
-	 * private answer set no Vary of their own.
+	 * On api.php, the Vary line is set now: ApiMain replaces it only with
+	 * OutputPage's Vary (answers that may be cached), which the session
+	 * provider's getVaryHeaders() puts Authorization into, and a private
+	 * answer sets none.
+	 *
+	 * On rest.php, the router's response headers replace any Vary set
+	 * before them, so the merge runs as the headers go out. PHP keeps one
+	 * header_register_callback() per request, and MediaWiki's own
+	 * (HeaderCallback: X-Request-Id, and Cache-Control: private on any answer
+	 * that sets a cookie) must stay: ours runs it first. A pre-send deferred
+	 * update would do the same at about 170,000 instructions, 0.9 % of a
+	 * request (BENCHMARKS.md, "Requests without credentials").
 	 */
 	public static function varyOnAuthorization(): void {
 		if ( self::$varyScheduled ) {
 			return;
 		}
 		self::$varyScheduled = true;
-		DeferredUpdates::addCallableUpdate( [ self::class, 'mergeVaryHeader' ], DeferredUpdates::PRESEND );
+		if ( defined( 'MW_ENTRY_POINT' ) && MW_ENTRY_POINT === 'api' ) {
+			self::mergeVaryHeader();
+			return;
+		}
+		// Resolved now: autoloading from inside a header callback is not
+		// reliable (T261260). MediaWiki 1.40 moved the class.
+		$core = class_exists( 'MediaWiki\\Request\\HeaderCallback' )
+			? 'MediaWiki\\Request\\HeaderCallback'
+			: 'MediaWiki\\HeaderCallback';
+		header_register_callback( static function () use ( $core ): void {
+			$core::callback();
+			self::mergeVaryHeader();
+		} );
 	}
 
 	/**

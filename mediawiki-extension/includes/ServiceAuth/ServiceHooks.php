@@ -9,6 +9,8 @@ use ApiUsageException;
 use MediaWiki\Api\Hook\ApiCheckCanExecuteHook;
 use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
+use MediaWiki\HookContainer\HookContainer;
+use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\Session;
 
 /**
@@ -19,12 +21,33 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 	// onApiBeforeMain implements the ApiBeforeMain hook without naming its
 	// interface, whose namespace differs between MediaWiki versions.
 
-	private PrincipalRegistry $registry;
-	private RequestRefusal $refusal;
+	private static bool $attached = false;
 
-	public function __construct( PrincipalRegistry $registry, RequestRefusal $refusal ) {
-		$this->registry = $registry;
-		$this->refusal = $refusal;
+	/**
+	 * Registers both hooks, for an api.php request that carries one of our
+	 * credentials (ServiceSessionProvider::provideSessionInfo()). Not in
+	 * extension.json: there they would be built and run on every api.php
+	 * request, about 0.3 % of one without credentials (BENCHMARKS.md,
+	 * "Requests without credentials").
+	 *
+	 * @param HookContainer $hooks
+	 */
+	public static function attach( HookContainer $hooks ): void {
+		if ( self::$attached ) {
+			return;
+		}
+		self::$attached = true;
+		$handler = new self();
+		$hooks->register( 'ApiBeforeMain', [ $handler, 'onApiBeforeMain' ] );
+		$hooks->register( 'ApiCheckCanExecute', [ $handler, 'onApiCheckCanExecute' ] );
+	}
+
+	private static function registry(): PrincipalRegistry {
+		return MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.PrincipalRegistry' );
+	}
+
+	private static function refusal(): RequestRefusal {
+		return MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.RequestRefusal' );
 	}
 
 	/**
@@ -42,7 +65,7 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 		// Vary merge: set it here.
 		$response = $main->getRequest()->response();
 		$response->header( RequestRefusal::varyHeader( headers_list() ) );
-		foreach ( ErrorAnswer::headers( $status, $this->refusal->challenge() ) as $name => $value ) {
+		foreach ( ErrorAnswer::headers( $status, self::refusal()->challenge() ) as $name => $value ) {
 			if ( $name !== 'Cache-Control' ) {
 				// ApiMain sends its own (private) cache headers.
 				$response->header( "$name: $value" );
@@ -62,7 +85,7 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 		if ( ( $meta['kind'] ?? null ) !== ServiceSessionProvider::KIND_API_KEY ) {
 			return true;
 		}
-		$principal = $this->registry->get( $meta['principal'] );
+		$principal = self::registry()->get( $meta['principal'] );
 		$denied = $principal
 			? AccessPolicy::deniedApiModule( $principal, $module )
 			: [ 'tokenauthenticator-error-module-denied', [ $module->getModuleName() ] ];

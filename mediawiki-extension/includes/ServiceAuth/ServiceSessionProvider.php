@@ -92,13 +92,16 @@ class ServiceSessionProvider extends SessionProvider {
 			return null;
 		}
 		$networkToken = NetworkSessionUsers::tokenOf( $header );
-		if ( $networkToken !== null ) {
-			return $this->fromNetworkSession( $request, $networkToken );
-		}
-		$credential = Credential::parse( $header, array_keys( self::SCHEMES ) );
-		if ( $credential === null ) {
+		$credential = $networkToken === null ? Credential::parse( $header, array_keys( self::SCHEMES ) ) : null;
+		if ( $networkToken === null && $credential === null ) {
 			// Another scheme (Basic, Bearer, ...): not ours to judge.
 			return null;
+		}
+		if ( $entryPoint === 'api' ) {
+			ServiceHooks::attach( $this->getHookContainer() );
+		}
+		if ( $networkToken !== null ) {
+			return $this->fromNetworkSession( $request, $networkToken );
 		}
 		if ( $credential->secret === null ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-malformed-header', 401 );
