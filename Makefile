@@ -167,9 +167,11 @@ bench-quick: build
 
 # Reliability (reliability/load.sh): a load of generate-then-verify operations,
 # replays and races on a SQLite and a MariaDB wiki behind nginx + php-fpm on
-# 127.0.0.1, then MariaDB stopped and killed in the middle of a load. Installs
-# nginx, php8.2-fpm, php8.2-curl, php8.2-mysql, mariadb-server and curl when
-# missing. Ends with "N passed, M failed"; fails when a check fails.
+# 127.0.0.1, then MariaDB stopped and killed in the middle of a load; the same
+# load with tokens on Redis and on memcached, whose server is killed mid-load
+# (ci: Redis only). Installs nginx, php8.2-fpm, php8.2-curl, php8.2-mysql,
+# mariadb-server, redis-server, memcached, php-redis, php-memcached and curl
+# when missing. Ends with "N passed, M failed"; fails when a check fails.
 # `make test` runs `make reliability-ci`. `make reliability` (N = 20,000, 32 clients; a few minutes) rewrites the
 # full-run block of RELIABILITY.md; `make reliability-ci` (N = 1,000, 16
 # clients; about 2 minutes) writes reliability/out/RELIABILITY.ci.md, or the

@@ -22,7 +22,7 @@ const LOG_PATTERNS = [
 $dir = $argv[2] ?? '';
 $what = $argv[3] ?? '';
 if ( !is_dir( $dir ) || $what === '' ) {
-	fwrite( STDERR, "usage: check.php concurrency|fault DIR NAME\n" );
+	fwrite( STDERR, "usage: check.php concurrency|fault|cachefault DIR NAME\n" );
 	exit( 2 );
 }
 
@@ -573,16 +573,227 @@ function fault( string $dir, string $kind ): array {
 	];
 }
 
+// --- cachefault ----------------------------------------------------------------
+
+/**
+ * A cache token store's server killed (SIGKILL) during a load and started
+ * again, empty. Unlike the database, the restart forgets every token: those
+ * minted before it are gone (400), which is what the README promises; what
+ * must hold is fail-closed: 503 JSON while it is gone, nothing accepted that
+ * was not minted or twice, and everything working again after it.
+ */
+function cacheFault( string $dir, string $store ): array {
+	$g = "cachefault/$store";
+	$p = "$dir/cachefault-$store";
+	$t = json_decode( (string)@file_get_contents( "$p-timeline.json" ), true ) ?: [];
+	foreach ( [ 'signal', 'down', 'restart', 'up' ] as $k ) {
+		if ( !isset( $t[$k] ) ) {
+			check( $g, 'timeline recorded', false, "missing $k in $p-timeline.json" );
+			return [ 'store' => $store ];
+		}
+	}
+	$recovered = $t['recovered'] ?? null;
+	$pre = lines( "$p-pre.jsonl" );
+	$preWant = (int)( summary( "$p-pre.log" )['ops_wanted'] ?? 0 );
+	$load = lines( "$p-load.jsonl" );
+	$loadSum = summary( "$p-load.log" );
+	$postPre = lines( "$p-post-pre.jsonl" );
+	$replay = lines( "$p-replay.jsonl" );
+	$probeOut = json_decode( (string)@file_get_contents( "$p-probe-outage.json" ), true ) ?: [];
+	$probeAfter = json_decode( (string)@file_get_contents( "$p-probe-after.json" ), true ) ?: [];
+
+	$userOf = [];
+	foreach ( $pre as $op ) {
+		if ( $op['token'] !== null ) {
+			$userOf[$op['token']] = $op['user'];
+		}
+	}
+	$preCount = count( $userOf );
+	check( $g, "before the crash: $preWant tokens minted", $preCount === $preWant && $preWant > 0, "$preCount of $preWant" );
+
+	$window = static function ( array $r ) use ( $t, $recovered ): string {
+		if ( $r['t1'] <= $t['signal'] ) {
+			return 'before';
+		}
+		if ( $r['t0'] >= $t['down'] && $r['t1'] <= $t['restart'] ) {
+			return 'outage';
+		}
+		if ( $recovered !== null && $r['t0'] >= $recovered ) {
+			return 'after';
+		}
+		return 'transition';
+	};
+	$byWindow = [];
+	$outageBad = [];
+	$unclean = [];
+	$afterBad = [];
+	foreach ( $load as $op ) {
+		if ( $op['token'] !== null && !( $op['reserve'] ?? false ) ) {
+			$userOf[$op['token']] = $op['user'];
+		}
+		$all = [ [ 'generate', $op['generate'] ] ];
+		foreach ( $op['verify'] as $v ) {
+			$all[] = [ 'verify', $v ];
+		}
+		foreach ( $all as [ $what, $r ] ) {
+			$w = $window( $r );
+			$key = $r['status'] ?: 'transport';
+			$byWindow[$w][$what][$key] = ( $byWindow[$w][$what][$key] ?? 0 ) + 1;
+			// Every failure of the store is a 503 with a JSON body; nothing else
+			// of 5xx, and no transport error.
+			if ( $r['status'] === 0 || ( $r['status'] >= 500 && ( $r['status'] !== 503 || !isJsonError( $r ) ) ) ) {
+				$unclean[] = "$what ($w): " . describe( $r );
+			}
+			if ( $w === 'outage' && !( $r['status'] === 503 && isJsonError( $r ) ) ) {
+				$outageBad[] = "$what: " . describe( $r );
+			}
+			if ( $w === 'after' ) {
+				$good = $what === 'generate' ? $r['status'] === 200
+					: ( $r['status'] === 200 && $r['username'] === $op['user'] ) || ( $op['reserve'] ?? false );
+				if ( !$good ) {
+					$afterBad[] = "$what: " . describe( $r );
+				}
+			}
+		}
+	}
+	$outageN = array_sum( array_map( 'array_sum', $byWindow['outage'] ?? [] ) );
+	check( $g, 'while the server is gone: every generate and verify of the load answered 503 with a JSON body',
+		$outageN > 0 && !$outageBad,
+		"$outageN requests in the outage window; other answers: " . count( $outageBad ) . ' ' . implode( ' | ', array_slice( $outageBad, 0, 3 ) ) );
+	check( $g, 'every error of the run is a clean 503 (JSON body): no other 5xx, no transport error, across the crash and the restart',
+		!$unclean, count( $unclean ) . ' unclean: ' . implode( ' | ', array_slice( $unclean, 0, 3 ) ) );
+
+	// Probes while the server was gone: the token routes refuse with 503;
+	// what needs no token store (an ApiKey on api.php, a session) works.
+	$probeNotes = [];
+	$tokenRoutesOk = true;
+	foreach ( [ 'generate', 'verify', 'verify-apikey', 'verify-unminted' ] as $name ) {
+		$r = $probeOut[$name] ?? null;
+		$probeNotes[] = "$name: " . ( $r ? describe( $r ) : 'missing' );
+		$tokenRoutesOk = $tokenRoutesOk && $r !== null && $r['status'] === 503 && isJsonError( $r );
+	}
+	check( $g, 'while the server is gone: generate, verify (a minted token, with an ApiKey, an unminted one) answer 503 JSON',
+		$tokenRoutesOk, implode( ' | ', $probeNotes ) );
+	$userinfo = static fn ( ?array $r ): string => (string)( json_decode( $r['body'] ?? '', true )['query']['userinfo']['name'] ?? '' );
+	$others = [ 'api-apikey' => 'ChatBot service user', 'api-session' => (string)( $probeOut['_session_user'] ?? '?' ) ];
+	$othersOk = true;
+	$otherNotes = [];
+	foreach ( $others as $name => $want ) {
+		$r = $probeOut[$name] ?? null;
+		$otherNotes[] = "$name: " . ( $r ? describe( $r ) : 'missing' );
+		$othersOk = $othersOk && $r !== null && $r['status'] === 200 && $userinfo( $r ) === $want;
+	}
+	check( $g, 'while the server is gone: api.php with the ApiKey and with a session (no token store needed) answer 200 as the right user',
+		$othersOk, implode( ' | ', $otherNotes ) );
+
+	$recoverySeconds = $recovered !== null ? round( $recovered - $t['up'], 2 ) : null;
+	check( $g, 'after the restart: tokens work again within 30 s, and every later request of the load succeeded',
+		$recovered !== null && $recoverySeconds <= 30 && !$afterBad && isset( $byWindow['after'] ),
+		sprintf( 'recovered %s s after the server accepted connections; %d later requests; failures: %d %s',
+			$recoverySeconds ?? 'never', array_sum( array_map( 'array_sum', $byWindow['after'] ?? [] ) ), count( $afterBad ),
+			implode( ' | ', array_slice( $afterBad, 0, 3 ) ) ) );
+	$pa = $probeAfter;
+	$afterOk = ( $pa['generate']['status'] ?? 0 ) === 200 && ( $pa['verify']['status'] ?? 0 ) === 200
+		&& ( $pa['verify-apikey']['status'] ?? 0 ) === 200 && ( $pa['verify-unminted']['status'] ?? 0 ) === 400;
+	check( $g, 'after the restart: generate, verify and verify with ApiKey answer 200; the unminted token 400',
+		$afterOk, implode( ' | ', array_map(
+			static fn ( $n ) => "$n: " . ( isset( $pa[$n] ) ? describe( $pa[$n] ) : 'missing' ),
+			[ 'generate', 'verify', 'verify-apikey', 'verify-unminted' ] ) ) );
+
+	// Acceptances over everything recorded.
+	$accepted = [];
+	$wrongUser = [];
+	$unknown200 = [];
+	$note = static function ( string $token, array $v, ?string $user ) use ( &$accepted, &$wrongUser, &$unknown200 ): void {
+		if ( $v['status'] !== 200 ) {
+			return;
+		}
+		$accepted[$token] = ( $accepted[$token] ?? 0 ) + 1;
+		if ( $user === null ) {
+			$unknown200[] = describe( $v );
+		} elseif ( ( $v['username'] ?? $user ) !== $user ) {
+			$wrongUser[] = describe( $v );
+		}
+	};
+	foreach ( $load as $op ) {
+		foreach ( $op['verify'] as $v ) {
+			if ( $op['token'] !== null ) {
+				$note( $op['token'], $v, $userOf[$op['token']] ?? null );
+			}
+		}
+	}
+	foreach ( [ $postPre, $replay ] as $set ) {
+		foreach ( $set as $r ) {
+			$note( $r['token'], $r['verify'], $userOf[$r['token']] ?? null );
+		}
+	}
+	// The outage probes sent the first pre-crash token; both probe sets an
+	// unminted one. (The later probes' tokens were minted for them.)
+	foreach ( [ 'verify' => '_token', 'verify-apikey' => '_token2' ] as $name => $tokenKey ) {
+		$token = $probeOut[$tokenKey] ?? null;
+		if ( isset( $probeOut[$name] ) && is_string( $token ) ) {
+			$note( $token, $probeOut[$name] + [ 'username' => null ], $userOf[$token] ?? null );
+		}
+	}
+	foreach ( [ $probeOut, $probeAfter ] as $probes ) {
+		if ( isset( $probes['verify-unminted'], $probes['_unminted'] ) ) {
+			$note( (string)$probes['_unminted'], $probes['verify-unminted'], null );
+		}
+	}
+	$twice = count( array_filter( $accepted, static fn ( $n ) => $n > 1 ) );
+	check( $g, 'no 200 for a token nobody minted, none accepted twice, every acceptance with the right user',
+		!$unknown200 && $twice === 0 && !$wrongUser,
+		sprintf( 'unminted accepted: %d %s; accepted twice: %d; wrong user: %d %s', count( $unknown200 ),
+			implode( ' | ', array_slice( $unknown200, 0, 2 ) ), $twice, count( $wrongUser ), implode( ' | ', array_slice( $wrongUser, 0, 2 ) ) ) );
+	$replay400 = count( array_filter( $replay, static fn ( $r ) => $r['verify']['status'] === 400 ) );
+	check( $g, 'replay after the restart: every token minted in the run answered 400 (used, or gone with the restart)',
+		count( $replay ) === count( $userOf ) && $replay400 === count( $replay ) && count( $replay ) > 0,
+		sprintf( '%d of %d tokens replayed, %d answered 400', count( $replay ), count( $userOf ), $replay400 ) );
+	// Tokens minted before the crash and not used before it: gone with it.
+	$preAfter = count( array_filter( $postPre, static fn ( $r ) => $r['verify']['status'] === 200 ) );
+	$pre400 = count( array_filter( $postPre, static fn ( $r ) => $r['verify']['status'] === 400 ) );
+	check( $g, 'tokens minted before the crash and left unused are gone after the restart (400), as the README says',
+		$preAfter === 0 && $pre400 === count( $postPre ) && count( $postPre ) > 0,
+		sprintf( '%d verified after the restart: %d answered 400, %d answered 200', count( $postPre ), $pre400, $preAfter ) );
+
+	[ $hits, $logExamples ] = logHits( "$p-logs.offsets" );
+	return [
+		'store' => $store,
+		'pre_tokens' => $preCount,
+		'load_ops' => count( $load ),
+		'load_clients' => (int)( $loadSum['clients'] ?? 0 ),
+		'load_seconds' => (float)( $loadSum['seconds'] ?? 0 ),
+		'kill_seconds' => round( $t['down'] - $t['signal'], 2 ),
+		'outage_seconds' => round( $t['restart'] - $t['down'], 2 ),
+		'start_seconds' => round( $t['up'] - $t['restart'], 2 ),
+		'recovery_seconds' => $recoverySeconds,
+		'by_window' => $byWindow,
+		'outage_requests' => $outageN,
+		'outage_not_503' => count( $outageBad ),
+		'unclean_errors' => count( $unclean ),
+		'probes_outage' => array_map( static fn ( $r ) => is_array( $r ) ? describe( $r ) : $r, $probeOut ),
+		'probes_after' => array_map( static fn ( $r ) => is_array( $r ) ? describe( $r ) : $r, $probeAfter ),
+		'accepted' => count( $accepted ),
+		'accepted_twice' => $twice,
+		'unminted_accepted' => count( $unknown200 ),
+		'pre_gone' => $pre400,
+		'replayed' => count( $replay ),
+		'log' => $hits,
+		'log_examples' => $logExamples,
+	];
+}
+
 $figures = match ( $argv[1] ?? '' ) {
 	'concurrency' => concurrency( $dir, $what ),
 	'fault' => fault( $dir, $what ),
+	'cachefault' => cacheFault( $dir, $what ),
 	default => null,
 };
 if ( $figures === null ) {
-	fwrite( STDERR, "usage: check.php concurrency|fault DIR NAME\n" );
+	fwrite( STDERR, "usage: check.php concurrency|fault|cachefault DIR NAME\n" );
 	exit( 2 );
 }
-$group = ( $argv[1] === 'fault' ? 'fault-' : '' ) . $what;
+$group = ( [ 'fault' => 'fault-', 'cachefault' => 'cachefault-' ][$argv[1]] ?? '' ) . $what;
 file_put_contents( "$dir/figures-$group.json", json_encode( $figures, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE ) . "\n" );
 $fh = fopen( "$dir/checks.jsonl", 'a' );
 foreach ( $checks as $c ) {

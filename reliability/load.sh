@@ -16,6 +16,15 @@
 #     no verify may succeed, ApiKey requests must not fall back to anything;
 #     after the restart everything works, and no token minted before or
 #     during the run is lost or accepted twice.
+#  3. Token stores on a cache server (issue #16): the same concurrency run on
+#     a SQLite wiki whose tokens live on Redis, then on memcached
+#     ($mwsgTokenAuthenticatorTokenStore), and a crash: the cache server is
+#     killed (SIGKILL) in the middle of a load and started again, empty.
+#     The token routes must answer 503 with a JSON body while it is gone
+#     (api.php with an ApiKey and sessions need no token store and keep
+#     working), no token may be accepted that was not minted or twice, and
+#     after the restart everything works again; tokens minted before the
+#     crash are gone (400), as the README says of a cache restart.
 #
 # Stack: Debian's nginx and php8.2-fpm (one pool per wiki), MariaDB's
 # mariadbd with its own datadir, a root password and a wiki user; all on
@@ -32,6 +41,8 @@
 #   RELY_PRE_OPS             tokens minted before each outage (full 1000, ci 300)
 #   RELY_DBS="sqlite mariadb"  which databases get the concurrency run
 #   RELY_FAULTS="stop kill"  outages to run (empty: none)
+#   RELY_STORES="redis memcached"  cache token stores that get the concurrency
+#                            run and the crash (full: both; ci: redis)
 #   RELY_PHASE_SECONDS       deadline of each load phase (full 420, ci 120)
 #   RELY_FPM_CHILDREN=12     php-fpm workers per pool (pm = static)
 #   RELY_REPORT=FILE         the report to update (full: RELIABILITY.md;
@@ -62,6 +73,7 @@ full)
 	pre_ops="${RELY_PRE_OPS:-1000}"
 	phase_seconds="${RELY_PHASE_SECONDS:-420}"
 	report="${RELY_REPORT:-$TA_ROOT/RELIABILITY.md}"
+	stores="${RELY_STORES-redis memcached}"
 	;;
 ci)
 	ops="${RELY_OPS:-1000}"
@@ -70,6 +82,7 @@ ci)
 	pre_ops="${RELY_PRE_OPS:-300}"
 	phase_seconds="${RELY_PHASE_SECONDS:-120}"
 	report="${RELY_REPORT:-$rel/out/RELIABILITY.ci.md}"
+	stores="${RELY_STORES-redis}"
 	;;
 *) ta_die "RELY_MODE must be full or ci" ;;
 esac
@@ -154,7 +167,8 @@ random_secret() {
 [ -f "$so" ] || abort "$so does not exist: run \`make build\` first"
 [ -f "$TA_MW_DIR/maintenance/install.php" ] || abort "MediaWiki not found in $TA_MW_DIR: run \`make deps\`"
 [ "$(id -u)" -eq 0 ] || abort "php-fpm workers run as www-data and mariadbd as mysql: run as root"
-mapfile -t missing < <(ta_missing_packages nginx php8.2-fpm php8.2-curl php8.2-mysql mariadb-server mariadb-client curl)
+mapfile -t missing < <(ta_missing_packages nginx php8.2-fpm php8.2-curl php8.2-mysql mariadb-server mariadb-client curl \
+	redis-server memcached php-redis php-memcached)
 ta_apt_install "${missing[@]}" >"$logs/apt.log" 2>&1 || abort "installing ${missing[*]} failed: $(tail -n 5 "$logs/apt.log")"
 stack_binaries
 mariadbd_bin="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
@@ -173,7 +187,7 @@ changed="$(git -C "$TA_ROOT" status --porcelain -- mediawiki-extension src Cargo
 product_hash="$(cd "$ext_dir" && find . -type f -print0 | sort -z | xargs -0 sha256sum | cat - "$so" | sha256sum | cut -c1-12)"
 product="commit $product${changed:+ + uncommitted changes to $changed}; snapshot sha256 $product_hash"
 
-ta_log "reliability run ($mode): N=$ops, $clients clients, race $race_ops, databases: ${dbs:-none}, faults: ${faults:-none}; in $tmp"
+ta_log "reliability run ($mode): N=$ops, $clients clients, race $race_ops, databases: ${dbs:-none}, faults: ${faults:-none}, cache stores: ${stores:-none}; in $tmp"
 ta_log "testing $product"
 
 # --- MariaDB --------------------------------------------------------------------
@@ -246,6 +260,46 @@ SQL
 	mdb_wait root "$mdb_root_pass" || abort "MariaDB does not answer on 127.0.0.1:$mdb_port"
 }
 
+# --- Cache servers (token stores) ---------------------------------------------
+
+declare -A cache_port=() cache_pid=()
+
+# cache_start STORE: Redis or memcached on its port of 127.0.0.1, empty (no
+# persistence: a restart forgets everything, as memcached's always does).
+cache_start() {
+	local store="$1" port="${cache_port[$1]}" i
+	case "$store" in
+	redis)
+		mkdir -p "$tmp/redis"
+		start_group "$logs/redis.log" /usr/bin/redis-server --bind 127.0.0.1 --port "$port" --save '' \
+			--appendonly no --daemonize no --protected-mode yes --dir "$tmp/redis"
+		;;
+	memcached)
+		start_group "$logs/memcached.log" /usr/bin/memcached -l 127.0.0.1 -p "$port" -U 0 -m 256 -u nobody
+		;;
+	esac
+	cache_pid[$store]="${pgids[-1]}"
+	disown "${cache_pid[$store]}"
+	for i in $(seq 1 300); do
+		(: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+		alive "${cache_pid[$store]}" || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# cache_kill STORE: SIGKILL, as a crash, and waits until it is gone.
+cache_kill() {
+	local store="$1" i
+	kill -KILL -- "-${cache_pid[$store]}" 2>/dev/null || kill -KILL "${cache_pid[$store]}" 2>/dev/null || true
+	for i in $(seq 1 600); do
+		alive "${cache_pid[$store]}" || break
+		sleep 0.05
+	done
+	! alive "${cache_pid[$store]}" || return 1
+	forget_group "${cache_pid[$store]}"
+}
+
 # --- Wikis ----------------------------------------------------------------------
 
 declare -A port_of=()
@@ -263,9 +317,11 @@ wiki_setup() {
 	local db="$1" wiki="$tmp/wiki-$1" port
 	port="$(free_port)"
 	port_of[$db]="$port"
-	local db_args=()
-	[ "$db" = sqlite ] ||
-		db_args=(--mysql "127.0.0.1:$mdb_port" relywiki relywiki "$mdb_wiki_pass" "$mdb_root_pass")
+	local db_args=() store_args=()
+	case "$db" in
+	mariadb) db_args=(--mysql "127.0.0.1:$mdb_port" relywiki relywiki "$mdb_wiki_pass" "$mdb_root_pass") ;;
+	redis | memcached) store_args=(--php "\$relyCachePort = ${cache_port[$db]};") ;;
+	esac
 	ta_log "$db: install.php, update.php"
 	"$TA_ROOT/scripts/wiki.sh" install "$wiki" --server "http://127.0.0.1:$port" --name "RelyWiki$db" \
 		"${db_args[@]}" || abort "install.php ($db) failed: $(tail -n 5 "$wiki/install.log")"
@@ -275,6 +331,7 @@ wiki_setup() {
 		--php "\$relyDb = '$db';" \
 		--php "\$relyDir = $(php_quote "$tmp");" \
 		--php "\$relyServiceSecret = $(php_quote "$service_secret");" \
+		"${store_args[@]}" \
 		--require "$TA_ROOT/reliability/settings.php"
 	chown -R www-data:www-data "$wiki" "$tmp/l10n" "$logs"
 	"$TA_ROOT/scripts/wiki.sh" update "$wiki/LocalSettings-$db.php" --so "$so" --as www-data \
@@ -325,12 +382,23 @@ done
 if [ -n "$faults" ] && [[ " ${wikis[*]} " != *" mariadb "* ]]; then
 	wikis+=(mariadb)
 fi
+for store in $stores; do
+	case "$store" in
+	redis | memcached) wikis+=("$store") ;;
+	*) abort "unknown cache store $store (redis or memcached)" ;;
+	esac
+done
 [ ${#wikis[@]} -gt 0 ] || abort "nothing to run"
 
 setup_started=$SECONDS
 if [[ " ${wikis[*]} " == *" mariadb "* ]]; then
 	mdb_setup
 fi
+for store in $stores; do
+	cache_port[$store]="$(free_port)"
+	ta_log "$store: on 127.0.0.1:${cache_port[$store]}"
+	cache_start "$store" || abort "$store did not start: $(tail -n 5 "$logs/$store.log")"
+done
 for db in "${wikis[@]}"; do
 	wiki_setup "$db"
 done
@@ -367,7 +435,7 @@ ta_log "stack up in ${setup_seconds}s: $(for db in "${wikis[@]}"; do printf '%s 
 
 # --- 1. Concurrency -------------------------------------------------------------
 
-for db in $dbs; do
+for db in $dbs $stores; do
 	base="$(base_of "$db")"
 	log_offsets "$runs/$db-logs.offsets" "$db"
 	ta_log "$db: $ops generate-then-verify operations, $clients clients"
@@ -392,11 +460,12 @@ done
 
 # --- 2. Faults ------------------------------------------------------------------
 
-# A token of the session of the first client, or nothing.
+# A token of the session of the first client of a wiki (default: the
+# MariaDB one), or nothing.
 fresh_token() {
-	local cookie
-	cookie="$(php -r 'echo json_decode(file_get_contents($argv[1]), true)[0]["cookie"];' "$runs/mariadb-sessions.json")"
-	curl -s --max-time 10 -H "Cookie: $cookie" "$(base_of mariadb)/rest.php/mws/v1/user-token/generate" |
+	local wiki="${1:-mariadb}" cookie
+	cookie="$(php -r 'echo json_decode(file_get_contents($argv[1]), true)[0]["cookie"];' "$runs/$wiki-sessions.json")"
+	curl -s --max-time 10 -H "Cookie: $cookie" "$(base_of "$wiki")/rest.php/mws/v1/user-token/generate" |
 		php -r '$j = json_decode(stream_get_contents(STDIN), true); echo is_array($j) ? ($j["value"] ?? "") : "";'
 }
 
@@ -470,6 +539,75 @@ for kind in $faults; do
 	cat "$p-probe-after.log" >&2
 	sleep 1
 	php "$rel/check.php" fault "$runs" "$kind" || abort "check.php fault $kind failed"
+done
+
+# --- 3. Cache server crashes ---------------------------------------------------
+
+for store in $stores; do
+	p="$runs/cachefault-$store"
+	base="$(base_of "$store")"
+	sessions="$runs/$store-sessions.json"
+	log_offsets "$p-logs.offsets" "$store"
+	ta_log "cachefault/$store: $pre_ops tokens minted before the crash"
+	loadgen mixed --base "$base" --sessions "$sessions" --clients "$clients" --ops "$pre_ops" --verify 0 \
+		--deadline "$phase_seconds" --out "$p-pre.jsonl" >"$p-pre.log" 2>&1 || true
+	probe_token="$(php -r '$l = fgets(fopen($argv[1], "r")); echo $l ? (json_decode($l, true)["token"] ?? "") : "";' "$p-pre.jsonl")"
+	[ -n "$probe_token" ] || abort "cachefault/$store: no token minted before the crash: $(tail -n 2 "$p-pre.log")"
+	# A token nobody minted, of a minted one's shape.
+	unminted="$(php -r 'echo rtrim(strtr(base64_encode(random_bytes(32)), "+/", "-_"), "=");')"
+
+	ta_log "cachefault/$store: load, then SIGKILL to $store, ${outage_seconds}s outage, restart (empty)"
+	rm -f "$p-stop"
+	start_group "$p-load.log" php "$rel/loadgen.php" mixed --base "$base" --sessions "$sessions" \
+		--clients "$clients" --ops 1000000 --stop-file "$p-stop" --reserve "$p-pre.jsonl" \
+		--deadline "$phase_seconds" --out "$p-load.jsonl"
+	load_pid="${pgids[-1]}"
+	sleep 3
+	t_signal="$(now)"
+	cache_kill "$store" || abort "cachefault/$store: $store did not die"
+	t_down="$(now)"
+	sleep 1
+	loadgen probe --base "$base" --sessions "$sessions" --token "$probe_token" --token2 "$probe_token" \
+		--unminted "$unminted" --apikey "$service_secret" --out "$p-probe-outage.json" 2>"$p-probe-outage.log" || true
+	cat "$p-probe-outage.log" >&2
+	while [ "$(php -r 'echo microtime(true) >= $argv[1] + $argv[2] ? 1 : 0;' "$t_down" "$outage_seconds")" = 0 ]; do
+		sleep 0.1
+	done
+	t_restart="$(now)"
+	cache_start "$store" || abort "cachefault/$store: $store did not come back: $(tail -n 5 "$logs/$store.log")"
+	t_up="$(now)"
+	t_recovered=null
+	for _ in $(seq 1 300); do
+		if [ -n "$(fresh_token "$store")" ]; then
+			t_recovered="$(now)"
+			break
+		fi
+		sleep 0.1
+	done
+	sleep 3
+	touch "$p-stop"
+	for _ in $(seq 1 600); do
+		alive "$load_pid" || break
+		sleep 0.1
+	done
+	wait "$load_pid" 2>/dev/null || true
+	forget_group "$load_pid"
+	printf '{"signal": %s, "down": %s, "restart": %s, "up": %s, "recovered": %s}\n' \
+		"$t_signal" "$t_down" "$t_restart" "$t_up" "$t_recovered" >"$p-timeline.json"
+	tail -n 1 "$p-load.log" >&2
+
+	ta_log "cachefault/$store: verifying what was minted before the crash, then replaying everything"
+	loadgen verify --base "$base" --tokens "$p-pre.jsonl" --skip-accepted "$p-load.jsonl" --clients "$clients" \
+		--deadline "$phase_seconds" --out "$p-post-pre.jsonl" >"$p-post-pre.log" 2>&1 || true
+	loadgen verify --base "$base" --tokens "$p-pre.jsonl,$p-load.jsonl" --clients "$clients" \
+		--deadline "$phase_seconds" --out "$p-replay.jsonl" >"$p-replay.log" 2>&1 || true
+	token_a="$(fresh_token "$store")"
+	token_b="$(fresh_token "$store")"
+	loadgen probe --base "$base" --sessions "$sessions" --token "${token_a:-none}" --token2 "${token_b:-none}" \
+		--unminted "$unminted" --apikey "$service_secret" --out "$p-probe-after.json" 2>"$p-probe-after.log" || true
+	cat "$p-probe-after.log" >&2
+	sleep 1
+	php "$rel/check.php" cachefault "$runs" "$store" || abort "check.php cachefault $store failed"
 done
 
 # --- Report ---------------------------------------------------------------------

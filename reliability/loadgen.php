@@ -30,11 +30,12 @@
  *       --skip-accepted skips tokens that answered 200 in OTHER.jsonl.
  *
  *   php loadgen.php probe  --base URL --sessions SESSIONS.json --token T [--token2 T2]
- *                          --apikey SECRET --out PROBE.json
+ *                          [--unminted U] --apikey SECRET --out PROBE.json
  *       A fixed set of single requests, each recorded with status, content
  *       type and body: generate (first session), verify T, verify T2 with
  *       Authorization: ApiKey, api.php meta=userinfo with the ApiKey, and
- *       with the session.
+ *       with the session; with --unminted, also verify U (a token nobody
+ *       minted).
  *
  * Every request has a 30 s timeout; every mode a deadline. The checks are
  * made by reliability/check.php from these files.
@@ -499,6 +500,11 @@ function cmdProbe( array $o ): void {
 		CURLOPT_URL => "$base/api.php?action=query&meta=userinfo&format=json&formatversion=2",
 		CURLOPT_COOKIE => $session['cookie'],
 	] ) );
+	$unminted = opt( $o, 'unminted', '' );
+	if ( $unminted !== '' ) {
+		$run( 'verify-unminted', static fn ( $h ) => prepareVerify( $h, $base, $unminted ) );
+		$probes['_unminted'] = $unminted;
+	}
 	$probes['_session_user'] = $session['user'];
 	$probes['_token'] = $token;
 	$probes['_token2'] = $token2;

@@ -74,13 +74,16 @@ $o[] = '| Total time | ' . $env( 'RELY_ELAPSED', '?' ) . ' s (of which setting u
 $o[] = "| Machine | $cpu, $cores cores; the load generator runs on the same cores |";
 $o[] = '| Stack | nginx ' . $ver( 'nginx' ) . ', php8.2-fpm ' . $ver( 'php8.2-fpm' ) . ' (`pm = static`, ' . $env( 'RELY_FPM_CHILDREN', '?' )
 	. ' workers per wiki, OPcache, APCu main cache), MediaWiki ' . $ver( 'mediawiki' ) . ', SQLite ' . $ver( 'libsqlite3-0' )
-	. ' (installer defaults), MariaDB ' . $ver( 'mariadb-server' ) . ' (defaults, InnoDB) |';
+	. ' (installer defaults), MariaDB ' . $ver( 'mariadb-server' ) . ' (defaults, InnoDB), Redis ' . $ver( 'redis-server' )
+	. ' (no persistence) with php-redis ' . $ver( 'php-redis' ) . ', memcached ' . $ver( 'memcached' ) . ' with php-memcached '
+	. $ver( 'php-memcached' ) . ' |';
 $o[] = '| Result | ' . "$passed passed, $failed failed" . ' |';
 $o[] = '';
 
 // --- Concurrency ---
 $dbs = [];
-foreach ( [ 'sqlite' => 'SQLite', 'mariadb' => 'MariaDB' ] as $db => $label ) {
+foreach ( [ 'sqlite' => 'SQLite', 'mariadb' => 'MariaDB', 'redis' => 'SQLite, tokens on Redis',
+	'memcached' => 'SQLite, tokens on memcached' ] as $db => $label ) {
 	$f = json( "$runs/figures-$db.json" );
 	if ( $f ) {
 		$dbs[$label] = $f;
@@ -152,6 +155,49 @@ if ( $faults ) {
 	$row( 'Load tokens: accepted during the load / after the restart', static fn ( $d ) => n( $d['accepted_in_load'] ) . ' / ' . n( $d['accepted_after_restart'] ) . ' of ' . n( $d['load_tokens'] ) );
 	$row( '**Tokens lost** (pre-outage / load)', static fn ( $d ) => n( $d['lost_pre'] ) . ' / ' . n( $d['lost_load'] ) );
 	$row( 'Verifies cut by the crash (in doubt) / of those, token used up with the answer lost', static fn ( $d ) => n( $d['in_doubt'] ?? 0 ) . ' / ' . n( $d['used_in_doubt'] ?? 0 ) );
+	$row( '**Tokens accepted twice**', static fn ( $d ) => n( $d['accepted_twice'] ) . ' (' . n( $d['replayed'] ) . ' replayed after the restart)' );
+	$o[] = '';
+}
+
+// --- Cache server crashes ---
+$crashes = [];
+foreach ( [ 'redis' => 'Redis', 'memcached' => 'memcached' ] as $k => $label ) {
+	$f = json( "$runs/figures-cachefault-$k.json" );
+	if ( $f && isset( $f['load_ops'] ) ) {
+		$crashes[$label] = $f;
+	}
+}
+if ( $crashes ) {
+	$o[] = '#### Faults: the token store\'s cache server killed (SIGKILL) during a load, restarted empty after '
+		. $env( 'RELY_OUTAGE_SECONDS', '5' ) . ' s';
+	$o[] = '';
+	$o[] = '| | ' . implode( ' | ', array_keys( $crashes ) ) . ' |';
+	$o[] = '|---|' . str_repeat( '---|', count( $crashes ) );
+	$row = static function ( string $label, callable $f ) use ( &$o, $crashes ): void {
+		$o[] = "| $label | " . implode( ' | ', array_map( static fn ( $d ) => cell( (string)$f( $d ) ), $crashes ) ) . ' |';
+	};
+	$win = static fn ( array $d, string $w ): string => implode( '; ', array_map(
+		static fn ( $what, $s ) => "$what " . statuses( $s ), array_keys( $d['by_window'][$w] ?? [] ), $d['by_window'][$w] ?? [] ) ) ?: '—';
+	$row( 'Tokens minted before the crash', static fn ( $d ) => n( $d['pre_tokens'] ) );
+	$row( 'Load', static fn ( $d ) => sprintf( '%s operations, %s clients, %.1f s', n( $d['load_ops'] ), n( $d['load_clients'] ), $d['load_seconds'] ) );
+	$row( 'SIGKILL to gone / outage / restart to accepting', static fn ( $d ) => sprintf( '%.2f s / %.2f s / %.2f s', $d['kill_seconds'], $d['outage_seconds'], $d['start_seconds'] ) );
+	$row( 'Tokens working again after the server accepted connections', static fn ( $d ) => $d['recovery_seconds'] === null ? 'never' : sprintf( '%.2f s', $d['recovery_seconds'] ) );
+	$row( 'Requests before the crash', static fn ( $d ) => $win( $d, 'before' ) );
+	$row( 'Requests while the server was gone', static fn ( $d ) => $win( $d, 'outage' ) );
+	$row( 'Requests across the crash or the restart', static fn ( $d ) => $win( $d, 'transition' ) );
+	$row( 'Requests after recovery', static fn ( $d ) => $win( $d, 'after' ) );
+	$row( '**Answers other than 503 JSON while gone**', static fn ( $d ) => n( $d['outage_not_503'] ) );
+	$row( '**Errors other than a clean 503** (whole run)', static fn ( $d ) => n( $d['unclean_errors'] ) );
+	foreach ( [ 'generate' => 'GET generate (session)', 'verify' => 'POST verify', 'verify-apikey' => 'POST verify with ApiKey',
+		'verify-unminted' => 'POST verify, unminted token', 'api-apikey' => 'api.php userinfo with ApiKey',
+		'api-session' => 'api.php userinfo (session)' ] as $k => $label ) {
+		$row( "Probe while gone: $label", static fn ( $d ) => substr( (string)( $d['probes_outage'][$k] ?? 'missing' ), 0, 110 ) );
+	}
+	$row( 'Probes after recovery', static fn ( $d ) => implode( ', ', array_map(
+		static fn ( $k ) => $k . ' ' . ( preg_match( '/^HTTP (\S+)/', (string)( $d['probes_after'][$k] ?? '' ), $m ) ? $m[1] : '?' ),
+		[ 'generate', 'verify', 'verify-apikey', 'verify-unminted', 'api-apikey', 'api-session' ] ) ) );
+	$row( 'Pre-crash tokens left unused: gone after the restart (400)', static fn ( $d ) => n( $d['pre_gone'] ) );
+	$row( '**Unminted tokens accepted**', static fn ( $d ) => n( $d['unminted_accepted'] ) );
 	$row( '**Tokens accepted twice**', static fn ( $d ) => n( $d['accepted_twice'] ) . ' (' . n( $d['replayed'] ) . ' replayed after the restart)' );
 	$o[] = '';
 }

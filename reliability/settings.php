@@ -5,9 +5,11 @@
  * write (the installer's settings, $wgServer, the run's snapshot of the
  * extension loaded). Those files set, before requiring this one:
  *
- * - $relyDb: "sqlite" or "mariadb";
+ * - $relyDb: the wiki's lane, "sqlite", "mariadb", "redis" or "memcached"
+ *   (the last two: a SQLite wiki whose tokens live on that cache server);
  * - $relyDir: the run's temporary directory;
- * - $relyServiceSecret: the ApiKey secret of the test principal.
+ * - $relyServiceSecret: the ApiKey secret of the test principal;
+ * - $relyCachePort: for "redis" and "memcached", the server's port.
  *
  * @phpcs:disable MediaWiki.NamingConventions.ValidGlobalName.allowedPrefix
  */
@@ -49,3 +51,14 @@ $wgRateLimits['tokenauthenticator-verify-fail'] = [
 $mwsgTokenAuthenticatorServiceToken = $relyServiceSecret;
 $mwsgTokenAuthenticatorServiceAllowedRestPaths = [ '/mws/v1/user-token/verify' ];
 $mwsgTokenAuthenticatorServiceAllowedAPIModules = [ ApiQueryUserInfo::class ];
+
+// Tokens on a cache server: the settings the README gives for a farm, with
+// short timeouts so that a dead server is answered with 503 at once.
+if ( isset( $relyCachePort ) ) {
+	$wgObjectCaches["rely-$relyDb"] = $relyDb === 'redis'
+		? [ 'class' => RedisBagOStuff::class, 'servers' => [ "127.0.0.1:$relyCachePort" ],
+			'persistent' => false, 'automaticFailover' => false, 'connectTimeout' => 0.5 ]
+		: [ 'class' => MemcachedPeclBagOStuff::class, 'servers' => [ "127.0.0.1:$relyCachePort" ],
+			'persistent' => false, 'connect_timeout' => 0.5, 'timeout' => 500000, 'retry_timeout' => 1 ];
+	$mwsgTokenAuthenticatorTokenStore = "rely-$relyDb";
+}
