@@ -8,6 +8,7 @@ use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserGroupManager;
 use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserOptionsLookup;
+use User;
 use WikiMap;
 
 /**
@@ -43,9 +44,14 @@ class AuthInfo {
 	 *   lang_code: string, groups: string[], meta: array}
 	 */
 	public function describe( UserIdentity $identity ): array {
-		$user = $identity->getId()
-			? $this->userFactory->newFromId( $identity->getId() )
-			: $this->userFactory->newAnonymous( $identity->getName() );
+		// A User the token store loaded with the token is used as it is.
+		if ( $identity instanceof User ) {
+			$user = $identity;
+		} else {
+			$user = $identity->getId()
+				? $this->userFactory->newFromId( $identity->getId() )
+				: $this->userFactory->newAnonymous( $identity->getName() );
+		}
 		// As the reference: anonymous users are marked, and hooks add the
 		// rest. An empty meta is encoded as the reference's PHP array is,
 		// "[]"; with members it is an object.

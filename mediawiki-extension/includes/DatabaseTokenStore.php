@@ -2,11 +2,13 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator;
 
+use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
 use DeferredUpdates;
 use Wikimedia\Rdbms\DBError;
 use Wikimedia\Rdbms\IDatabase;
 use Wikimedia\Rdbms\ILoadBalancer;
+use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
  * Tokens in the wiki's database, the table mws_auth_token
@@ -19,11 +21,32 @@ use Wikimedia\Rdbms\ILoadBalancer;
 class DatabaseTokenStore implements TokenStore {
 	private const TABLE = 'mws_auth_token';
 
+	private const TOKEN_FIELDS = [
+		'mat_kind', 'mat_user', 'mat_user_text', 'mat_principal', 'mat_binding', 'mat_created', 'mat_expires',
+	];
+
+	/**
+	 * What User::loadFromRow() needs to count a user as fully loaded: the
+	 * fields of User::getQueryInfo() in 1.39, listed here so that this does
+	 * not depend on how later releases build user queries. Should a release
+	 * want a field more, that costs only the query this saves: the User then
+	 * loads itself on first use.
+	 */
+	private const USER_FIELDS = [
+		'user_id', 'user_name', 'user_real_name', 'user_email', 'user_touched', 'user_token',
+		'user_email_authenticated', 'user_email_token', 'user_email_token_expires', 'user_registration',
+		'user_editcount', 'user_actor.actor_id',
+	];
+
+	private const GROUP_FIELDS = [ 'ug_user', 'ug_group', 'ug_expiry' ];
+
 	private ILoadBalancer $loadBalancer;
+	private UserFactory $userFactory;
 	private bool $purgeScheduled = false;
 
-	public function __construct( ILoadBalancer $loadBalancer ) {
+	public function __construct( ILoadBalancer $loadBalancer, UserFactory $userFactory ) {
 		$this->loadBalancer = $loadBalancer;
+		$this->userFactory = $userFactory;
 	}
 
 	/** @inheritDoc */
@@ -76,8 +99,7 @@ class DatabaseTokenStore implements TokenStore {
 			return null;
 		}
 		// The used row stays until it expires and a writer purges it.
-		$row = $dbw->selectRow( self::TABLE, '*', [ 'mat_hash' => $hash ], __METHOD__ );
-		return $row ? StoredToken::newFromRow( $row ) : null;
+		return $this->read( $dbw, [ 'mat_hash' => $hash ], __METHOD__ );
 	}
 
 	/** @inheritDoc */
@@ -87,13 +109,58 @@ class DatabaseTokenStore implements TokenStore {
 			return null;
 		}
 		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
-		$row = $dbw->selectRow(
-			self::TABLE,
-			'*',
-			$this->liveConditions( $dbw, $kind, $hash ),
-			__METHOD__
+		return $this->read( $dbw, $this->liveConditions( $dbw, $kind, $hash ), __METHOD__ );
+	}
+
+	/**
+	 * The token row with, in the same statement, its user's account row and
+	 * group memberships (one row per group), so that whoever answers for the
+	 * user (user-token/verify: name, real name, groups, the hook, the block
+	 * check) asks the database for neither again.
+	 *
+	 * @param IDatabase $db
+	 * @param array $conds Conditions on the token table, naming one hash
+	 * @param string $fname
+	 * @return StoredToken|null
+	 */
+	private function read( IDatabase $db, array $conds, string $fname ): ?StoredToken {
+		$res = $db->select(
+			[ self::TABLE, 'user', 'user_actor' => 'actor', 'user_groups' ],
+			array_merge( self::TOKEN_FIELDS, self::USER_FIELDS, self::GROUP_FIELDS ),
+			$conds,
+			$fname,
+			[],
+			[
+				// Anonymous tokens (mat_user = 0) have no account row.
+				'user' => [ 'LEFT JOIN', 'user_id = mat_user' ],
+				'user_actor' => [ 'LEFT JOIN', 'user_actor.actor_user = user_id' ],
+				'user_groups' => [ 'LEFT JOIN', 'ug_user = user_id' ],
+			]
 		);
-		return $row ? StoredToken::newFromRow( $row ) : null;
+		$first = null;
+		$groups = [];
+		$now = ConvertibleTimestamp::now( TS_MW );
+		foreach ( $res as $row ) {
+			$first ??= $row;
+			// As UserGroupManager::getUserGroupMemberships() reads them:
+			// expired memberships do not count.
+			if ( $row->ug_group !== null && ( $row->ug_expiry === null
+				|| ConvertibleTimestamp::convert( TS_MW, $row->ug_expiry ) >= $now )
+			) {
+				$groups[$row->ug_group] = $row;
+			}
+		}
+		if ( !$first ) {
+			return null;
+		}
+		$stored = StoredToken::newFromRow( $first );
+		// No account row (a deleted user): whoever needs the user loads it.
+		if ( (int)$first->mat_user !== 0 && $first->user_id !== null ) {
+			// Sorted by name, as core's own read sorts them (the order of "groups").
+			ksort( $groups );
+			$stored->account = $this->userFactory->newFromRow( $first, [ 'user_groups' => array_values( $groups ) ] );
+		}
+		return $stored;
 	}
 
 	/**

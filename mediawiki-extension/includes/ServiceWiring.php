@@ -28,7 +28,7 @@ return [
 		return new SelectedTokenStore(
 			$services->getService( 'TokenAuthenticator.Config' )->get( 'TokenAuthenticatorTokenStore' ),
 			(array)$services->getMainConfig()->get( 'ObjectCaches' ),
-			static fn () => new DatabaseTokenStore( $services->getDBLoadBalancer() ),
+			static fn () => new DatabaseTokenStore( $services->getDBLoadBalancer(), $services->getUserFactory() ),
 			static fn () => $services->getMainObjectStash(),
 			static fn ( $name ) => method_exists( $services, 'getObjectCacheFactory' )
 				// 1.42+; ObjectCache::getInstance() is deprecated in 1.43.

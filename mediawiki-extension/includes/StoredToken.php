@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator;
 use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserIdentityValue;
 use stdClass;
+use User;
 use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
@@ -20,6 +21,11 @@ class StoredToken {
 	public int $created;
 	/** Unix time */
 	public int $expires;
+	/**
+	 * The account of $user as the store read it with the token (its row and
+	 * groups loaded), when the store can; null otherwise.
+	 */
+	public ?User $account = null;
 
 	public function __construct(
 		string $kind, UserIdentity $user, ?string $principal, int $created, int $expires, ?string $binding = null

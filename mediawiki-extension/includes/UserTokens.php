@@ -53,7 +53,8 @@ class UserTokens {
 
 	/**
 	 * @param string $token The plain token (for a salted one, its "token" field)
-	 * @return UserIdentity|null Null for unknown, expired, used or malformed tokens alike
+	 * @return UserIdentity|null Null for unknown, expired, used or malformed tokens alike;
+	 *   a loaded User when the store read the account with the token
 	 */
 	public function redeem( string $token ): ?UserIdentity {
 		$stored = $this->options->get( 'TokenAuthenticatorSingleUse' )
@@ -67,7 +68,9 @@ class UserTokens {
 				? new UserIdentityValue( 0, $stored->user->getName() )
 				: null;
 		}
-		return $stored->user;
+		// The account as the store read it with the token, if it did: the
+		// answer then needs no query of its own for the user.
+		return $stored->account ?? $stored->user;
 	}
 
 	/**

@@ -1,0 +1,295 @@
+//! The database queries of a user-token verify on the default 'database'
+//! token store, counted from MediaWiki's DBQuery log (issue #16). Query
+//! counts are deterministic, so the test asserts upper bounds: a change that
+//! adds a query to the hot path fails here.
+
+mod common;
+use common::*;
+
+use std::fs;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+/// Logs every query of a request that asks for it (and of no other, so
+/// minting and logging in stay out of the counts).
+const QUERY_LOG: &str = "if ( ( $_SERVER['HTTP_X_QUERY_LOG'] ?? '' ) === '1' ) {\n\
+    \t$wgDebugDumpSql = true;\n\
+    \t$wgDebugLogGroups['DBQuery'] = __DIR__ . '/queries.log';\n\
+    }";
+
+/// A hook handler as an extension would write one, reading the user it gets.
+const HOOK: &str = "$wgHooks['MWStakeTokenAuthenticatorGetAuthInfo'][] = static function ( $user, array &$meta ) {\n\
+    \t$meta['checked_by'] = 'e2e:' . $user->getName();\n\
+    };";
+
+fn query_log(wiki: &Wiki) -> Vec<String> {
+    fs::read_to_string(wiki.dir().join("queries.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Sends `request` with the query log on and returns its answer and the
+/// queries it logged, including those after the response was sent (deferred
+/// updates, the commit): the log is read once it stopped growing.
+fn with_queries(
+    wiki: &Wiki,
+    request: ureq::Request,
+    body: Option<&Value>,
+) -> (HttpResponse, Vec<String>) {
+    let before = query_log(wiki).len();
+    let request = request.set("X-Query-Log", "1");
+    let r = match body {
+        Some(body) => response(request.send_json(body)),
+        None => call(request),
+    };
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut seen = usize::MAX;
+    loop {
+        sleep(Duration::from_millis(150));
+        let now = query_log(wiki).len();
+        if now == seen || Instant::now() > deadline {
+            break;
+        }
+        seen = now;
+    }
+    let queries = query_log(wiki).split_off(before);
+    (r, queries)
+}
+
+fn verify_post(wiki: &Wiki, token: &str) -> (HttpResponse, Vec<String>) {
+    with_queries(
+        wiki,
+        wiki.client()
+            .post(&wiki.url("/rest.php/mws/v1/user-token/verify")),
+        Some(&serde_json::json!({ "token": token })),
+    )
+}
+
+fn verify_get(wiki: &Wiki, token: &str) -> (HttpResponse, Vec<String>) {
+    with_queries(
+        wiki,
+        wiki.client()
+            .get(&wiki.url(&format!("/rest.php/mws/v1/user-token/verify/{token}"))),
+        None,
+    )
+}
+
+fn show(queries: &[String]) -> String {
+    queries.join("\n")
+}
+
+/// Asserts at most `max` queries, showing them all when there are more.
+fn assert_at_most(what: &str, queries: &[String], max: usize) {
+    eprintln!("{what}: {} queries\n{}\n", queries.len(), show(queries));
+    assert!(
+        queries.len() <= max,
+        "{what}: {} queries, expected at most {max}:\n{}",
+        queries.len(),
+        show(queries)
+    );
+}
+
+fn assert_answer(r: &HttpResponse, name: &str) {
+    assert_eq!(r.status, 200, "{r}");
+    let v = r.json();
+    assert_eq!(v["username"], name, "{r}");
+    assert_eq!(v["meta"]["checked_by"], format!("e2e:{name}"), "{r}");
+    let groups = v["groups"].as_array().expect("groups");
+    assert!(groups.iter().any(|g| g == "user"), "{r}");
+}
+
+/// What MediaWiki itself needs to read for the answer (the block check, the
+/// language option) is left to it; the account row and the group
+/// memberships of the token's user come with the token row, in the
+/// statement that reads it.
+fn assert_user_read_with_token(what: &str, queries: &[String], user_id: i64) {
+    let own_query = |q: &&String| {
+        (q.contains("FROM \"user\"") && q.contains(&format!("user_id = {user_id} ")))
+            || (q.contains("FROM \"user_groups\"") && q.contains(&format!("ug_user = {user_id} ")))
+    };
+    assert!(
+        !queries.iter().any(|q| own_query(&q)),
+        "{what}: the user {user_id} read by a query of its own:\n{}",
+        show(queries)
+    );
+}
+
+/// Secret of the service principal that verifies tokens.
+const SERVICE_SECRET: &str = "verify-service-secret-0123456789abcdef";
+
+/// The counts measured after issue #16 (on Debian 12's MediaWiki 1.39 and
+/// SQLite). The 9 of a valid single-use verify: 2 PRAGMAs opening the
+/// connection, BEGIN, the consuming UPDATE, one SELECT of the token with
+/// its user's row and groups, the block check, the user's options (for
+/// lang_code), core's pre-commit ping (a transaction with writes), COMMIT.
+/// It was 11: a SELECT of the token row, and then MediaWiki loaded the user
+/// row and the group memberships with a query each.
+const SINGLE_USE_VALID: usize = 9;
+/// No write and so no ping: 2 PRAGMAs, BEGIN, the SELECT, the block check,
+/// the options, COMMIT (was 8).
+const REUSABLE_VALID: usize = 7;
+/// A token that is not found is not touched by this change: 2 PRAGMAs,
+/// BEGIN, the UPDATE, the ping, COMMIT, and MediaWiki's message cache for
+/// the error message (2 queries, when it has no cached copy).
+const INVALID: usize = 8;
+/// A service sending its ApiKey: the session provider first loads the
+/// service user (its actor, row and block: 3 queries) and the token store
+/// ends that read transaction before it writes (COMMIT, BEGIN), see
+/// DatabaseTokenStore::writer() (was 16).
+const SERVICE_VALID: usize = 14;
+
+#[test]
+fn single_use_verify_queries() {
+    let wiki = Wiki::builder()
+        .setting(QUERY_LOG)
+        .setting(HOOK)
+        .setting(format!(
+            "$mwsgTokenAuthenticatorServiceTokens = [ [ 'name' => 'verifier', 'user' => 'Verify bot', \
+             'token' => {}, 'restPaths' => [ '/mws/v1/user-token/verify' ] ] ];",
+            php_str(SERVICE_SECRET)
+        ))
+        .start();
+    wiki.create_user("Alice", "alice-password-123", &[]);
+    let alice = wiki.login("Alice", "alice-password-123");
+    let alice_id = wiki.whoami_id(&alice);
+
+    let token = wiki.user_token(&alice);
+    let (r, queries) = verify_post(&wiki, &token);
+    assert_answer(&r, "Alice");
+    assert_at_most(
+        "POST verify, valid single-use token",
+        &queries,
+        SINGLE_USE_VALID,
+    );
+    assert_user_read_with_token("POST verify", &queries, alice_id);
+    // Used up.
+    let (r, queries) = verify_post(&wiki, &token);
+    assert_eq!(r.status, 400, "{r}");
+    assert_at_most("POST verify, used token", &queries, INVALID);
+
+    let (r, queries) = verify_post(&wiki, &random_hex(32));
+    assert_eq!(r.status, 400, "{r}");
+    assert_at_most("POST verify, unknown token", &queries, INVALID);
+
+    let token = wiki.user_token(&alice);
+    let (r, queries) = verify_get(&wiki, &token);
+    assert_answer(&r, "Alice");
+    assert_at_most(
+        "GET verify, valid single-use token",
+        &queries,
+        SINGLE_USE_VALID,
+    );
+    assert_user_read_with_token("GET verify", &queries, alice_id);
+
+    // A service verifying with its ApiKey: what the session provider reads
+    // for the service user comes on top, the token's part stays the same.
+    let token = wiki.user_token(&alice);
+    let (r, queries) = with_queries(
+        &wiki,
+        wiki.client()
+            .post(&wiki.url("/rest.php/mws/v1/user-token/verify"))
+            .set("Authorization", &format!("ApiKey {SERVICE_SECRET}")),
+        Some(&serde_json::json!({ "token": token })),
+    );
+    assert_answer(&r, "Alice");
+    assert_at_most("POST verify with an ApiKey", &queries, SERVICE_VALID);
+    assert_user_read_with_token("POST verify with an ApiKey", &queries, alice_id);
+}
+
+#[test]
+fn reusable_verify_queries() {
+    let wiki = Wiki::builder()
+        .setting(QUERY_LOG)
+        .setting(HOOK)
+        .setting("$mwsgTokenAuthenticatorSingleUse = false;")
+        .start();
+    wiki.create_user("Alice", "alice-password-123", &[]);
+    let alice = wiki.login("Alice", "alice-password-123");
+    let alice_id = wiki.whoami_id(&alice);
+
+    let token = wiki.user_token(&alice);
+    for _ in 0..2 {
+        let (r, queries) = verify_post(&wiki, &token);
+        assert_answer(&r, "Alice");
+        assert_at_most("POST verify, reusable token", &queries, REUSABLE_VALID);
+        assert_user_read_with_token("POST verify, reusable token", &queries, alice_id);
+    }
+    let (r, queries) = verify_post(&wiki, &random_hex(32));
+    assert_eq!(r.status, 400, "{r}");
+    assert_at_most(
+        "POST verify, reusable mode, unknown token",
+        &queries,
+        INVALID,
+    );
+}
+
+/// The groups read with the token are the ones MediaWiki itself reports
+/// (meta=userinfo), in its order: several memberships, one that has
+/// expired (not counted), one that expires later (counted).
+#[test]
+fn groups_read_with_the_token_are_mediawikis() {
+    let wiki = Wiki::builder()
+        .setting(HOOK)
+        .setting("$wgGroupPermissions['later']['read'] = true;\n$wgGroupPermissions['gone']['read'] = true;")
+        .start();
+    wiki.create_user(
+        "Alice",
+        "alice-password-123",
+        &["sysop", "bureaucrat", "bot"],
+    );
+    wiki.maintenance_with_input(
+        "eval.php",
+        &[],
+        "$u = MediaWiki\\MediaWikiServices::getInstance()->getUserFactory()->newFromName( 'Alice' );\n\
+         MediaWiki\\MediaWikiServices::getInstance()->getUserGroupManager()->addUserToGroup( $u, 'later', '20991231000000' );\n\
+         $u->setRealName( 'Alice Example' );\n\
+         $u->saveSettings();\n\
+         $options = MediaWiki\\MediaWikiServices::getInstance()->getUserOptionsManager();\n\
+         $options->setOption( $u, 'language', 'de' );\n\
+         $options->saveOptions( $u );\n\
+         $db = wfGetDB( DB_PRIMARY );\n\
+         $db->insert( 'user_groups', [ 'ug_user' => $u->getId(), 'ug_group' => 'gone', 'ug_expiry' => $db->timestamp( '20200101000000' ) ] );\n",
+    );
+    let alice = wiki.login("Alice", "alice-password-123");
+    let expected = wiki.userinfo(&alice, "groups")["groups"].clone();
+    let names: Vec<&str> = expected
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for group in ["sysop", "bureaucrat", "bot", "later", "user"] {
+        assert!(names.contains(&group), "{group} missing: {expected}");
+    }
+    assert!(!names.contains(&"gone"), "{expected}");
+
+    let (r, _) = verify_post(&wiki, &wiki.user_token(&alice));
+    assert_answer(&r, "Alice");
+    let v = r.json();
+    assert_eq!(v["groups"], expected, "{r}");
+    assert_eq!(v["real_name"], "Alice Example", "{r}");
+    assert_eq!(v["lang_code"], "de", "{r}");
+    assert_eq!(v["id"], wiki.whoami_id(&alice), "{r}");
+    let mut keys: Vec<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "groups",
+            "id",
+            "lang_code",
+            "meta",
+            "real_name",
+            "username",
+            "wiki_id"
+        ],
+        "{r}"
+    );
+}
