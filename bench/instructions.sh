@@ -27,7 +27,8 @@ runs="${2:-3}"
 so="$(ta_so_path)"
 [ -f "$so" ] || ta_die "$so does not exist: run \`make build\` first"
 
-mapfile -t missing < <(ta_missing_packages php8.2-cgi libfcgi-bin valgrind)
+php_version="$(php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')"
+mapfile -t missing < <(ta_missing_packages "php$php_version-cgi" libfcgi-bin valgrind)
 ta_apt_install "${missing[@]}" || ta_die "installing ${missing[*]} failed"
 
 tmp="$(mktemp -d /tmp/mws-ta-instr-XXXXXX)"
