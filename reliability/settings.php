@@ -40,8 +40,9 @@ $wgDBerrorLog = $relyLog;
 $mwsgTokenAuthenticatorUserTokenTTL = 3600;
 // The replays fail on purpose, 20,000 of them from one IP: keep the limiter
 // counting (production-like work per request) but never refusing. An empty
-// array would not do: extension.json's limits are merged back per key
-// (array_plus_2d), so `= []` leaves 60 a minute in force.
+// array would not do: the extension's limits are merged back per key
+// (Registration::register(), as core merges extension.json's), so `= []`
+// leaves 60 a minute in force.
 $wgRateLimits['tokenauthenticator-verify-fail'] = [
 	'ip' => [ PHP_INT_MAX, 60 ],
 	'user' => [ PHP_INT_MAX, 60 ],
