@@ -295,19 +295,51 @@ function concurrency( string $dir, string $db ): array {
 	];
 }
 
+// --- fault timelines -------------------------------------------------------------
+
+/**
+ * The timeline load.sh wrote for an outage (signal, down, restart, up,
+ * recovered), or null after a failed check when a moment is missing.
+ */
+function timeline( string $group, string $prefix ): ?array {
+	$t = json_decode( (string)@file_get_contents( "$prefix-timeline.json" ), true ) ?: [];
+	foreach ( [ 'signal', 'down', 'restart', 'up' ] as $k ) {
+		if ( !isset( $t[$k] ) ) {
+			check( $group, 'timeline recorded', false, "missing $k in $prefix-timeline.json" );
+			return null;
+		}
+	}
+	return $t + [ 'recovered' => null ];
+}
+
+/**
+ * When a request ran, against the outage: "before" it, inside it ("outage":
+ * begun after the server was gone, ended before its restart), "after" the
+ * wiki served again, or across an edge ("transition").
+ */
+function windowOf( array $t, array $r ): string {
+	if ( $r['t1'] <= $t['signal'] ) {
+		return 'before';
+	}
+	if ( $r['t0'] >= $t['down'] && $r['t1'] <= $t['restart'] ) {
+		return 'outage';
+	}
+	if ( $t['recovered'] !== null && $r['t0'] >= $t['recovered'] ) {
+		return 'after';
+	}
+	return 'transition';
+}
+
 // --- fault ---------------------------------------------------------------------
 
 function fault( string $dir, string $kind ): array {
 	$g = "fault/$kind";
 	$p = "$dir/fault-$kind";
-	$t = json_decode( (string)@file_get_contents( "$p-timeline.json" ), true ) ?: [];
-	foreach ( [ 'signal', 'down', 'restart', 'up' ] as $k ) {
-		if ( !isset( $t[$k] ) ) {
-			check( $g, 'timeline recorded', false, "missing $k in $p-timeline.json" );
-			return [ 'kind' => $kind ];
-		}
+	$t = timeline( $g, $p );
+	if ( $t === null ) {
+		return [ 'kind' => $kind ];
 	}
-	$recovered = $t['recovered'] ?? null;
+	$recovered = $t['recovered'];
 	$pre = lines( "$p-pre.jsonl" );
 	$preWant = (int)( summary( "$p-pre.log" )['ops_wanted'] ?? 0 );
 	$load = lines( "$p-load.jsonl" );
@@ -329,18 +361,7 @@ function fault( string $dir, string $kind ): array {
 		count( $preTokens ) . " of $preWant" );
 
 	// 2. Every request of the load, by when it ran.
-	$window = static function ( array $r ) use ( $t, $recovered ): string {
-		if ( $r['t1'] <= $t['signal'] ) {
-			return 'before';
-		}
-		if ( $r['t0'] >= $t['down'] && $r['t1'] <= $t['restart'] ) {
-			return 'outage';
-		}
-		if ( $recovered !== null && $r['t0'] >= $recovered ) {
-			return 'after';
-		}
-		return 'transition';
-	};
+	$window = static fn ( array $r ): string => windowOf( $t, $r );
 	$byWindow = [];
 	$outageBad = [];
 	$outage200 = [];
@@ -585,14 +606,11 @@ function fault( string $dir, string $kind ): array {
 function cacheFault( string $dir, string $store ): array {
 	$g = "cachefault/$store";
 	$p = "$dir/cachefault-$store";
-	$t = json_decode( (string)@file_get_contents( "$p-timeline.json" ), true ) ?: [];
-	foreach ( [ 'signal', 'down', 'restart', 'up' ] as $k ) {
-		if ( !isset( $t[$k] ) ) {
-			check( $g, 'timeline recorded', false, "missing $k in $p-timeline.json" );
-			return [ 'store' => $store ];
-		}
+	$t = timeline( $g, $p );
+	if ( $t === null ) {
+		return [ 'store' => $store ];
 	}
-	$recovered = $t['recovered'] ?? null;
+	$recovered = $t['recovered'];
 	$pre = lines( "$p-pre.jsonl" );
 	$preWant = (int)( summary( "$p-pre.log" )['ops_wanted'] ?? 0 );
 	$load = lines( "$p-load.jsonl" );
@@ -611,18 +629,7 @@ function cacheFault( string $dir, string $store ): array {
 	$preCount = count( $userOf );
 	check( $g, "before the crash: $preWant tokens minted", $preCount === $preWant && $preWant > 0, "$preCount of $preWant" );
 
-	$window = static function ( array $r ) use ( $t, $recovered ): string {
-		if ( $r['t1'] <= $t['signal'] ) {
-			return 'before';
-		}
-		if ( $r['t0'] >= $t['down'] && $r['t1'] <= $t['restart'] ) {
-			return 'outage';
-		}
-		if ( $recovered !== null && $r['t0'] >= $recovered ) {
-			return 'after';
-		}
-		return 'transition';
-	};
+	$window = static fn ( array $r ): string => windowOf( $t, $r );
 	$byWindow = [];
 	$outageBad = [];
 	$unclean = [];

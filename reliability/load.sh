@@ -469,6 +469,31 @@ fresh_token() {
 		php -r '$j = json_decode(stream_get_contents(STDIN), true); echo is_array($j) ? ($j["value"] ?? "") : "";'
 }
 
+# end_outage_load WIKI: after a server's restart, waits until WIKI mints
+# tokens again (t_recovered, or null after 30 s), lets the load of $load_pid
+# run on 3 s, stops it (stop file $p-stop) and writes the outage's timeline.
+end_outage_load() {
+	t_recovered=null
+	for _ in $(seq 1 300); do
+		if [ -n "$(fresh_token "$1")" ]; then
+			t_recovered="$(now)"
+			break
+		fi
+		sleep 0.1
+	done
+	sleep 3
+	touch "$p-stop"
+	for _ in $(seq 1 600); do
+		alive "$load_pid" || break
+		sleep 0.1
+	done
+	wait "$load_pid" 2>/dev/null || true
+	forget_group "$load_pid"
+	printf '{"signal": %s, "down": %s, "restart": %s, "up": %s, "recovered": %s}\n' \
+		"$t_signal" "$t_down" "$t_restart" "$t_up" "$t_recovered" >"$p-timeline.json"
+	tail -n 1 "$p-load.log" >&2
+}
+
 for kind in $faults; do
 	case "$kind" in
 	stop) sig=TERM ;;
@@ -505,25 +530,7 @@ for kind in $faults; do
 	mdb_start
 	mdb_wait relywiki "$mdb_wiki_pass" || abort "fault/$kind: mariadbd did not come back: $(tail -n 5 "$mdb/run/error.log")"
 	t_up="$(now)"
-	t_recovered=null
-	for _ in $(seq 1 300); do
-		if [ -n "$(fresh_token)" ]; then
-			t_recovered="$(now)"
-			break
-		fi
-		sleep 0.1
-	done
-	sleep 3
-	touch "$p-stop"
-	for _ in $(seq 1 600); do
-		alive "$load_pid" || break
-		sleep 0.1
-	done
-	wait "$load_pid" 2>/dev/null || true
-	forget_group "$load_pid"
-	printf '{"signal": %s, "down": %s, "restart": %s, "up": %s, "recovered": %s}\n' \
-		"$t_signal" "$t_down" "$t_restart" "$t_up" "$t_recovered" >"$p-timeline.json"
-	tail -n 1 "$p-load.log" >&2
+	end_outage_load mariadb
 
 	ta_log "fault/$kind: verifying what was minted, then replaying all of it"
 	loadgen verify --base "$base" --tokens "$p-pre.jsonl" --skip-accepted "$p-load.jsonl" --clients "$clients" \
@@ -576,25 +583,7 @@ for store in $stores; do
 	t_restart="$(now)"
 	cache_start "$store" || abort "cachefault/$store: $store did not come back: $(tail -n 5 "$logs/$store.log")"
 	t_up="$(now)"
-	t_recovered=null
-	for _ in $(seq 1 300); do
-		if [ -n "$(fresh_token "$store")" ]; then
-			t_recovered="$(now)"
-			break
-		fi
-		sleep 0.1
-	done
-	sleep 3
-	touch "$p-stop"
-	for _ in $(seq 1 600); do
-		alive "$load_pid" || break
-		sleep 0.1
-	done
-	wait "$load_pid" 2>/dev/null || true
-	forget_group "$load_pid"
-	printf '{"signal": %s, "down": %s, "restart": %s, "up": %s, "recovered": %s}\n' \
-		"$t_signal" "$t_down" "$t_restart" "$t_up" "$t_recovered" >"$p-timeline.json"
-	tail -n 1 "$p-load.log" >&2
+	end_outage_load "$store"
 
 	ta_log "cachefault/$store: verifying what was minted before the crash, then replaying everything"
 	loadgen verify --base "$base" --tokens "$p-pre.jsonl" --skip-accepted "$p-load.jsonl" --clients "$clients" \
