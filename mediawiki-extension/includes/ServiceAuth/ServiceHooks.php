@@ -27,8 +27,7 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 	 * Registers both hooks, for an api.php request that carries one of our
 	 * credentials (ServiceSessionProvider::provideSessionInfo()). Not in
 	 * extension.json: there they would be built and run on every api.php
-	 * request, about 0.3 % of one without credentials (BENCHMARKS.md,
-	 * "Requests without credentials").
+	 * request (BENCHMARKS.md, analysis 5).
 	 *
 	 * @param HookContainer $hooks
 	 */
