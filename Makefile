@@ -14,6 +14,7 @@
 #   make php-unit    only the PHP unit tests (tests/phpunit/unit/)
 #   make php-tests   only the .phpt tests in php-tests/
 #   make e2e         only the end-to-end tests (tests/*.rs)
+#   make screenshots refresh docs/screenshots/ (Special:ServiceKeys, in Chromium)
 #   make wiki        serve a development wiki on http://127.0.0.1:8080 (WIKI_PORT=...)
 #   make clean-wiki  delete that wiki (.wiki/)
 #   make bench       micro and macro benchmarks (bench/); rewrites BENCHMARKS.md
@@ -36,7 +37,7 @@ endif
 TARGET_DIR ?= $(CURDIR)/target
 SO := $(TARGET_DIR)/release/libmws_token_authenticator.so
 
-.PHONY: deps deps-lint build test unit-tests php-unit php-tests e2e lint php-lint phpcs js-lint i18n-lint cargo-deny wiki clean-wiki
+.PHONY: screenshots deps deps-lint build test unit-tests php-unit php-tests e2e lint php-lint phpcs js-lint i18n-lint cargo-deny wiki clean-wiki
 
 deps:
 	scripts/deps.sh
@@ -84,6 +85,11 @@ php-tests: build
 # loads the release .so of `make build` (MWS_TA_SO).
 e2e: build
 	MWS_TA_SO="$(SO)" cargo test --no-fail-fast --test '*' --target-dir "$(TARGET_DIR)"
+
+# Pictures of Special:ServiceKeys for the README (docs/screenshots/), from the
+# browser test that drives the page in Chromium.
+screenshots: build
+	MWS_TA_SO="$(SO)" MWS_TA_SCREENSHOTS="$(CURDIR)/docs/screenshots" cargo test --release --test e2e_browser service_keys_page_in_a_real_browser --target-dir "$(TARGET_DIR)"
 
 lint: deps-lint
 	cargo fmt --check

@@ -10,4 +10,5 @@ $specialPageAliases = [];
 /** English (English) */
 $specialPageAliases['en'] = [
 	'JWTLogin' => [ 'JWTLogin' ],
+	'ServiceKeys' => [ 'ServiceKeys' ],
 ];

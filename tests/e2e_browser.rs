@@ -368,3 +368,101 @@ fn jwtauth_form_posted_from_another_origin() {
         "{groups}"
     );
 }
+
+/// Where `make screenshots` wants the pictures of Special:ServiceKeys
+/// (MWS_TA_SCREENSHOTS=dir); none are written otherwise.
+fn screenshot(browser: &Browser, name: &str) {
+    let Ok(dir) = std::env::var("MWS_TA_SCREENSHOTS") else {
+        return;
+    };
+    browser.session_command(
+        "POST",
+        "/window/rect",
+        json!({ "width": 1400, "height": 1000 }),
+    );
+    let png = browser.session_command("GET", "/screenshot", Value::Null)["value"]
+        .as_str()
+        .expect("a screenshot")
+        .to_string();
+    std::fs::create_dir_all(&dir).unwrap();
+    // Through stdin: a screenshot is too long for base64_decode's argument.
+    let mut child = Command::new("base64")
+        .args(["-d"])
+        .stdin(Stdio::piped())
+        .stdout(std::fs::File::create(format!("{dir}/{name}.png")).unwrap())
+        .spawn()
+        .expect("base64");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(png.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "screenshot {name}");
+}
+
+/// A bureaucrat creates a key on Special:ServiceKeys in Chromium; the secret
+/// read off the page works with a plain HTTP client for the allowed module
+/// only, and the key's last use appears on the list.
+#[test]
+fn service_keys_page_in_a_real_browser() {
+    let wiki = Wiki::builder()
+        .setting("$mwsgTokenAuthenticatorSalt = 'browser-salt';")
+        .start();
+    let browser = Browser::start();
+    browser.goto(&wiki.url("/index.php?title=Main_Page"));
+    browser.take_cookies(&wiki.login_admin());
+
+    browser.goto(&wiki.url("/index.php?title=Special:ServiceKeys/create"));
+    let filled = browser.run_async(
+        "var set = function ( name, value ) {
+            var el = document.querySelector( '[name=\"' + name + '\"]' );
+            if ( el.type === 'checkbox' ) { el.checked = value; } else { el.value = value; }
+        };
+        set( 'wpname', 'wiki-sync' );
+        set( 'wpuser', 'Sync bot' );
+        set( 'wpcreateuser', true );
+        set( 'wpapimodules', 'ApiQuery' );
+        set( 'wprestpaths', '/v1/page' );
+        set( 'wpapptokens', true );
+        done( document.querySelectorAll( '#mw-tokenauth-create-form input, #mw-tokenauth-create-form textarea' ).length );",
+    );
+    assert!(filled.as_u64().unwrap_or(0) > 5, "no form: {filled}");
+    screenshot(&browser, "service-keys-create");
+    browser.click("#mw-tokenauth-create-form button[type=submit], #mw-tokenauth-create-form input[type=submit]");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let secret = loop {
+        let v = browser.run_async(
+            "var f = document.getElementById( 'mw-tokenauth-secret' ); done( f ? f.value : null );",
+        );
+        if let Some(s) = v.as_str() {
+            break s.to_string();
+        }
+        assert!(Instant::now() < deadline, "no secret shown");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+
+    let ok = wiki.api(
+        Some(&format!("ApiKey {secret}")),
+        "action=query&meta=userinfo",
+    );
+    assert_eq!(ok.json()["query"]["userinfo"]["name"], "Sync bot", "{ok}");
+    assert_api_key_may_not_parse(&wiki, &secret);
+
+    browser.goto(&wiki.url("/index.php?title=Special:ServiceKeys"));
+    let used = browser.run_async(
+        "var row = document.querySelector( 'tr[data-key=\"wiki-sync\"] .mw-tokenauth-last-used' );
+        done( row ? row.textContent : null );",
+    );
+    assert!(
+        used.as_str().unwrap_or("").contains("127.0.0.1"),
+        "no last use: {used}"
+    );
+    let html = browser.run_async("done( document.body.innerHTML );");
+    assert!(
+        !html.as_str().unwrap_or("").contains(&secret),
+        "the secret is on the list"
+    );
+    screenshot(&browser, "service-keys-list");
+}

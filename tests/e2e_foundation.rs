@@ -1,21 +1,9 @@
-//! Foundation: the extension registers on a real wiki, the harness and the
-//! router work, and the wiki refuses to run without the native extension.
+//! Foundation: the extension registers on a real wiki, and the harness and
+//! the router work. (A wiki without the native module: e2e_missing_module.rs.)
 
 mod common;
 
 use common::*;
-
-/// The message of core's `requires` check (ExtensionDependencyError).
-const CORE_REFUSAL: &str =
-    "TokenAuthenticator requires mws_token_authenticator PHP extension to be installed";
-
-/// Entry points probed without the native extension.
-const ENTRY_POINTS: [(&str, &str); 4] = [
-    ("index", "/index.php?title=Main_Page"),
-    ("api", "/api.php?action=query&meta=siteinfo&format=json"),
-    ("rest", "/rest.php/v1/page/Main_Page"),
-    ("load", "/load.php?modules=startup&only=scripts"),
-];
 
 fn output_text(out: &std::process::Output) -> String {
     format!(
@@ -47,6 +35,12 @@ fn extension_is_registered_and_harness_works() {
     assert!(
         r.body.contains("GPL-3.0-or-later"),
         "license not shown on Special:Version"
+    );
+    // With the module, no row says it is missing (e2e_missing_module.rs).
+    assert!(
+        !r.body
+            .contains("TokenAuthenticator: mws_token_authenticator"),
+        "{r}"
     );
 
     // So does the Action API.
@@ -114,141 +108,6 @@ fn extension_is_registered_and_harness_works() {
         r.json()["query"]["general"]["sitename"],
         "Renamed Wiki",
         "{r}"
-    );
-}
-
-/// Without the native extension every entry point answers HTTP 500 and the
-/// reason names the extension: in the body where MediaWiki lets us answer,
-/// else (core's uncached `requires` check on 1.39) on the server's stderr.
-#[test]
-fn refuses_to_run_without_native_extension() {
-    let wiki = Wiki::builder().native(false).start();
-
-    let out = wiki
-        .php(false)
-        .args([
-            "-r",
-            "echo extension_loaded('mws_token_authenticator') ? 'yes' : 'no';",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "no");
-
-    for (entry, path) in ENTRY_POINTS {
-        let r = wiki.get(path);
-        assert_eq!(r.status, 500, "{entry}: {r}");
-        if r.body.is_empty() {
-            // MediaWiki refuses before any code of ours runs and before its
-            // exception handler exists: PHP logs the fatal error only. (1.43
-            // names the class MediaWiki\Registration\ExtensionDependencyError.)
-            let log = wiki.server_log();
-            let logged = log.lines().any(|line| {
-                line.contains(&format!("[500]: GET {path} - Uncaught "))
-                    && line.contains(&format!("ExtensionDependencyError: {CORE_REFUSAL}"))
-            });
-            assert!(
-                logged,
-                "{entry}: no 500 with ExtensionDependencyError: {CORE_REFUSAL} in the server log:\n{log}"
-            );
-        } else {
-            assert!(r.body.contains(NATIVE_EXTENSION), "{entry}: {r}");
-        }
-    }
-
-    let out = wiki.maintenance("update.php", &["--quick"]);
-    assert!(
-        !out.status.success(),
-        "update.php ran without the native extension"
-    );
-    let text = output_text(&out);
-    assert!(
-        text.contains("TokenAuthenticator") && text.contains(NATIVE_EXTENSION),
-        "update.php output does not name the extension:\n{text}"
-    );
-}
-
-/// `Setup::onRegistration` refuses clearly when MediaWiki's registry skips the
-/// `requires` check (a cached registry); simulated by a manifest without the
-/// platform requirement.
-#[test]
-fn registration_guard_answers_in_the_entry_points_format() {
-    let wiki = Wiki::builder()
-        .native(false)
-        .patch_manifest(|manifest| {
-            manifest["requires"]["platform"]
-                .as_object_mut()
-                .expect("requires.platform")
-                .remove("ext-mws_token_authenticator")
-                .expect("extension.json declares ext-mws_token_authenticator");
-        })
-        .start();
-
-    for (entry, path) in ENTRY_POINTS {
-        let r = wiki.get(path);
-        assert_eq!(r.status, 500, "{entry}: {r}");
-        assert_eq!(
-            r.header("cache-control"),
-            Some("no-store, private"),
-            "{entry}: {r}"
-        );
-        let message = match entry {
-            "api" => {
-                assert_eq!(
-                    r.header("content-type"),
-                    Some("application/json; charset=utf-8"),
-                    "{r}"
-                );
-                assert_eq!(
-                    r.header("mediawiki-api-error"),
-                    Some("tokenauthenticator-native-missing"),
-                    "{r}"
-                );
-                let body = r.json();
-                assert_eq!(
-                    body["error"]["code"], "tokenauthenticator-native-missing",
-                    "{r}"
-                );
-                body["error"]["info"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            }
-            "rest" => {
-                assert_eq!(r.header("content-type"), Some("application/json"), "{r}");
-                let body = r.json();
-                assert_eq!(body["httpCode"], 500, "{r}");
-                body["message"].as_str().unwrap_or_default().to_string()
-            }
-            _ => {
-                assert_eq!(
-                    r.header("content-type"),
-                    Some("text/plain; charset=utf-8"),
-                    "{entry}: {r}"
-                );
-                r.body.clone()
-            }
-        };
-        assert!(
-            message.contains(&format!("\"{NATIVE_EXTENSION}\" is not loaded"))
-                && message.contains("extension="),
-            "{entry}: unclear message: {message}"
-        );
-    }
-    assert!(
-        wiki.server_log().contains("is not loaded"),
-        "the refusal is not in the server log"
-    );
-
-    let out = wiki.maintenance("update.php", &["--quick"]);
-    assert!(
-        !out.status.success(),
-        "update.php ran without the native extension"
-    );
-    let text = output_text(&out);
-    assert!(
-        text.contains("RuntimeException")
-            && text.contains(&format!("\"{NATIVE_EXTENSION}\" is not loaded")),
-        "update.php output:\n{text}"
     );
 }
 

@@ -449,24 +449,6 @@ fn clock_skew_within_the_leeway_is_accepted_beyond_it_refused() {
 
 const SECRET_MARKER: &str = "SECRET-MARKER-7b1c";
 
-/// The value of the hidden field `name` in a page (attributes in any order).
-fn hidden_field(page: &str, name: &str) -> Option<String> {
-    let at = page.find(&format!("name=\"{name}\""))?;
-    let start = page[..at].rfind('<')?;
-    let end = at + page[at..].find('>')?;
-    let tag = &page[start..end];
-    let v = tag.find("value=\"")? + 7;
-    let value = &tag[v..v + tag[v..].find('"')?];
-    Some(
-        value
-            .replace("&quot;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&#039;", "'")
-            .replace("&amp;", "&"),
-    )
-}
-
 /// Finding 1: text of the request (a header's alg, member names, the
 /// issuer, preferred_username) was a message parameter rendered with
 /// parse(): `{{:Secret page}}` printed a page to an anonymous visitor, and
@@ -749,7 +731,7 @@ fn login_csrf_asks_before_switching_accounts() {
     assert_eq!(r.status, 200, "{r}");
     assert!(r.body.contains("You are logged in as Admin"), "{r}");
     assert_eq!(wiki.whoami(&admin), "Admin", "no silent switch");
-    let csrf = hidden_field(&r.body, "wpEditToken").expect("a CSRF token in the form");
+    let csrf = form_field(&r.body, "wpEditToken").expect("a CSRF token in the form");
 
     // The attacker's page can post the confirmation too, but not the token.
     for bad in ["", "+\\", "0123456789abcdef0123456789abcdef+\\"] {

@@ -194,8 +194,42 @@ fn single_use_verify_queries() {
         Some(&serde_json::json!({ "token": token })),
     );
     assert_answer(&r, "Alice");
+    // The key's last use for Special:ServiceKeys is written after the
+    // response (MediaWiki's pre-output COMMIT), at most once a minute.
+    let (key_use, queries): (Vec<String>, Vec<String>) =
+        queries.into_iter().partition(|q| q.contains("KeyUse"));
+    assert!(
+        !key_use.is_empty() && key_use.len() <= 4,
+        "the first use of a key writes its last use: {key_use:?}"
+    );
+    let sent_at = queries
+        .iter()
+        .position(|q| q.contains("MediaWiki::preOutputCommit"))
+        .expect("the pre-output commit");
+    assert_eq!(
+        sent_at + 1,
+        queries.len(),
+        "queries after the response other than the key's last use: {}",
+        show(&queries)
+    );
     assert_at_most("POST verify with an ApiKey", &queries, SERVICE_VALID);
     assert_user_read_with_token("POST verify with an ApiKey", &queries, alice_id);
+
+    let token = wiki.user_token(&alice);
+    let (r, queries) = with_queries(
+        &wiki,
+        wiki.client()
+            .post(&wiki.url("/rest.php/mws/v1/user-token/verify"))
+            .set("Authorization", &format!("ApiKey {SERVICE_SECRET}")),
+        Some(&serde_json::json!({ "token": token })),
+    );
+    assert_answer(&r, "Alice");
+    assert!(
+        !queries.iter().any(|q| q.contains("KeyUse")),
+        "the last use written twice within a minute: {}",
+        show(&queries)
+    );
+    assert_at_most("POST verify with an ApiKey, again", &queries, SERVICE_VALID);
 }
 
 #[test]

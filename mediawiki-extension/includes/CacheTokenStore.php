@@ -84,6 +84,14 @@ class CacheTokenStore implements TokenStore {
 	}
 
 	/** @inheritDoc */
+	public function revoke( string $kind, string $hash ): void {
+		$watch = $this->cache->watchErrors();
+		if ( !$this->cache->delete( $this->entryKey( $kind, $hash ) ) ) {
+			throw $this->unavailable( 'revoke', $watch, true );
+		}
+	}
+
+	/** @inheritDoc */
 	public function claimOnce( string $kind, string $key, int $expires ): bool {
 		$watch = $this->cache->watchErrors();
 		$ttl = max( 1, $expires - time() );

@@ -112,6 +112,11 @@ class DatabaseTokenStore implements TokenStore {
 		return $this->read( $dbw, $this->liveConditions( $dbw, $kind, $hash ), __METHOD__ );
 	}
 
+	/** @inheritDoc */
+	public function revoke( string $kind, string $hash ): void {
+		$this->writer()->delete( self::TABLE, [ 'mat_hash' => $hash, 'mat_kind' => $kind ], __METHOD__ );
+	}
+
 	/**
 	 * The token row with, in the same statement, its user's account row and
 	 * group memberships (one row per group), so that whoever answers for the

@@ -6,6 +6,7 @@ use MediaWiki\Extension\TokenAuthenticator\Api\ApiSessionVerification;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionAutocreate;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\Special\SpecialJWTLogin;
+use MediaWiki\Extension\TokenAuthenticator\Special\SpecialServiceKeys;
 
 /**
  * What extension.json would otherwise register through core's globals: the
@@ -30,6 +31,16 @@ class Registration {
 			'class' => SpecialJWTLogin::class,
 			'services' => [ 'TokenAuthenticator.JwtLogin' ],
 		];
+		$GLOBALS['wgSpecialPages']['ServiceKeys'] ??= [
+			'class' => SpecialServiceKeys::class,
+			'services' => [
+				'TokenAuthenticator.ServiceKeys',
+				'TokenAuthenticator.PrincipalRegistry',
+				'TokenAuthenticator.KeyUse',
+				'TokenAuthenticator.AppTokens',
+				'PermissionManager',
+			],
+		];
 		$GLOBALS['wgExtensionMessagesFiles']['TokenAuthenticatorAlias'] ??= dirname( __DIR__ ) . '/TokenAuthenticator.alias.php';
 		$GLOBALS['wgExtensionFunctions'][] = NetworkSessionAutocreate::class . '::run';
 
@@ -41,6 +52,9 @@ class Registration {
 		$GLOBALS['wgLogRestrictions']['tokenauth'] ??= 'tokenauthenticator-viewlog';
 		self::addOnce( $GLOBALS['wgAvailableRights'], 'tokenauthenticator-viewlog' );
 		$GLOBALS['wgGroupPermissions']['sysop']['tokenauthenticator-viewlog'] ??= true;
+		// Special:ServiceKeys: creating a key hands out a secret, as granting rights does.
+		self::addOnce( $GLOBALS['wgAvailableRights'], 'tokenauthenticator-manage' );
+		$GLOBALS['wgGroupPermissions']['bureaucrat']['tokenauthenticator-manage'] ??= true;
 
 		// Failed verifies, per IP and per user (array_plus_2d, as core merges
 		// extension.json's RateLimits: the admin's entries win per key).

@@ -8,7 +8,7 @@ use MediaWiki\Installer\Hook\LoadExtensionSchemaUpdatesHook;
 use MediaWiki\MediaWikiServices;
 
 /**
- * update.php creates the extension's tables (tokens, JWT account links), for
+ * update.php creates the extension's tables (tokens, JWT account links, service keys), for
  * whichever database type the wiki uses, and the users of the configured
  * service principals.
  */
@@ -22,6 +22,8 @@ class SchemaHooks implements LoadExtensionSchemaUpdatesHook {
 		// column is missing.
 		$updater->addExtensionTable( 'mws_auth_token', "$dir/tables-generated.sql" );
 		$updater->addExtensionTable( 'mws_jwt_link', "$dir/mws_jwt_link.sql" );
+		// Special:ServiceKeys: created keys, last uses, the list of app tokens.
+		$updater->addExtensionTable( 'mws_service_key', "$dir/mws_service_key.sql" );
 		$updater->addExtensionField( 'mws_auth_token', 'mat_binding', "$dir/patch-mat_binding.sql" );
 		$updater->addExtensionUpdate( [ [ self::class, 'setUpServiceUsers' ] ] );
 	}
@@ -33,6 +35,14 @@ class SchemaHooks implements LoadExtensionSchemaUpdatesHook {
 	 * @param DatabaseUpdater $updater
 	 */
 	public static function setUpServiceUsers( DatabaseUpdater $updater ): void {
+		if ( !NativeModule::isLoaded() ) {
+			// The tables above need no module; the principals' address
+			// ranges do (native CidrSets): say so, and leave the users to the
+			// next run.
+			$updater->output( NativeModule::missingMessage() . "\nTokenAuthenticator: service users were not "
+				. "set up; run update.php again once the module is loaded.\n" );
+			return;
+		}
 		/** @var ServiceUserSetup $setup */
 		$setup = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.ServiceUserSetup' );
 		$setup->run( static function ( string $line ) use ( $updater ) {

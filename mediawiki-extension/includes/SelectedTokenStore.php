@@ -70,6 +70,11 @@ class SelectedTokenStore implements TokenStore {
 	}
 
 	/** @inheritDoc */
+	public function revoke( string $kind, string $hash ): void {
+		$this->store()->revoke( $kind, $hash );
+	}
+
+	/** @inheritDoc */
 	public function claimOnce( string $kind, string $key, int $expires ): bool {
 		return $this->store()->claimOnce( $kind, $key, $expires );
 	}

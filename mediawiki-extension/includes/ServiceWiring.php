@@ -6,6 +6,9 @@ use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\KeyUse;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeyStore;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
@@ -68,7 +71,27 @@ return [
 	'TokenAuthenticator.PrincipalRegistry' => static function ( MediaWikiServices $services ): PrincipalRegistry {
 		return new PrincipalRegistry(
 			new ServiceOptions( PrincipalRegistry::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
-			LoggerFactory::getInstance( 'TokenAuthenticator' )
+			LoggerFactory::getInstance( 'TokenAuthenticator' ),
+			$services->getService( 'TokenAuthenticator.ServiceKeyStore' )
+		);
+	},
+
+	'TokenAuthenticator.ServiceKeyStore' => static function ( MediaWikiServices $services ): ServiceKeyStore {
+		return new ServiceKeyStore( $services->getDBLoadBalancer() );
+	},
+
+	'TokenAuthenticator.KeyUse' => static function ( MediaWikiServices $services ): KeyUse {
+		return new KeyUse( $services->getDBLoadBalancer(), $services->getLocalServerObjectCache() );
+	},
+
+	'TokenAuthenticator.ServiceKeys' => static function ( MediaWikiServices $services ): ServiceKeys {
+		return new ServiceKeys(
+			$services->getService( 'TokenAuthenticator.PrincipalRegistry' ),
+			$services->getService( 'TokenAuthenticator.ServiceKeyStore' ),
+			$services->getService( 'TokenAuthenticator.AppTokens' ),
+			$services->getUserFactory(),
+			$services->getUserGroupManager(),
+			$services->getGroupPermissionsLookup()
 		);
 	},
 
@@ -76,7 +99,8 @@ return [
 		return new AppTokens(
 			new ServiceOptions( AppTokens::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
 			$services->getService( 'TokenAuthenticator.TokenStore' ),
-			$services->getService( 'TokenAuthenticator.PrincipalRegistry' )
+			$services->getService( 'TokenAuthenticator.PrincipalRegistry' ),
+			$services->getDBLoadBalancer()
 		);
 	},
 

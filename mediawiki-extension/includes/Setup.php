@@ -7,17 +7,12 @@ use RuntimeException;
 /**
  * Registration callback (extension.json "callback").
  *
- * extension.json already declares the native PHP extension in
- * requires.platform, but MediaWiki only checks requirements when it reads
- * extension.json; a registry served from its cache (e.g. APCu filled while the
- * native extension was still loaded) skips the check. This guard runs on every
- * request and refuses to continue without the native core, or next to the
- * composer component this extension replaces.
+ * Refuses to continue next to the composer component this extension
+ * replaces. A missing native module is no reason to stop the wiki: the
+ * extension registers as usual and its own entries answer with the error
+ * (NativeModule, which says why extension.json does not require it).
  */
 class Setup {
-	/** Name of the native PHP extension holding the cryptographic core. */
-	public const NATIVE_EXTENSION = 'mws_token_authenticator';
-
 	/**
 	 * Defined by the composer package mwstake/mediawiki-component-token-authenticator,
 	 * which registers the same REST routes (/mws/v1/user-token/*): MediaWiki's
@@ -28,18 +23,20 @@ class Setup {
 	/**
 	 * Called by ExtensionRegistry once the extension is registered.
 	 *
-	 * @throws RuntimeException On the command line, when the native extension is
-	 *   missing or the composer component is installed too
+	 * @throws RuntimeException On the command line, when the composer
+	 *   component is installed too
 	 */
 	public static function onRegistration(): void {
 		if ( defined( self::COMPONENT_CONSTANT ) ) {
 			$message = self::componentClashMessage( (string)constant( self::COMPONENT_CONSTANT ) );
 			$code = 'tokenauthenticator-component-clash';
-		} elseif ( !extension_loaded( self::NATIVE_EXTENSION ) ) {
-			$message = self::missingNativeMessage();
-			$code = 'tokenauthenticator-native-missing';
 		} else {
+			// Also without the native module: the session provider, the API
+			// module and the special page are what answer its absence.
 			Registration::register();
+			if ( !NativeModule::isLoaded() ) {
+				NativeModule::registerMissing();
+			}
 			return;
 		}
 		if ( PHP_SAPI === 'cli' || PHP_SAPI === 'phpdbg' ) {
@@ -52,16 +49,6 @@ class Setup {
 		error_log( $message );
 		ErrorAnswer::sendAndExit( defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : 'unknown', 500, $code, $message,
 			ErrorAnswer::headers( 500 ) );
-	}
-
-	/**
-	 * @return string
-	 */
-	public static function missingNativeMessage(): string {
-		return 'TokenAuthenticator cannot run: the PHP extension "' . self::NATIVE_EXTENSION
-			. '" is not loaded. Build it (cargo build --release) and load it with '
-			. '"extension=/path/to/libmws_token_authenticator.so" in php.ini or in an ini file '
-			. 'of PHP\'s conf.d directory, then restart PHP (the web server or PHP-FPM).';
 	}
 
 	/**

@@ -57,6 +57,14 @@ interface TokenStore {
 	public function peek( string $kind, string $token ): ?StoredToken;
 
 	/**
+	 * Ends a live token of $kind at once (a revoked app token).
+	 *
+	 * @param string $kind
+	 * @param string $hash The token's stored hash (TokenHash::of())
+	 */
+	public function revoke( string $kind, string $hash ): void;
+
+	/**
 	 * Records $key as used until $expires.
 	 *
 	 * @param string $kind

@@ -12,16 +12,11 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 
 use Maintenance;
+use MediaWiki\Extension\TokenAuthenticator\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
 use MediaWiki\MediaWikiServices;
 
-$IP = getenv( 'MW_INSTALL_PATH' );
-if ( $IP === false ) {
-	$IP = is_file( __DIR__ . '/../../../maintenance/Maintenance.php' )
-		? __DIR__ . '/../../..'
-		: '/usr/share/mediawiki';
-}
-require_once "$IP/maintenance/Maintenance.php";
+require_once __DIR__ . '/loadMaintenance.php';
 
 class CreateServicePrincipal extends Maintenance {
 	public function __construct() {
@@ -36,6 +31,10 @@ class CreateServicePrincipal extends Maintenance {
 	}
 
 	public function execute() {
+		if ( !NativeModule::isLoaded() ) {
+			// The secret is drawn and hashed by the module.
+			$this->fatalError( NativeModule::missingMessage() );
+		}
 		$user = $this->getOption( 'user' );
 		$token = mws_ta_random_token( 32 );
 		$entry = [

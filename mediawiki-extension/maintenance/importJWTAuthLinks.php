@@ -15,13 +15,7 @@ use Maintenance;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\MediaWikiServices;
 
-$IP = getenv( 'MW_INSTALL_PATH' );
-if ( $IP === false ) {
-	$IP = is_file( __DIR__ . '/../../../maintenance/Maintenance.php' )
-		? __DIR__ . '/../../..'
-		: '/usr/share/mediawiki';
-}
-require_once "$IP/maintenance/Maintenance.php";
+require_once __DIR__ . '/loadMaintenance.php';
 
 class ImportJWTAuthLinks extends Maintenance {
 	public function __construct() {

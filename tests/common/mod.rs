@@ -1233,6 +1233,38 @@ pub fn api_error(r: &HttpResponse) -> String {
         .to_string()
 }
 
+/// An ApiKey allowed only some modules is refused `action=parse`.
+pub fn assert_api_key_may_not_parse(wiki: &Wiki, secret: &str) {
+    let denied = wiki.api(
+        Some(&format!("ApiKey {secret}")),
+        "action=parse&text=x&contentmodel=wikitext",
+    );
+    assert_eq!(
+        api_error(&denied),
+        "tokenauthenticator-error-module-denied",
+        "{denied}"
+    );
+}
+
+/// The value of the form field `name` in an HTML page (attributes in any
+/// order), entities decoded.
+pub fn form_field(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let start = page[..at].rfind('<')?;
+    let end = at + page[at..].find('>')?;
+    let tag = &page[start..end];
+    let v = tag.find("value=\"")? + 7;
+    let value = &tag[v..v + tag[v..].find('"')?];
+    Some(
+        value
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#039;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
 /// Standard base64 (with or without padding) decoded by coreutils' `base64`,
 /// independent of the code under test.
 pub fn base64_decode(s: &str) -> Vec<u8> {

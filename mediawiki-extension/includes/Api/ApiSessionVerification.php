@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Api;
 use ApiBase;
 use ApiMain;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
+use MediaWiki\Extension\TokenAuthenticator\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
 use Wikimedia\ParamValidator\ParamValidator;
 
@@ -33,6 +34,11 @@ class ApiSessionVerification extends ApiBase {
 	}
 
 	public function execute() {
+		if ( !NativeModule::isLoaded() ) {
+			// Tokens are signed and checked by the native module: fail closed.
+			NativeModule::logMissing();
+			$this->dieWithError( MessageText::spec( NativeModule::MESSAGE_KEY ), NativeModule::MESSAGE_KEY, null, 503 );
+		}
 		$token = $this->getParameter( 'token' );
 		// As the reference's "if ( $token )": empty (and "0") asks for a token.
 		if ( $token === null || $token === '' || $token === '0' ) {

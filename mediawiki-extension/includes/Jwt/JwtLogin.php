@@ -49,19 +49,6 @@ class JwtLogin {
 		'TokenAuthenticatorJWTLinkExistingAccounts',
 	];
 
-	/** What the user is told for each reason of RefusedException. */
-	private const REFUSALS = [
-		RefusedException::JWT_MALFORMED => 'tokenauthenticator-jwt-refused-malformed',
-		RefusedException::JWT_ALGORITHM => 'tokenauthenticator-jwt-refused-algorithm',
-		RefusedException::JWT_SIGNATURE => 'tokenauthenticator-jwt-refused-signature',
-		RefusedException::JWT_EXPIRED => 'tokenauthenticator-jwt-refused-expired',
-		RefusedException::JWT_NOT_YET_VALID => 'tokenauthenticator-jwt-refused-not-yet-valid',
-		RefusedException::JWT_ISSUER => 'tokenauthenticator-jwt-refused-issuer',
-		RefusedException::JWT_AUDIENCE => 'tokenauthenticator-jwt-refused-audience',
-		RefusedException::JWT_CLAIMS => 'tokenauthenticator-jwt-refused-claims',
-		RefusedException::JWT_LIFETIME => 'tokenauthenticator-jwt-refused-lifetime',
-	];
-
 	private ?JwtVerifier $verifier = null;
 	private static bool $debugModeLogged = false;
 
@@ -307,13 +294,37 @@ class JwtLogin {
 			// The native text may quote the token's header: logs only.
 			$this->logger->info( 'JWT refused: {reason}', [ 'reason' => $e->getMessage() ] );
 			throw new JwtLoginException(
-				self::REFUSALS[$e->getCode()] ?? 'tokenauthenticator-jwt-refused',
+				self::refusalKey( $e->getCode() ),
 				$e->getCode() === RefusedException::JWT_LIFETIME
 					? [ (int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) ]
 					: [],
 				401
 			);
 		}
+	}
+
+	/**
+	 * What the user is told for each reason of RefusedException. Not a class
+	 * constant: PHP evaluates those when the class is first instantiated, and
+	 * without the native module this service is still built, for
+	 * Special:JWTLogin to answer that it is missing (NativeModule).
+	 *
+	 * @param int $code
+	 * @return string Message key
+	 */
+	private static function refusalKey( int $code ): string {
+		$keys = [
+			RefusedException::JWT_MALFORMED => 'tokenauthenticator-jwt-refused-malformed',
+			RefusedException::JWT_ALGORITHM => 'tokenauthenticator-jwt-refused-algorithm',
+			RefusedException::JWT_SIGNATURE => 'tokenauthenticator-jwt-refused-signature',
+			RefusedException::JWT_EXPIRED => 'tokenauthenticator-jwt-refused-expired',
+			RefusedException::JWT_NOT_YET_VALID => 'tokenauthenticator-jwt-refused-not-yet-valid',
+			RefusedException::JWT_ISSUER => 'tokenauthenticator-jwt-refused-issuer',
+			RefusedException::JWT_AUDIENCE => 'tokenauthenticator-jwt-refused-audience',
+			RefusedException::JWT_CLAIMS => 'tokenauthenticator-jwt-refused-claims',
+			RefusedException::JWT_LIFETIME => 'tokenauthenticator-jwt-refused-lifetime',
+		];
+		return $keys[$code] ?? 'tokenauthenticator-jwt-refused';
 	}
 
 	/**

@@ -10,6 +10,7 @@ use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\VerifyCallback;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
+use RequestContext;
 use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use Wikimedia\Rdbms\DBError;
 
@@ -41,6 +42,10 @@ class GenerateAppTokenHandler extends Handler {
 	}
 
 	public function execute(): Response {
+		$missing = $this->nativeModuleMissing();
+		if ( $missing ) {
+			return $missing;
+		}
 		$session = $this->getSession();
 		$meta = $session->getProvider() instanceof ServiceSessionProvider ? $session->getProviderMetadata() : null;
 		if ( ( $meta['kind'] ?? null ) !== ServiceSessionProvider::KIND_API_KEY ) {
@@ -57,7 +62,9 @@ class GenerateAppTokenHandler extends Handler {
 			$value = $this->appTokens->mint(
 				$principal,
 				$this->getAuthority()->getUser(),
-				$this->verifyCallback->url()
+				$this->verifyCallback->url(),
+				// WebRequest::getIP(): trusted proxies as $wgCdnServers says.
+				RequestContext::getMain()->getRequest()->getIP()
 			);
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );

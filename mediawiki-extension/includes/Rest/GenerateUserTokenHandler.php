@@ -38,6 +38,10 @@ class GenerateUserTokenHandler extends Handler {
 	}
 
 	public function execute(): Response {
+		$missing = $this->nativeModuleMissing();
+		if ( $missing ) {
+			return $missing;
+		}
 		$user = $this->getAuthority()->getUser();
 		if ( !$user->isRegistered() && !$this->userTokens->allowsAnonymous() ) {
 			throw HttpError::make( 'tokenauthenticator-error-anonymous', 401 );

@@ -30,6 +30,10 @@ class VerifyAppTokenHandler extends Handler {
 	}
 
 	public function execute(): Response {
+		$missing = $this->nativeModuleMissing();
+		if ( $missing ) {
+			return $missing;
+		}
 		try {
 			$principal = $this->appTokens->check( (string)$this->getValidatedParams()['token'] );
 		} catch ( ConfigurationException $e ) {

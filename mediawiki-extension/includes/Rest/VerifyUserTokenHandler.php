@@ -38,6 +38,10 @@ class VerifyUserTokenHandler extends Handler {
 	}
 
 	public function execute(): Response {
+		$missing = $this->nativeModuleMissing();
+		if ( $missing ) {
+			return $missing;
+		}
 		$token = $this->tokenFromRequest();
 		try {
 			$user = $this->userTokens->redeem( $token );

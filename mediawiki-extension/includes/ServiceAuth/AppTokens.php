@@ -10,11 +10,18 @@ use MediaWiki\Extension\TokenAuthenticator\StoredToken;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\User\UserIdentity;
 use SpecialPage;
+use Wikimedia\Rdbms\ILoadBalancer;
+use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
  * Dynamic service tokens: minted for an ApiKey principal with appTokens,
  * redeemable as "Authorization: AppToken" until they expire, only from that
  * principal's CIDR, and never interchangeable with user tokens.
+ *
+ * Each mint is also listed in mws_app_token (the token's hash, its key,
+ * when, from where), whatever the token store: the store may be a cache,
+ * which cannot list its entries, and Special:ServiceKeys lists and revokes
+ * live tokens.
  */
 class AppTokens {
 	public const CONSTRUCTOR_OPTIONS = [
@@ -25,12 +32,18 @@ class AppTokens {
 	private ServiceOptions $options;
 	private TokenStore $store;
 	private PrincipalRegistry $registry;
+	private ILoadBalancer $loadBalancer;
 
-	public function __construct( ServiceOptions $options, TokenStore $store, PrincipalRegistry $registry ) {
+	private const LIST_TABLE = 'mws_app_token';
+
+	public function __construct(
+		ServiceOptions $options, TokenStore $store, PrincipalRegistry $registry, ILoadBalancer $loadBalancer
+	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->store = $store;
 		$this->registry = $registry;
+		$this->loadBalancer = $loadBalancer;
 	}
 
 	/**
@@ -65,13 +78,26 @@ class AppTokens {
 	 * @param Principal $principal
 	 * @param UserIdentity $serviceUser
 	 * @param string $verifyCallback The envelope's verifyCallback
+	 * @param string $ip The client's address, for the list of live tokens
 	 * @return string
 	 * @throws ConfigurationException Without a salt or with an invalid TTL
 	 */
-	public function mint( Principal $principal, UserIdentity $serviceUser, string $verifyCallback ): string {
+	public function mint( Principal $principal, UserIdentity $serviceUser, string $verifyCallback, string $ip ): string {
 		$salt = SettingReader::salt( $this->options );
 		$ttl = SettingReader::seconds( $this->options, 'TokenAuthenticatorAppTokenTTL' );
-		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, $ttl, $principal->id, self::binding( $principal ) );
+		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, $ttl, $principal->id,
+			self::binding( $principal->tokenHash ) );
+
+		$db = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$now = (int)ConvertibleTimestamp::now( TS_UNIX );
+		$db->delete( self::LIST_TABLE, [ 'at_expires < ' . $db->addQuotes( $db->timestamp( $now ) ) ], __METHOD__ );
+		$db->insert( self::LIST_TABLE, [
+			'at_hash' => mws_ta_token_hash( $token ),
+			'at_principal' => $principal->id,
+			'at_created' => $db->timestamp( $now ),
+			'at_expires' => $db->timestamp( $now + max( 1, $ttl ) ),
+			'at_ip' => $ip,
+		], __METHOD__ );
 
 		$entry = new ManualLogEntry( 'tokenauth', 'apptoken' );
 		$entry->setPerformer( $serviceUser );
@@ -83,18 +109,68 @@ class AppTokens {
 	}
 
 	/**
-	 * Whether an app token was minted by $principal with its current
-	 * secret: a new secret under the same name voids the old one's tokens.
+	 * The live app tokens of a key, newest first.
+	 *
+	 * @param string $principal The key's name
+	 * @return array[] Each [ 'id' => int, 'created' => unix, 'expires' => unix, 'ip' => string ]
+	 */
+	public function live( string $principal ): array {
+		$db = $this->loadBalancer->getConnection( DB_REPLICA );
+		$res = $db->select( self::LIST_TABLE, [ 'at_id', 'at_created', 'at_expires', 'at_ip' ], [
+			'at_principal' => $principal,
+			'at_expires > ' . $db->addQuotes( $db->timestamp() ),
+		], __METHOD__, [ 'ORDER BY' => 'at_id DESC' ] );
+		$tokens = [];
+		foreach ( $res as $row ) {
+			$tokens[] = [
+				'id' => (int)$row->at_id,
+				'created' => (int)ConvertibleTimestamp::convert( TS_UNIX, $row->at_created ),
+				'expires' => (int)ConvertibleTimestamp::convert( TS_UNIX, $row->at_expires ),
+				'ip' => (string)$row->at_ip,
+			];
+		}
+		return $tokens;
+	}
+
+	/**
+	 * Ends app tokens at once: one ($id) or every one of a key.
+	 *
+	 * @param string $principal The key's name
+	 * @param int|null $id One token of the list, or null for all of the key's
+	 * @return int How many were live
+	 */
+	public function revoke( string $principal, ?int $id = null ): int {
+		$db = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$conds = [ 'at_principal' => $principal ] + ( $id === null ? [] : [ 'at_id' => $id ] );
+		$hashes = $db->selectFieldValues( self::LIST_TABLE, 'at_hash', $conds, __METHOD__ );
+		foreach ( $hashes as $hash ) {
+			$this->store->revoke( TokenStore::KIND_APP, (string)$hash );
+		}
+		$db->delete( self::LIST_TABLE, $conds, __METHOD__ );
+		return count( $hashes );
+	}
+
+	/**
+	 * Whether an app token was minted by $principal with a secret it still
+	 * accepts: a new secret under the same name voids the old one's tokens
+	 * (for a created key, once the rotation's overlap has ended).
 	 */
 	public static function isBoundTo( StoredToken $token, Principal $principal ): bool {
-		return $token->binding !== null && mws_ta_equals( self::binding( $principal ), $token->binding );
+		if ( $token->binding === null ) {
+			return false;
+		}
+		$bound = false;
+		foreach ( $principal->acceptedHashes( time() ) as $hash ) {
+			$bound = mws_ta_equals( self::binding( $hash ), $token->binding ) || $bound;
+		}
+		return $bound;
 	}
 
 	/**
 	 * What ties a token to the principal's secret: a hash of the secret's
 	 * hash, so the table holds nothing the configuration could be matched with.
 	 */
-	private static function binding( Principal $principal ): string {
-		return mws_ta_sha256( "mws-apptoken-binding\0" . $principal->tokenHash );
+	private static function binding( string $secretHash ): string {
+		return mws_ta_sha256( "mws-apptoken-binding\0" . $secretHash );
 	}
 }

@@ -25,8 +25,16 @@ class Principal {
 	public bool $appTokens;
 	/** Unix time after which the principal is refused; null for never. */
 	public ?int $expires;
+	/** Where it is defined: self::CONFIGURED (LocalSettings.php) or self::CREATED (Special:ServiceKeys). */
+	public string $source = self::CONFIGURED;
+	/** For created keys: the secret's hash before the last rotation, and until when it is accepted. */
+	public ?string $previousHash = null;
+	public ?int $previousUntil = null;
 	/** $cidr, compiled once when the configuration is read. */
 	private CidrSet $cidrSet;
+
+	public const CONFIGURED = 'config';
+	public const CREATED = 'page';
 
 	/**
 	 * @param string $id
@@ -58,6 +66,27 @@ class Principal {
 
 	public function isExpired( int $now ): bool {
 		return $this->expires !== null && $now >= $this->expires;
+	}
+
+	/**
+	 * Which of the principal's secret hashes $hash is: the current one, or
+	 * the one before a rotation while it is still accepted; null for neither.
+	 * Both are compared, in constant time.
+	 */
+	public function secretHashFor( string $hash, int $now ): ?string {
+		$current = mws_ta_equals( $this->tokenHash, $hash );
+		$previous = $this->previousHash !== null && mws_ta_equals( $this->previousHash, $hash )
+			&& $this->previousUntil !== null && $now < $this->previousUntil;
+		return $current ? $this->tokenHash : ( $previous ? $this->previousHash : null );
+	}
+
+	/** Hashes of the secrets accepted now: app tokens minted with either stay bound. */
+	public function acceptedHashes( int $now ): array {
+		$hashes = [ $this->tokenHash ];
+		if ( $this->previousHash !== null && $this->previousUntil !== null && $now < $this->previousUntil ) {
+			$hashes[] = $this->previousHash;
+		}
+		return $hashes;
 	}
 
 	public function allowsAddress( string $ip ): bool {

@@ -9,9 +9,12 @@ use Psr\Log\LoggerInterface;
 use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
- * The configured service principals: the shorthand settings of the mwstake
- * reference ($mwsgTokenAuthenticatorServiceToken and friends) as one
- * principal, plus every entry of $mwsgTokenAuthenticatorServiceTokens.
+ * Every service principal, from both sources, behind one lookup:
+ * - configured: the shorthand settings of the mwstake reference
+ *   ($mwsgTokenAuthenticatorServiceToken and friends) as one principal, plus
+ *   every entry of $mwsgTokenAuthenticatorServiceTokens;
+ * - created on Special:ServiceKeys (ServiceKeyStore).
+ * Names are unique across both.
  *
  * The whole configuration is validated on first use. Anything invalid makes
  * every service credential fail with a message naming the setting, rather
@@ -38,22 +41,27 @@ class PrincipalRegistry {
 
 	private ServiceOptions $options;
 	private LoggerInterface $logger;
+	/** Null: configured principals only (the unit tests, which have no database). */
+	private ?ServiceKeyStore $keys;
 	/** @var Principal[]|null */
 	private ?array $principals = null;
 	private ?ConfigurationException $error = null;
 	private static bool $anyAddressLogged = false;
 
-	public function __construct( ServiceOptions $options, LoggerInterface $logger ) {
+	public function __construct( ServiceOptions $options, LoggerInterface $logger, ?ServiceKeyStore $keys = null ) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->logger = $logger;
+		$this->keys = $keys;
 	}
 
 	/**
+	 * The principals of LocalSettings.php.
+	 *
 	 * @return Principal[] By id
 	 * @throws ConfigurationException
 	 */
-	public function all(): array {
+	public function configured(): array {
 		if ( $this->principals === null && $this->error === null ) {
 			try {
 				$this->principals = $this->load();
@@ -68,31 +76,57 @@ class PrincipalRegistry {
 	}
 
 	/**
-	 * The principal whose secret is $secret. Every principal is compared, in
-	 * constant time, whatever matches first.
+	 * The principal whose secret is $secret. Every configured principal is
+	 * compared, in constant time, whatever matches first; created keys are
+	 * found by the secret's hash and confirmed in constant time too.
 	 *
 	 * @param string $secret
 	 * @return Principal|null
 	 * @throws ConfigurationException
+	 * @throws \Wikimedia\Rdbms\DBError
 	 */
 	public function match( string $secret ): ?Principal {
 		$hash = mws_ta_sha256( $secret );
 		$found = null;
-		foreach ( $this->all() as $principal ) {
+		foreach ( $this->configured() as $principal ) {
 			if ( mws_ta_equals( $principal->tokenHash, $hash ) ) {
 				$found = $principal;
 			}
 		}
-		return $found;
+		if ( $found || !$this->keys ) {
+			return $found;
+		}
+		$key = $this->created( $this->keys->findByHash( $hash ) );
+		return $key && $key->secretHashFor( $hash, time() ) !== null ? $key : null;
 	}
 
 	/**
 	 * @param string $id
 	 * @return Principal|null
 	 * @throws ConfigurationException
+	 * @throws \Wikimedia\Rdbms\DBError
 	 */
 	public function get( string $id ): ?Principal {
-		return $this->all()[$id] ?? null;
+		$configured = $this->configured()[$id] ?? null;
+		if ( $configured || !$this->keys ) {
+			return $configured;
+		}
+		return $this->created( $this->keys->get( $id ) );
+	}
+
+	/**
+	 * A created key, unless a principal of LocalSettings.php has taken its
+	 * name since: then no credential of that name can be trusted to mean
+	 * either, and every use fails naming both.
+	 *
+	 * @throws ConfigurationException
+	 */
+	private function created( ?Principal $key ): ?Principal {
+		if ( $key && isset( $this->configured()[$key->id] ) ) {
+			throw $this->invalid( self::LIST_SETTING, "has a principal named \"{$key->id}\", the name of a key "
+				. 'created on Special:ServiceKeys: rename one of them' );
+		}
+		return $key;
 	}
 
 	/**

@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\NativeModule;
 use MediaWiki\Session\SessionBackend;
 use MediaWiki\Session\SessionInfo;
 use MediaWiki\Session\SessionProvider;
@@ -74,6 +75,10 @@ class ServiceSessionProvider extends SessionProvider {
 			'TokenAuthenticator.NetworkSessionUsers' );
 	}
 
+	private function keyUse(): KeyUse {
+		return MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.KeyUse' );
+	}
+
 	private function refusal(): RequestRefusal {
 		return $this->refusal ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.RequestRefusal' );
 	}
@@ -99,6 +104,12 @@ class ServiceSessionProvider extends SessionProvider {
 		}
 		if ( $entryPoint === 'api' ) {
 			ServiceHooks::attach( $this->getHookContainer() );
+		}
+		if ( !NativeModule::isLoaded() ) {
+			// No credential of ours can be checked: fail closed (503), before
+			// anything below calls into the missing module.
+			NativeModule::logMissing();
+			return $this->refuse( $request, NativeModule::MESSAGE_KEY, 503 );
 		}
 		if ( $networkToken !== null ) {
 			return $this->fromNetworkSession( $request, $networkToken );
@@ -241,6 +252,8 @@ class ServiceSessionProvider extends SessionProvider {
 		if ( AccountBlock::isBarred( $user ) ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-user-blocked', 403, [ $principal->user ] );
 		}
+		// For Special:ServiceKeys; written after the response, at most once a minute.
+		$this->keyUse()->record( $principal, $request->getIP() );
 		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
 			'provider' => $this,
 			'id' => $this->hashToSessionId( "$kind:{$principal->id}:$credentialHash" ),

@@ -37,7 +37,7 @@ class ServiceUserSetup {
 	 */
 	public function run( callable $out ): bool {
 		try {
-			$principals = $this->registry->all();
+			$principals = $this->registry->configured();
 		} catch ( ConfigurationException $e ) {
 			$out( 'TokenAuthenticator: ' . $e->getMessage() );
 			return false;

@@ -6,6 +6,7 @@ use Html;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginAttempt;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginException;
+use MediaWiki\Extension\TokenAuthenticator\NativeModule;
 use Title;
 use UnlistedSpecialPage;
 
@@ -35,6 +36,13 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 	public function execute( $subPage ) {
 		$this->setHeaders();
 		$out = $this->getOutput();
+		if ( !NativeModule::isLoaded() ) {
+			// The JWT is checked by the native module: no login without it.
+			NativeModule::logMissing();
+			$out->setStatusCode( 503 );
+			$out->showErrorPage( NativeModule::TITLE_KEY, NativeModule::MESSAGE_KEY );
+			return;
+		}
 		$request = $this->getRequest();
 		$out->setPreventClickjacking( true );
 		// As JWTAuth: the Authorization HTTP header first, then the posted

@@ -108,7 +108,7 @@ class PrincipalRegistryTest extends TestCase {
 	public function testEveryConfigurationErrorNamesTheSetting( $list, string $says ): void {
 		$registry = $this->registry( [ 'TokenAuthenticatorServiceTokens' => $list ] );
 		try {
-			$registry->all();
+			$registry->configured();
 			$this->fail( 'accepted' );
 		} catch ( ConfigurationException $e ) {
 			$this->assertStringContainsString( $says, $e->getMessage() );

@@ -1,0 +1,74 @@
+<?php
+/**
+ * Lists every service key, from LocalSettings.php and created ones, with its
+ * rules and last use, as Special:ServiceKeys does. --json for scripts.
+ */
+
+namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
+
+use Maintenance;
+use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\NativeModule;
+use MediaWiki\MediaWikiServices;
+
+require_once __DIR__ . '/loadMaintenance.php';
+
+class ListServiceKeys extends Maintenance {
+	public function __construct() {
+		parent::__construct();
+		$this->requireExtension( 'TokenAuthenticator' );
+		$this->addDescription( 'List the service keys of TokenAuthenticator' );
+		$this->addOption( 'json', 'Print one JSON document' );
+	}
+
+	public function execute() {
+		if ( !NativeModule::isLoaded() ) {
+			$this->fatalError( NativeModule::missingMessage() );
+		}
+		$services = MediaWikiServices::getInstance();
+		try {
+			$principals = $services->getService( 'TokenAuthenticator.PrincipalRegistry' )->configured()
+				+ $services->getService( 'TokenAuthenticator.ServiceKeys' )->created();
+		} catch ( ConfigurationException $e ) {
+			$this->fatalError( 'TokenAuthenticator: ' . $e->getMessage() );
+		}
+		$uses = $services->getService( 'TokenAuthenticator.KeyUse' )->lastUses( array_map( 'strval', array_keys( $principals ) ) );
+		$rows = [];
+		foreach ( $principals as $p ) {
+			$use = $uses[$p->id] ?? null;
+			$rows[] = [
+				'name' => $p->id,
+				'source' => $p->source,
+				'user' => $p->user,
+				'cidr' => $p->cidr,
+				'apiModules' => $p->apiModules,
+				'restPaths' => $p->restPaths,
+				'rights' => $p->rights,
+				'appTokens' => $p->appTokens,
+				'expires' => $p->expires === null ? null : wfTimestamp( TS_ISO_8601, $p->expires ),
+				'lastUsed' => $use === null ? null : wfTimestamp( TS_ISO_8601, $use['time'] ),
+				'lastAddress' => $use['ip'] ?? null,
+			];
+		}
+		if ( $this->hasOption( 'json' ) ) {
+			$this->output( json_encode( $rows, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES ) . "\n" );
+			return;
+		}
+		foreach ( $rows as $row ) {
+			$this->output( sprintf( "%s (%s) as %s from %s; api: %s; rest: %s; rights: %s; app tokens: %s; "
+				. "expires: %s; last used: %s\n",
+				$row['name'], $row['source'] === 'config' ? 'LocalSettings.php' : 'created', $row['user'],
+				implode( ' ', $row['cidr'] ), implode( ' ', $row['apiModules'] ) ?: '-',
+				implode( ' ', $row['restPaths'] ) ?: '-',
+				$row['rights'] === null ? 'not capped' : implode( ' ', $row['rights'] ),
+				$row['appTokens'] ? 'yes' : 'no', $row['expires'] ?? 'never',
+				$row['lastUsed'] === null ? 'never' : "{$row['lastUsed']} from {$row['lastAddress']}" ) );
+		}
+		if ( !$rows ) {
+			$this->output( "No service keys.\n" );
+		}
+	}
+}
+
+$maintClass = ListServiceKeys::class;
+require_once RUN_MAINTENANCE_IF_MAIN;

@@ -1,0 +1,415 @@
+//! Special:ServiceKeys on a real wiki, driven over HTTP as a browser without
+//! JavaScript would: forms posted with the session's CSRF token, the secret
+//! read from the page once, then used by a plain HTTP client.
+
+mod common;
+
+use common::*;
+
+/// Mints an app token with an ApiKey; returns the token inside the envelope.
+fn mint_app_token(wiki: &Wiki, secret: &str) -> String {
+    let minted = response(
+        wiki.client()
+            .post(&wiki.url("/rest.php/mws/v1/app-token/generate"))
+            .set("Authorization", &format!("ApiKey {secret}"))
+            .set("Content-Type", "application/json")
+            .send_string(""),
+    );
+    assert_eq!(minted.status, 200, "{minted}");
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&base64_decode(minted.json()["value"].as_str().unwrap()))
+            .expect("envelope JSON");
+    envelope["token"].as_str().unwrap().to_string()
+}
+
+fn page(wiki: &Wiki, agent: &ureq::Agent, sub: &str) -> HttpResponse {
+    get(
+        agent,
+        &wiki.url(&format!("/index.php?title=Special:ServiceKeys/{sub}")),
+    )
+}
+
+/// Posts the form of Special:ServiceKeys/`sub` with `fields`, taking the CSRF
+/// token from the form itself.
+fn submit(wiki: &Wiki, agent: &ureq::Agent, sub: &str, fields: &[(&str, &str)]) -> HttpResponse {
+    let form = page(wiki, agent, sub);
+    assert_eq!(form.status, 200, "{sub}: {form}");
+    let token = form_field(&form.body, "wpEditToken").expect("a CSRF token in the form");
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("wpEditToken", &token));
+    post_form(
+        agent,
+        &wiki.url(&format!("/index.php?title=Special:ServiceKeys/{sub}")),
+        &all,
+    )
+}
+
+fn key_fields<'a>(name: &'a str, user: &'a str, modules: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("wpname", name),
+        ("wpuser", user),
+        ("wpcreateuser", "1"),
+        ("wpcidr", "127.0.0.1/32\n::1/128"),
+        ("wpapimodules", modules),
+        ("wprestpaths", "/v1/page"),
+        ("wprights", "read"),
+        ("wpapptokens", "1"),
+        ("wpexpires", ""),
+    ]
+}
+
+fn secret_of(r: &HttpResponse) -> String {
+    form_field(&r.body, "secret").unwrap_or_else(|| panic!("no secret shown: {r}"))
+}
+
+fn userinfo_as(wiki: &Wiki, secret: &str) -> HttpResponse {
+    wiki.api(
+        Some(&format!("ApiKey {secret}")),
+        "action=query&meta=userinfo",
+    )
+}
+
+#[test]
+fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
+    let wiki = Wiki::builder()
+        .setting("$mwsgTokenAuthenticatorSalt = 'service-keys-test-salt-0123456789';")
+        .start();
+    let admin = wiki.login_admin();
+
+    // Listed, with the right in the page's restriction.
+    let list = page(&wiki, &admin, "");
+    assert_eq!(list.status, 200, "{list}");
+    assert!(list.body.contains("mw-tokenauth-create"), "{list}");
+
+    // Field errors: a bad range and an unknown module class, at their fields.
+    let r = submit(
+        &wiki,
+        &admin,
+        "create",
+        &[
+            ("wpname", "bad-one"),
+            ("wpuser", "Svc bot"),
+            ("wpcreateuser", "1"),
+            ("wpcidr", "10.0.0.0/33"),
+            ("wpapimodules", "NoSuchApiModuleClass"),
+            ("wprestpaths", "/no/such/route"),
+            ("wprights", "read"),
+            ("wpexpires", ""),
+        ],
+    );
+    assert!(
+        form_field(&r.body, "secret").is_none(),
+        "created despite errors: {r}"
+    );
+    assert!(r.body.contains("Not an address range"), "{r}");
+    assert!(r.body.contains("NoSuchApiModuleClass"), "{r}");
+    assert!(r.body.contains("/no/such/route"), "{r}");
+
+    // Create: the secret is shown once, works for ApiQuery and is refused
+    // for another module.
+    let r = submit(
+        &wiki,
+        &admin,
+        "create",
+        &key_fields("chat-bot", "Svc bot", "ApiQuery"),
+    );
+    assert_eq!(r.status, 200, "{r}");
+    let secret = secret_of(&r);
+    assert!(
+        r.body.contains("Authorization: ApiKey"),
+        "no curl example: {r}"
+    );
+    assert!(
+        r.header("cache-control").unwrap_or("").contains("no-store"),
+        "{r}"
+    );
+    let ok = userinfo_as(&wiki, &secret);
+    assert_eq!(ok.status, 200, "{ok}");
+    assert_eq!(ok.json()["query"]["userinfo"]["name"], "Svc bot", "{ok}");
+    assert_api_key_may_not_parse(&wiki, &secret);
+
+    // Stored as a hash only; the list shows the key, its last use, never the secret.
+    let list = page(&wiki, &admin, "");
+    assert!(list.body.contains("data-key=\"chat-bot\""), "{list}");
+    assert!(!list.body.contains(&secret), "the secret is on the list");
+    let row_start = list.body.find("data-key=\"chat-bot\"").unwrap();
+    let row = &list.body[row_start..row_start + list.body[row_start..].find("</tr>").unwrap()];
+    assert!(row.contains("from 127.0.0.1"), "no last use: {row}");
+    let dump = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "cat {}/*.sqlite",
+            wiki.dir().join("data").display()
+        ))
+        .output()
+        .unwrap();
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    assert!(!dump.contains(&secret), "the secret is in the database");
+    assert!(
+        dump.contains(&sha256_hex(secret.as_bytes())),
+        "no hash stored"
+    );
+
+    // An app token minted with the key is listed, revoked from the page, refused.
+    let app_token = mint_app_token(&wiki, &secret);
+    let as_app = wiki.api(
+        Some(&format!("AppToken {app_token}")),
+        "action=query&meta=userinfo",
+    );
+    assert_eq!(
+        as_app.json()["query"]["userinfo"]["name"],
+        "Svc bot",
+        "{as_app}"
+    );
+    let list = page(&wiki, &admin, "");
+    let id = form_field(&list.body, "id").expect("a live app token on the list");
+    // Without the CSRF token nothing changes.
+    let forged = post_form(
+        &admin,
+        &wiki.url("/index.php?title=Special:ServiceKeys/revoke-app-token/chat-bot"),
+        &[("id", &id)],
+    );
+    assert_eq!(forged.status, 400, "{forged}");
+    let still = wiki.api(
+        Some(&format!("AppToken {app_token}")),
+        "action=query&meta=userinfo",
+    );
+    assert_eq!(still.status, 200, "{still}");
+    let token = form_field(&list.body, "wpEditToken").unwrap();
+    let revoked = post_form(
+        &admin,
+        &wiki.url("/index.php?title=Special:ServiceKeys/revoke-app-token/chat-bot"),
+        &[("id", &id), ("wpEditToken", &token)],
+    );
+    assert_eq!(revoked.status, 200, "{revoked}");
+    let refused = wiki.api(
+        Some(&format!("AppToken {app_token}")),
+        "action=query&meta=userinfo",
+    );
+    assert_eq!(refused.status, 401, "{refused}");
+
+    // Rotate: the old secret works until the chosen time, the new one at once.
+    let until = "2099-01-01T00:00:00Z";
+    let r = submit(&wiki, &admin, "rotate/chat-bot", &[("wpuntil", until)]);
+    let new_secret = secret_of(&r);
+    assert_ne!(new_secret, secret);
+    assert_eq!(userinfo_as(&wiki, &new_secret).status, 200);
+    assert_eq!(
+        userinfo_as(&wiki, &secret).status,
+        200,
+        "old secret refused during the overlap"
+    );
+    // Rotated again with the overlap ending now: the secret before that is refused.
+    let r = submit(
+        &wiki,
+        &admin,
+        "rotate/chat-bot",
+        &[("wpuntil", "2000-01-01T00:00:00Z")],
+    );
+    let third = secret_of(&r);
+    assert_eq!(userinfo_as(&wiki, &third).status, 200);
+    assert_eq!(userinfo_as(&wiki, &new_secret).status, 401);
+    assert_eq!(userinfo_as(&wiki, &secret).status, 401);
+
+    // A POST without the CSRF token changes nothing.
+    let forged = post_form(
+        &admin,
+        &wiki.url("/index.php?title=Special:ServiceKeys/revoke/chat-bot"),
+        &[],
+    );
+    assert_eq!(forged.status, 200, "{forged}");
+    assert_eq!(
+        userinfo_as(&wiki, &third).status,
+        200,
+        "revoked without a CSRF token"
+    );
+
+    // Revoke: refused at once.
+    let r = submit(&wiki, &admin, "revoke/chat-bot", &[]);
+    assert_eq!(r.status, 200, "{r}");
+    let after = userinfo_as(&wiki, &third);
+    assert_eq!(after.status, 401, "{after}");
+
+    // Every change is in Special:Log, naming the key, never a secret.
+    let log = get(
+        &admin,
+        &wiki.url(
+            "/api.php?action=query&list=logevents&letype=tokenauth&format=json&formatversion=2",
+        ),
+    );
+    let text = log.body.clone();
+    for action in ["keycreate", "keyrotate", "keyrevoke", "apptokenrevoke"] {
+        assert!(text.contains(action), "no {action} in the log: {log}");
+    }
+    for s in [&secret, &new_secret, &third] {
+        assert!(!text.contains(s.as_str()), "a secret is in the log");
+    }
+
+    // Names are unique, revoked ones included.
+    let r = submit(
+        &wiki,
+        &admin,
+        "create",
+        &key_fields("chat-bot", "Svc bot", "ApiQuery"),
+    );
+    assert!(form_field(&r.body, "secret").is_none(), "{r}");
+    assert!(r.body.contains("is taken"), "{r}");
+}
+
+#[test]
+fn managers_are_checked_and_sysops_refused() {
+    let wiki = Wiki::start();
+    // A sysop lacks tokenauthenticator-manage: the permission error.
+    wiki.create_user("Plain sysop", "sysop-password-1234", &["sysop"]);
+    let sysop = wiki.login("Plain sysop", "sysop-password-1234");
+    let r = page(&wiki, &sysop, "");
+    // MediaWiki's permission error page (its status differs between versions).
+    assert!(r.body.contains("permissions-errors"), "{r}");
+    assert!(!r.body.contains("mw-tokenauth-create"), "{r}");
+
+    // A bureaucrat who is not a sysop may not create a key acting as a sysop
+    // without a cap: the form lists the missing rights.
+    wiki.create_user(
+        "Only bureaucrat",
+        "bureaucrat-password-1234",
+        &["bureaucrat"],
+    );
+    wiki.create_user("Admin bot", "admin-bot-password-1234", &["sysop"]);
+    let manager = wiki.login("Only bureaucrat", "bureaucrat-password-1234");
+    let mut fields = key_fields("escalate", "Admin bot", "ApiQuery");
+    fields.retain(|(k, _)| *k != "wpcreateuser");
+    let r = submit(&wiki, &manager, "create", &fields);
+    assert!(form_field(&r.body, "secret").is_none(), "escalated: {r}");
+    assert!(r.body.contains("Missing:"), "{r}");
+    assert!(r.body.contains("delete"), "the list of rights: {r}");
+
+    // With a cap to rights the manager holds, it works.
+    fields.push(("wpcapped", "1"));
+    let r = submit(&wiki, &manager, "create", &fields);
+    let secret = secret_of(&r);
+    let ok = userinfo_as(&wiki, &secret);
+    assert_eq!(ok.json()["query"]["userinfo"]["name"], "Admin bot", "{ok}");
+}
+
+fn script(wiki: &Wiki, name: &str, args: &[&str]) -> (bool, String) {
+    let out = wiki
+        .php(true)
+        .env("MW_INSTALL_PATH", MW_DIR)
+        .arg(format!(
+            "{}/mediawiki-extension/maintenance/{name}",
+            repo_dir().display()
+        ))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// Farms provision by script: the same rules and lookup as the page.
+#[test]
+fn maintenance_scripts_create_list_and_revoke() {
+    let wiki = Wiki::start();
+    let (ok, text) = script(
+        &wiki,
+        "createServiceKey.php",
+        &[
+            "--name",
+            "farm-bot",
+            "--user",
+            "Farm bot",
+            "--cidr",
+            "10.0.0.0/33",
+        ],
+    );
+    assert!(!ok, "created with a bad range: {text}");
+    assert!(text.contains("Not an address range"), "{text}");
+
+    let (ok, text) = script(
+        &wiki,
+        "createServiceKey.php",
+        &[
+            "--name",
+            "farm-bot",
+            "--user",
+            "Farm bot",
+            "--create-user",
+            "--api-module",
+            "ApiQuery",
+        ],
+    );
+    assert!(ok, "{text}");
+    let secret = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Send it as:  Authorization: ApiKey "))
+        .unwrap_or_else(|| panic!("no secret printed: {text}"))
+        .to_string();
+    let r = userinfo_as(&wiki, &secret);
+    assert_eq!(r.json()["query"]["userinfo"]["name"], "Farm bot", "{r}");
+
+    let (ok, text) = script(&wiki, "listServiceKeys.php", &["--json"]);
+    assert!(ok, "{text}");
+    let list: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let key = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "farm-bot")
+        .unwrap_or_else(|| panic!("not listed: {text}"));
+    assert_eq!(key["source"], "page", "{text}");
+    assert_eq!(key["lastAddress"], "127.0.0.1", "{text}");
+    assert!(!text.contains(&secret));
+
+    let (ok, text) = script(&wiki, "revokeServiceKey.php", &["--name", "farm-bot"]);
+    assert!(ok, "{text}");
+    assert_eq!(userinfo_as(&wiki, &secret).status, 401);
+    let (ok, _) = script(&wiki, "revokeServiceKey.php", &["--name", "farm-bot"]);
+    assert!(!ok, "revoked twice");
+}
+
+/// Regression: app tokens of a principal of LocalSettings.php are listed
+/// with a Revoke button too, and that button must work (it answered "no
+/// such key" while only created keys were looked up).
+#[test]
+fn app_tokens_of_configured_principals_are_revoked_from_the_page() {
+    const CONF_SECRET: &str = "configured-secret-0123456789abcdef";
+    let wiki = Wiki::builder()
+        .setting("$mwsgTokenAuthenticatorSalt = 'service-keys-test-salt-0123456789';")
+        .setting(format!(
+            "$mwsgTokenAuthenticatorServiceTokens[] = [ 'name' => 'conf-bot', 'user' => 'Conf bot', \
+             'token' => '{CONF_SECRET}', 'appTokens' => true ];"
+        ))
+        .start();
+    let app_token = mint_app_token(&wiki, CONF_SECRET);
+    let auth = format!("AppToken {app_token}");
+    assert_eq!(
+        wiki.api(Some(&auth), "action=query&meta=userinfo").status,
+        200
+    );
+
+    let admin = wiki.login_admin();
+    let list = page(&wiki, &admin, "");
+    assert!(
+        list.body.contains("read-only (LocalSettings.php)"),
+        "{list}"
+    );
+    let id = form_field(&list.body, "id").expect("the app token on the list");
+    let token = form_field(&list.body, "wpEditToken").unwrap();
+    let r = post_form(
+        &admin,
+        &wiki.url("/index.php?title=Special:ServiceKeys/revoke-app-token/conf-bot"),
+        &[("id", &id), ("wpEditToken", &token)],
+    );
+    assert_eq!(r.status, 200, "{r}");
+    assert!(r.body.contains("was revoked"), "{r}");
+    let refused = wiki.api(Some(&auth), "action=query&meta=userinfo");
+    assert_eq!(refused.status, 401, "{refused}");
+    // The configured key itself stays.
+    assert_eq!(userinfo_as(&wiki, CONF_SECRET).status, 200);
+}
