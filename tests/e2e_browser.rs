@@ -465,4 +465,57 @@ fn service_keys_page_in_a_real_browser() {
         "the secret is on the list"
     );
     screenshot(&browser, "service-keys-list");
+
+    // An app token minted with the key is listed and revoked with its button.
+    let app_auth = format!("AppToken {}", mint_app_token(&wiki, &secret));
+    let as_app = |auth: &str| wiki.api(Some(auth), "action=query&meta=userinfo").status;
+    assert_eq!(as_app(&app_auth), 200);
+    browser.goto(&wiki.url("/index.php?title=Special:ServiceKeys"));
+    browser.click("tr[data-key=\"wiki-sync\"] .mw-tokenauth-revoke-app-token");
+    wait_until(
+        &browser,
+        "done( location.search.indexOf( 'done=' ) !== -1 );",
+    );
+    assert_eq!(as_app(&app_auth), 401, "the revoked app token still works");
+
+    // Rotation: the old secret works until the chosen time, the new one too.
+    browser.goto(&wiki.url("/index.php?title=Special:ServiceKeys/rotate/wiki-sync"));
+    browser.run_async(
+        "document.querySelector( '[name=\"wpuntil\"]' ).value = '2099-01-01T00:00:00Z'; done( 1 );",
+    );
+    browser.click("#mw-tokenauth-rotate-form button[type=submit], #mw-tokenauth-rotate-form input[type=submit]");
+    wait_until(
+        &browser,
+        "done( document.getElementById( 'mw-tokenauth-secret' ) !== null );",
+    );
+    let rotated =
+        browser.run_async("done( document.getElementById( 'mw-tokenauth-secret' ).value );");
+    let rotated = rotated.as_str().expect("a new secret").to_string();
+    assert_ne!(rotated, secret);
+    let as_key = |s: &str| as_app(&format!("ApiKey {s}"));
+    assert_eq!(as_key(&rotated), 200);
+    assert_eq!(
+        as_key(&secret),
+        200,
+        "the old secret must work until its time"
+    );
+
+    // Revoke: both refused at once.
+    browser.goto(&wiki.url("/index.php?title=Special:ServiceKeys/revoke/wiki-sync"));
+    browser.click("#mw-tokenauth-revoke-form button[type=submit], #mw-tokenauth-revoke-form input[type=submit]");
+    wait_until(
+        &browser,
+        "done( location.search.indexOf( 'done=' ) !== -1 );",
+    );
+    assert_eq!(as_key(&rotated), 401);
+    assert_eq!(as_key(&secret), 401);
+}
+
+/// Waits until `script` (an async WebDriver script) answers true.
+fn wait_until(browser: &Browser, script: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while browser.run_async(script) != Value::Bool(true) {
+        assert!(Instant::now() < deadline, "waited in vain for: {script}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

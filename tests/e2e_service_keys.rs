@@ -6,22 +6,6 @@ mod common;
 
 use common::*;
 
-/// Mints an app token with an ApiKey; returns the token inside the envelope.
-fn mint_app_token(wiki: &Wiki, secret: &str) -> String {
-    let minted = response(
-        wiki.client()
-            .post(&wiki.url("/rest.php/mws/v1/app-token/generate"))
-            .set("Authorization", &format!("ApiKey {secret}"))
-            .set("Content-Type", "application/json")
-            .send_string(""),
-    );
-    assert_eq!(minted.status, 200, "{minted}");
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&base64_decode(minted.json()["value"].as_str().unwrap()))
-            .expect("envelope JSON");
-    envelope["token"].as_str().unwrap().to_string()
-}
-
 fn page(wiki: &Wiki, agent: &ureq::Agent, sub: &str) -> HttpResponse {
     get(
         agent,

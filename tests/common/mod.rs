@@ -1233,6 +1233,22 @@ pub fn api_error(r: &HttpResponse) -> String {
         .to_string()
 }
 
+/// Mints an app token with an ApiKey; returns the token inside the envelope.
+pub fn mint_app_token(wiki: &Wiki, secret: &str) -> String {
+    let minted = response(
+        wiki.client()
+            .post(&wiki.url("/rest.php/mws/v1/app-token/generate"))
+            .set("Authorization", &format!("ApiKey {secret}"))
+            .set("Content-Type", "application/json")
+            .send_string(""),
+    );
+    assert_eq!(minted.status, 200, "{minted}");
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&base64_decode(minted.json()["value"].as_str().unwrap()))
+            .expect("envelope JSON");
+    envelope["token"].as_str().unwrap().to_string()
+}
+
 /// An ApiKey allowed only some modules is refused `action=parse`.
 pub fn assert_api_key_may_not_parse(wiki: &Wiki, secret: &str) {
     let denied = wiki.api(
