@@ -60,6 +60,19 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
         .start();
     let admin = wiki.login_admin();
 
+    // On Special:SpecialPages, in "Users and rights".
+    let specials = get(&admin, &wiki.url("/index.php?title=Special:SpecialPages"));
+    let group = specials
+        .body
+        .find("id=\"mw-specialpagesgroup-users\"")
+        .unwrap_or_else(|| panic!("no users group: {specials}"));
+    let rest = &specials.body[group..];
+    let end = rest.find("<h2 ").unwrap_or(rest.len());
+    assert!(
+        rest[..end].contains("Special:ServiceKeys"),
+        "not listed under Users and rights"
+    );
+
     // Listed, with the right in the page's restriction.
     let list = page(&wiki, &admin, "");
     assert_eq!(list.status, 200, "{list}");
