@@ -198,9 +198,11 @@ fn single_use_verify_queries() {
     // response (MediaWiki's pre-output COMMIT), at most once a minute.
     let (key_use, queries): (Vec<String>, Vec<String>) =
         queries.into_iter().partition(|q| q.contains("KeyUse"));
+    // (None when an earlier request of this test used the key within the
+    // minute and the server-local cache throttles it, as APCu does on 1.43.)
     assert!(
-        !key_use.is_empty() && key_use.len() <= 4,
-        "the first use of a key writes its last use: {key_use:?}"
+        key_use.len() <= 4,
+        "more than one last-use write: {key_use:?}"
     );
     let sent_at = queries
         .iter()
