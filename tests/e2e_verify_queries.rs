@@ -185,14 +185,17 @@ fn single_use_verify_queries() {
 
     // A service verifying with its ApiKey: what the session provider reads
     // for the service user comes on top, the token's part stays the same.
-    let token = wiki.user_token(&alice);
-    let (r, queries) = with_queries(
-        &wiki,
-        wiki.client()
-            .post(&wiki.url("/rest.php/mws/v1/user-token/verify"))
-            .set("Authorization", &format!("ApiKey {SERVICE_SECRET}")),
-        Some(&serde_json::json!({ "token": token })),
-    );
+    let verify_as_service = || {
+        let token = wiki.user_token(&alice);
+        with_queries(
+            &wiki,
+            wiki.client()
+                .post(&wiki.url("/rest.php/mws/v1/user-token/verify"))
+                .set("Authorization", &format!("ApiKey {SERVICE_SECRET}")),
+            Some(&serde_json::json!({ "token": token })),
+        )
+    };
+    let (r, queries) = verify_as_service();
     assert_answer(&r, "Alice");
     // The key's last use for Special:ServiceKeys is written after the
     // response (MediaWiki's pre-output COMMIT), at most once a minute.
@@ -217,14 +220,7 @@ fn single_use_verify_queries() {
     assert_at_most("POST verify with an ApiKey", &queries, SERVICE_VALID);
     assert_user_read_with_token("POST verify with an ApiKey", &queries, alice_id);
 
-    let token = wiki.user_token(&alice);
-    let (r, queries) = with_queries(
-        &wiki,
-        wiki.client()
-            .post(&wiki.url("/rest.php/mws/v1/user-token/verify"))
-            .set("Authorization", &format!("ApiKey {SERVICE_SECRET}")),
-        Some(&serde_json::json!({ "token": token })),
-    );
+    let (r, queries) = verify_as_service();
     assert_answer(&r, "Alice");
     assert!(
         !queries.iter().any(|q| q.contains("KeyUse")),

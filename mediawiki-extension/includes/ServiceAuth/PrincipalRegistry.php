@@ -43,6 +43,8 @@ class PrincipalRegistry {
 	private LoggerInterface $logger;
 	/** Null: configured principals only (the unit tests, which have no database). */
 	private ?ServiceKeyStore $keys;
+	/** @var array<string,Principal|null> Created keys read in this request, by name */
+	private array $createdById = [];
 	/** @var Principal[]|null */
 	private ?array $principals = null;
 	private ?ConfigurationException $error = null;
@@ -97,7 +99,11 @@ class PrincipalRegistry {
 			return $found;
 		}
 		$key = $this->created( $this->keys->findByHash( $hash ) );
-		return $key && $key->secretHashFor( $hash, time() ) !== null ? $key : null;
+		if ( !$key || $key->secretHashFor( $hash, time() ) === null ) {
+			return null;
+		}
+		$this->createdById[$key->id] = $key;
+		return $key;
 	}
 
 	/**
@@ -111,7 +117,12 @@ class PrincipalRegistry {
 		if ( $configured || !$this->keys ) {
 			return $configured;
 		}
-		return $this->created( $this->keys->get( $id ) );
+		// Asked several times a request (the rights cap, the API hooks, app
+		// tokens): one query per key and request.
+		if ( !array_key_exists( $id, $this->createdById ) ) {
+			$this->createdById[$id] = $this->created( $this->keys->get( $id ) );
+		}
+		return $this->createdById[$id];
 	}
 
 	/**
