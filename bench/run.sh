@@ -369,13 +369,17 @@ done
 probes="$tmp/queries.jsonl"
 : >"$probes"
 maint ext "$bench_dir/mint-tokens.php" --count 3 --out "$tokens/tokens-probe.txt" >/dev/null
+# A query's log line: "{method} [{runtime}s] ..." (1.39), "[{runtime_ms}ms]" (1.43).
+query_lines() {
+	[ -f "$1" ] || { echo 0; return; }
+	grep -cE '\[[0-9.]+m?s\] ' "$1" || true
+}
 probe() {
 	local name="$1" variant="$2" path="$3" log counts=() before after i
 	shift 3
 	log="$wiki/logs/queries-$variant.log"
 	for i in 1 2 3; do
-		before=0
-		[ ! -f "$log" ] || before="$(wc -l <"$log")"
+		before="$(query_lines "$log")"
 		local extra=()
 		if [ "$name" = verify-valid ]; then
 			extra=(--data "{\"token\":\"$(sed -n "${i}p" "$tokens/tokens-probe.txt")\"}")
@@ -386,8 +390,8 @@ probe() {
 		after=-1
 		for _ in $(seq 1 20); do
 			sleep 0.1
-			local now=0
-			[ ! -f "$log" ] || now="$(wc -l <"$log")"
+			local now
+			now="$(query_lines "$log")"
 			[ "$now" != "$after" ] || break
 			after="$now"
 		done

@@ -37,7 +37,10 @@ $wgAutoloadClasses['TokenAuthenticatorBenchNoopHandler'] = "$benchRepo/bench/Noo
 // bench/run.sh counts the database queries of single requests with it.
 if ( ( $_SERVER['HTTP_X_BENCH_QUERY_LOG'] ?? '' ) === '1' ) {
 	$wgDebugDumpSql = true;
+	// 1.39 logs queries to DBQuery, 1.43 to rdbms (with other messages,
+	// which run.sh and tool.php leave out).
 	$wgDebugLogGroups['DBQuery'] = "$benchDir/logs/queries-$benchVariant.log";
+	$wgDebugLogGroups['rdbms'] = "$benchDir/logs/queries-$benchVariant.log";
 }
 
 if ( $benchVariant !== 'noext' ) {

@@ -48,7 +48,7 @@ switch ( $cmd ) {
 	case 'probe':
 		[ , , $name, $variant, $log ] = $argv;
 		$counts = array_map( 'intval', array_slice( $argv, 5, 3 ) );
-		$lines = is_file( $log ) ? file( $log, FILE_IGNORE_NEW_LINES ) : [];
+		$lines = is_file( $log ) ? preg_grep( '/\[[0-9.]+m?s\] /', file( $log, FILE_IGNORE_NEW_LINES ) ) : [];
 		$last = $counts[2] > 0 ? array_slice( $lines, -$counts[2] ) : [];
 		// Keep the SQL only: drop the logger's date, host and wiki prefix.
 		$last = array_map( static function ( string $l ): string {
