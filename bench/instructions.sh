@@ -84,6 +84,7 @@ done
 # request VARIANT NAME: one FastCGI request to the variant's php-cgi.
 declare -A script_of=([api]=api.php [rest]=rest.php [index]=index.php)
 declare -A path_of=([api]='' [rest]=/v1/page/Main_Page/bare [index]='')
+declare -A marker_of=([api]='"userinfo"' [rest]='"latest"' [index]='</html>')
 declare -A query_of=([api]='action=query&meta=userinfo&format=json' [rest]='' [index]='title=Main_Page')
 request() {
 	local variant="$1" name="$2" script path query uri
@@ -98,6 +99,9 @@ request() {
 		cgi-fcgi -bind -connect "$tmp/cgi-$variant.sock" >"$tmp/last-$variant-$name.out" 2>&1
 	head -n 1 "$tmp/last-$variant-$name.out" | grep -q '^Status: [45]' &&
 		ta_die "$variant $name answered $(head -n 1 "$tmp/last-$variant-$name.out")"
+	# A PHP fatal error answers 200 without a Status line: look for the answer.
+	grep -q -- "${marker_of[$name]}" "$tmp/last-$variant-$name.out" ||
+		ta_die "$variant $name: no ${marker_of[$name]} in the answer: $(head -c 600 "$tmp/last-$variant-$name.out")"
 	return 0
 }
 

@@ -86,14 +86,14 @@ fn assert_api_503(r: &HttpResponse, what: &str) {
     );
 }
 
-/// The extension's REST routes, as extension.json declares them: (method, path).
+/// The extension's REST routes, as its route file declares them: (method, path).
 fn rest_routes() -> Vec<(String, String)> {
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(extension_dir().join("extension.json")).unwrap(),
+    let file: Value = serde_json::from_str(
+        &std::fs::read_to_string(extension_dir().join("rest-routes.json")).unwrap(),
     )
     .unwrap();
     let mut routes = Vec::new();
-    for route in manifest["RestRoutes"].as_array().expect("RestRoutes") {
+    for route in file.as_array().expect("a list of routes") {
         let path = route["path"]
             .as_str()
             .unwrap()

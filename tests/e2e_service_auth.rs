@@ -130,6 +130,43 @@ fn api_keys_allow_and_deny() {
     // Scheme names in any case (the header forms: tests/phpunit CredentialTest).
     let who = whoami(&wiki, &format!("APIKEY {SHORTHAND}"));
     assert_eq!(who["query"]["userinfo"]["name"], "ChatBot service user");
+    // The header's name in any case too: the session provider is only
+    // registered for requests that carry the header (Registration), and
+    // that check must find it as MediaWiki's WebRequest does.
+    let userinfo = wiki.url("/api.php?action=query&meta=userinfo&format=json&formatversion=2");
+    for name in ["authorization", "AUTHORIZATION"] {
+        let r = call(wiki.client().get(&userinfo).set(name, &key(SHORTHAND)));
+        assert_eq!(
+            r.json()["query"]["userinfo"]["name"],
+            "ChatBot service user",
+            "{name}: {r}"
+        );
+        let r = call(
+            wiki.client()
+                .get(&userinfo)
+                .set(name, &key("wrong-secret-0123456789")),
+        );
+        assert_eq!(r.status, 401, "{name}: {r}");
+        let r = call(
+            wiki.client()
+                .get(&wiki.url("/rest.php/v1/page/Main_Page"))
+                .set(name, &key("wrong-secret-0123456789")),
+        );
+        assert_rest_refused(&r, 401, "tokenauthenticator-error-invalid-credential");
+    }
+    // Another scheme is not ours to judge: an anonymous answer, still
+    // varying on the header.
+    let r = call(
+        wiki.client()
+            .get(&userinfo)
+            .set("Authorization", "Bearer abc.def.ghi"),
+    );
+    assert_eq!(r.status, 200, "{r}");
+    assert_eq!(r.json()["query"]["userinfo"]["anon"], true, "{r}");
+    assert!(
+        r.header("vary").unwrap_or("").contains("Authorization"),
+        "{r}"
+    );
 
     // A wrong key fails closed: an API error, never an anonymous answer.
     let r = wiki.api(

@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator;
 
 use MediaWiki\Extension\TokenAuthenticator\Api\ApiSessionVerification;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionAutocreate;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\Special\SpecialJWTLogin;
 use MediaWiki\Extension\TokenAuthenticator\Special\SpecialServiceKeys;
@@ -21,8 +22,29 @@ use MediaWiki\Extension\TokenAuthenticator\Special\SpecialServiceKeys;
  * with the same merge rules: what the admin set wins.
  */
 class Registration {
+	/** The extension's REST routes (/mws/v1/...). */
+	public const ROUTE_FILE = __DIR__ . '/../rest-routes.json';
+
 	public static function register(): void {
-		$GLOBALS['wgSessionProviders']['TokenAuthenticatorService'] ??= [ 'class' => ServiceSessionProvider::class ];
+		$entryPoint = defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : '';
+		if ( $entryPoint === 'api' || $entryPoint === 'rest' ) {
+			// Answers differ by credential, also those to requests without one.
+			RequestRefusal::varyOnAuthorization();
+			// Credentials come only in this header (ApiKey, AppToken,
+			// NetworkSession): a provider would only answer null without it,
+			// at about 40,000 instructions a request (BENCHMARKS.md). Any
+			// scheme counts, so a malformed one of ours is still refused.
+			if ( self::carriesAuthorization() ) {
+				$GLOBALS['wgSessionProviders']['TokenAuthenticatorService'] ??= [
+					'class' => ServiceSessionProvider::class,
+				];
+				$GLOBALS['wgExtensionFunctions'][] = NetworkSessionAutocreate::class . '::run';
+			}
+		}
+		// A route file, not extension.json's RestRoutes: the registry cache
+		// would carry the routes on every request, and the router would
+		// json_encode them for its cache key on every rest.php request.
+		$GLOBALS['wgRestAPIAdditionalRouteFiles'][] = self::ROUTE_FILE;
 		$GLOBALS['wgAPIModules']['session_verification'] ??= [
 			'class' => ApiSessionVerification::class,
 			'services' => [ 'TokenAuthenticator.SessionVerification' ],
@@ -42,7 +64,6 @@ class Registration {
 			],
 		];
 		$GLOBALS['wgExtensionMessagesFiles']['TokenAuthenticatorAlias'] ??= dirname( __DIR__ ) . '/TokenAuthenticator.alias.php';
-		$GLOBALS['wgExtensionFunctions'][] = NetworkSessionAutocreate::class . '::run';
 
 		// Special:Log's "tokenauth" type, readable with its own right.
 		self::addOnce( $GLOBALS['wgLogTypes'], 'tokenauth' );
@@ -62,6 +83,22 @@ class Registration {
 			$GLOBALS['wgRateLimits'][$action] = ( $GLOBALS['wgRateLimits'][$action] ?? [] )
 				+ [ 'ip' => [ 60, 60 ], 'user' => [ 60, 60 ] ];
 		}
+	}
+
+	/**
+	 * Whether this request has an Authorization header, read as WebRequest
+	 * reads headers (getallheaders(), polyfilled where the SAPI lacks it).
+	 */
+	private static function carriesAuthorization(): bool {
+		if ( !function_exists( 'getallheaders' ) ) {
+			return true;
+		}
+		foreach ( getallheaders() as $name => $value ) {
+			if ( strcasecmp( $name, 'Authorization' ) === 0 ) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -74,18 +74,13 @@ class RequestRefusal {
 
 	/**
 	 * Adds "Authorization" to the Vary header of this api.php or rest.php
-	 * answer, merged with the Vary the entry point set.
-	 *
-	 * On api.php, the Vary line is set now: ApiMain replaces it only with
-	 * OutputPage's Vary (answers that may be cached), which the session
-	 * provider's getVaryHeaders() puts Authorization into, and a private
-	 * answer sets none.
-	 *
-	 * On rest.php, the router's response headers replace any Vary set
-	 * before them, so the merge runs as the headers go out. PHP keeps one
-	 * header_register_callback() per request, and MediaWiki's own
-	 * (HeaderCallback: X-Request-Id, and Cache-Control: private on any answer
-	 * that sets a cookie) must stay: ours runs it first. A pre-send deferred
+	 * answer, merged with the Vary the entry point set, as the headers go
+	 * out: ApiMain replaces Vary with OutputPage's (answers that may be
+	 * cached) and the REST router's response headers replace any Vary set
+	 * before them. PHP keeps one header_register_callback() per request,
+	 * and MediaWiki's own (HeaderCallback: X-Request-Id, and Cache-Control:
+	 * private on any answer that sets a cookie), registered before the
+	 * extensions load, must stay: ours runs it first. A pre-send deferred
 	 * update would do the same at about 170,000 instructions, 0.9 % of a
 	 * request (BENCHMARKS.md, "Requests without credentials").
 	 */
@@ -94,13 +89,11 @@ class RequestRefusal {
 			return;
 		}
 		self::$varyScheduled = true;
-		if ( defined( 'MW_ENTRY_POINT' ) && MW_ENTRY_POINT === 'api' ) {
-			self::mergeVaryHeader();
-			return;
-		}
 		// Resolved now: autoloading from inside a header callback is not
-		// reliable (T261260). MediaWiki 1.40 moved the class.
-		$core = class_exists( 'MediaWiki\\Request\\HeaderCallback' )
+		// reliable (T261260). MediaWiki 1.40 moved the class; Setup.php has
+		// loaded it, so the lookup never autoloads (on 1.39 an autoload miss
+		// for the new name costs 25,000 instructions).
+		$core = class_exists( 'MediaWiki\\Request\\HeaderCallback', false )
 			? 'MediaWiki\\Request\\HeaderCallback'
 			: 'MediaWiki\\HeaderCallback';
 		header_register_callback( static function () use ( $core ): void {
