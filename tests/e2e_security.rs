@@ -43,21 +43,6 @@ fn key(secret: &str) -> String {
     format!("ApiKey {secret}")
 }
 
-/// Mints an app token with a principal's ApiKey; returns its inner token.
-fn app_token(wiki: &Wiki, secret: &str) -> String {
-    let r = response(
-        wiki.client()
-            .post(&wiki.url("/rest.php/mws/v1/app-token/generate"))
-            .set("Authorization", &key(secret))
-            .set("Content-Type", "application/json")
-            .send_string(""),
-    );
-    assert_eq!(r.status, 200, "{r}");
-    let envelope: Value =
-        serde_json::from_slice(&base64_decode(r.json()["value"].as_str().unwrap())).unwrap();
-    envelope["token"].as_str().unwrap().to_string()
-}
-
 /// Finding 4: a key allowing only ApiQueryUserInfo read any page through
 /// ApiQuery's own parameters (titles + export, revids, pageids); unknown
 /// submodule names were refused only by accident.
@@ -230,7 +215,7 @@ fn a_rights_cap_holds_for_app_tokens_too() {
             .cloned()
             .unwrap_or_default()
     };
-    let capped = format!("AppToken {}", app_token(&wiki, CAPPED));
+    let capped = format!("AppToken {}", mint_app_token(&wiki, CAPPED));
     let got = rights(&capped);
     assert!(
         got.contains(&"edit".into()) && !got.contains(&"delete".into()),
@@ -259,12 +244,12 @@ fn a_rights_cap_holds_for_app_tokens_too() {
         .contains("important"));
 
     // Without a cap, an app token has the user's rights, as before.
-    let full = format!("AppToken {}", app_token(&wiki, FULL));
+    let full = format!("AppToken {}", mint_app_token(&wiki, FULL));
     assert!(rights(&full).contains(&"delete".into()));
 
     // Finding 10: a principal capped to "read" mints app tokens and verifies
     // user tokens (REST handlers asked for writeapi: rest-write-denied).
-    let read_only = app_token(&wiki, READ_ONLY);
+    let read_only = mint_app_token(&wiki, READ_ONLY);
     assert_eq!(
         rights(&format!("AppToken {read_only}")),
         vec![Value::from("read")]
@@ -300,7 +285,7 @@ fn core_header_callback_still_runs() {
         )
         .start();
     let info = key(INFO);
-    let app = format!("AppToken {}", app_token(&wiki, FULL));
+    let app = format!("AppToken {}", mint_app_token(&wiki, FULL));
     let checks: Vec<(&str, Option<&str>)> = vec![
         ("/api.php?action=query&meta=siteinfo&format=json", None),
         (
@@ -392,7 +377,7 @@ fn app_tokens_die_with_their_principals_expiry_and_secret() {
             "action=query&meta=userinfo",
         )
     };
-    let token = app_token(&wiki, OLD);
+    let token = mint_app_token(&wiki, OLD);
     assert_eq!(
         whoami(&wiki, &token).json()["query"]["userinfo"]["name"],
         "App bot"
@@ -407,7 +392,7 @@ fn app_tokens_die_with_their_principals_expiry_and_secret() {
         "tokenauthenticator-error-invalid-credential",
         "{r}"
     );
-    let token = app_token(&wiki, NEW);
+    let token = mint_app_token(&wiki, NEW);
     assert_eq!(
         whoami(&wiki, &token).json()["query"]["userinfo"]["name"],
         "App bot"

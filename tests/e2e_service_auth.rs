@@ -130,9 +130,7 @@ fn api_keys_allow_and_deny() {
     // Scheme names in any case (the header forms: tests/phpunit CredentialTest).
     let who = whoami(&wiki, &format!("APIKEY {SHORTHAND}"));
     assert_eq!(who["query"]["userinfo"]["name"], "ChatBot service user");
-    // The header's name in any case too: the session provider is only
-    // registered for requests that carry the header (Registration), and
-    // that check must find it as MediaWiki's WebRequest does.
+    // The header's name in any case too (HTTP header names are).
     let userinfo = wiki.url("/api.php?action=query&meta=userinfo&format=json&formatversion=2");
     for name in ["authorization", "AUTHORIZATION"] {
         let r = call(wiki.client().get(&userinfo).set(name, &key(SHORTHAND)));

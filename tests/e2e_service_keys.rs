@@ -89,8 +89,11 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
             ("wpcreateuser", "1"),
             ("wpcidr", "10.0.0.0/33"),
             ("wpapimodules", "NoSuchApiModuleClass"),
-            ("wprestpaths", "/no/such/route"),
-            ("wprights", "read"),
+            // The first leads to routes; the second is read as the request
+            // check reads it (an empty segment), and leads to none.
+            ("wprestpaths", "/v1/page\n/v1//page"),
+            ("wpcapped", "1"),
+            ("wprights", "read\nno-such-right"),
             ("wpexpires", ""),
         ],
     );
@@ -98,9 +101,23 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
         form_field(&r.body, "secret").is_none(),
         "created despite errors: {r}"
     );
-    assert!(r.body.contains("Not an address range"), "{r}");
-    assert!(r.body.contains("NoSuchApiModuleClass"), "{r}");
-    assert!(r.body.contains("/no/such/route"), "{r}");
+    // The messages, not the values posted (the form shows those again).
+    let body = r.body.replace("&quot;", "\"");
+    for error in [
+        "Not an address range: IP range entry #0 \"10.0.0.0/33\" is not a CIDR range",
+        "Not an API module class of this wiki: NoSuchApiModuleClass",
+        "No REST route of this wiki starts with /v1//page",
+        "Not a right of this wiki: no-such-right",
+    ] {
+        assert!(body.contains(error), "no {error:?}: {r}");
+    }
+
+    // A user that does not exist, without the box ticked: no key, the offer.
+    let mut fields = key_fields("no-account", "Nobody here", "ApiQuery");
+    fields.retain(|(k, _)| *k != "wpcreateuser");
+    let r = submit(&wiki, &admin, "create", &fields);
+    assert!(form_field(&r.body, "secret").is_none(), "{r}");
+    assert!(r.body.contains("tick the box to create the account"), "{r}");
 
     // Create: the secret is shown once, works for ApiQuery and is refused
     // for another module.
@@ -123,6 +140,30 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
     let ok = userinfo_as(&wiki, &secret);
     assert_eq!(ok.status, 200, "{ok}");
     assert_eq!(ok.json()["query"]["userinfo"]["name"], "Svc bot", "{ok}");
+    assert_api_key_may_not_parse(&wiki, &secret);
+
+    // Edit: the new allow-list holds at once, the secret stays.
+    let mut fields = key_fields("chat-bot", "Svc bot", "ApiParse");
+    fields.retain(|(k, _)| *k != "wpname");
+    let r = submit(&wiki, &admin, "edit/chat-bot", &fields);
+    assert_eq!(r.status, 200, "{r}");
+    assert!(form_field(&r.body, "secret").is_none(), "{r}");
+    let parse = wiki.api(
+        Some(&format!("ApiKey {secret}")),
+        "action=parse&text=x&contentmodel=wikitext",
+    );
+    assert!(
+        parse.json()["parse"].is_object(),
+        "parse not allowed after the edit: {parse}"
+    );
+    assert_eq!(
+        api_error(&userinfo_as(&wiki, &secret)),
+        "tokenauthenticator-error-module-denied"
+    );
+    let mut fields = key_fields("chat-bot", "Svc bot", "ApiQuery");
+    fields.retain(|(k, _)| *k != "wpname");
+    submit(&wiki, &admin, "edit/chat-bot", &fields);
+    assert_eq!(userinfo_as(&wiki, &secret).status, 200);
     assert_api_key_may_not_parse(&wiki, &secret);
 
     // Stored as a hash only; the list shows the key, its last use, never the secret.
@@ -221,11 +262,21 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
         "revoked without a CSRF token"
     );
 
-    // Revoke: refused at once.
+    // Revoke: refused at once, and so are its app tokens.
+    let second_app_token = mint_app_token(&wiki, &third);
+    let as_app = |token: &str| {
+        wiki.api(
+            Some(&format!("AppToken {token}")),
+            "action=query&meta=userinfo",
+        )
+    };
+    assert_eq!(as_app(&second_app_token).status, 200);
     let r = submit(&wiki, &admin, "revoke/chat-bot", &[]);
     assert_eq!(r.status, 200, "{r}");
     let after = userinfo_as(&wiki, &third);
     assert_eq!(after.status, 401, "{after}");
+    let after = as_app(&second_app_token);
+    assert_eq!(after.status, 401, "an app token outlived its key: {after}");
 
     // Every change is in Special:Log, naming the key, never a secret.
     let log = get(
@@ -234,13 +285,40 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
             "/api.php?action=query&list=logevents&letype=tokenauth&format=json&formatversion=2",
         ),
     );
-    let text = log.body.clone();
-    for action in ["keycreate", "keyrotate", "keyrevoke", "apptokenrevoke"] {
-        assert!(text.contains(action), "no {action} in the log: {log}");
+    let entries = log.json()["query"]["logevents"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for action in [
+        "keycreate",
+        "keyedit",
+        "keyrotate",
+        "keyrevoke",
+        "apptokenrevoke",
+    ] {
+        let entry = entries
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in the log: {log}"));
+        assert_eq!(entry["user"], ADMIN, "{action}: {log}");
+        assert_eq!(entry["params"]["key"], "chat-bot", "{action}: {log}");
+        assert!(
+            entry["title"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("ServiceKeys/chat-bot")),
+            "{action}: {log}"
+        );
     }
-    for s in [&secret, &new_secret, &third] {
-        assert!(!text.contains(s.as_str()), "a secret is in the log");
+    for s in [&secret, &new_secret, &third, &app_token, &second_app_token] {
+        assert!(!log.body.contains(s.as_str()), "a secret is in the log");
     }
+    // The log page renders the entries (their messages exist).
+    let page_log = get(&admin, &wiki.url("/index.php?title=Special:Log/tokenauth"));
+    assert!(
+        !page_log.body.contains("logentry-tokenauth-"),
+        "a raw message key: {page_log}"
+    );
+    assert!(page_log.body.contains("chat-bot"), "{page_log}");
 
     // Names are unique, revoked ones included.
     let r = submit(
@@ -255,7 +333,14 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
 
 #[test]
 fn managers_are_checked_and_sysops_refused() {
-    let wiki = Wiki::start();
+    // update.php makes "Admin bot" a service account (no password) in sysop,
+    // as the user of a configured principal with app tokens.
+    let wiki = Wiki::builder()
+        .setting(
+            "$mwsgTokenAuthenticatorServiceTokens = [ [ 'name' => 'apps', 'user' => 'Admin bot', \
+             'token' => 'configured-apps-secret-0123456789', 'appTokens' => true ] ];",
+        )
+        .start();
     // A sysop lacks tokenauthenticator-manage: the permission error.
     wiki.create_user("Plain sysop", "sysop-password-1234", &["sysop"]);
     let sysop = wiki.login("Plain sysop", "sysop-password-1234");
@@ -271,21 +356,51 @@ fn managers_are_checked_and_sysops_refused() {
         "bureaucrat-password-1234",
         &["bureaucrat"],
     );
-    wiki.create_user("Admin bot", "admin-bot-password-1234", &["sysop"]);
     let manager = wiki.login("Only bureaucrat", "bureaucrat-password-1234");
+    // A person's account (it has a password) is never a key's.
+    let mut fields = key_fields("as-a-person", "Plain sysop", "ApiQuery");
+    fields.push(("wpcapped", "1"));
+    let r = submit(&wiki, &manager, "create", &fields);
+    assert!(
+        form_field(&r.body, "secret").is_none(),
+        "a key acting as a person: {r}"
+    );
+    assert!(r.body.contains("can log in with a password"), "{r}");
     let mut fields = key_fields("escalate", "Admin bot", "ApiQuery");
     fields.retain(|(k, _)| *k != "wpcreateuser");
     let r = submit(&wiki, &manager, "create", &fields);
     assert!(form_field(&r.body, "secret").is_none(), "escalated: {r}");
-    assert!(r.body.contains("Missing:"), "{r}");
-    assert!(r.body.contains("delete"), "the list of rights: {r}");
+    let missing = r
+        .body
+        .split_once("Missing: ")
+        .and_then(|(_, rest)| rest.split_once('.'))
+        .map(|(list, _)| list.to_string())
+        .unwrap_or_else(|| panic!("no list of missing rights: {r}"));
+    assert!(
+        missing.split(", ").any(|right| right == "delete"),
+        "delete not among the missing rights: {missing}"
+    );
 
     // With a cap to rights the manager holds, it works.
     fields.push(("wpcapped", "1"));
     let r = submit(&wiki, &manager, "create", &fields);
     let secret = secret_of(&r);
-    let ok = userinfo_as(&wiki, &secret);
+    let ok = wiki.api(
+        Some(&format!("ApiKey {secret}")),
+        "action=query&meta=userinfo&uiprop=rights",
+    );
     assert_eq!(ok.json()["query"]["userinfo"]["name"], "Admin bot", "{ok}");
+    let rights = ok.json()["query"]["userinfo"]["rights"].clone();
+    assert!(
+        rights
+            .as_array()
+            .is_some_and(|r| r.contains(&"read".into())),
+        "{ok}"
+    );
+    assert!(
+        !rights.as_array().unwrap().contains(&"delete".into()),
+        "the cap does not hold: {ok}"
+    );
 }
 
 fn script(wiki: &Wiki, name: &str, args: &[&str]) -> (bool, String) {

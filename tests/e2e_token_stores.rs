@@ -59,33 +59,6 @@ fn verify(wiki: &Wiki, token: &str) -> HttpResponse {
     )
 }
 
-fn mint_app_token(wiki: &Wiki) -> HttpResponse {
-    response(
-        wiki.client()
-            .post(&wiki.url("/rest.php/mws/v1/app-token/generate"))
-            .set("Authorization", &format!("ApiKey {APPS}"))
-            .set("Content-Type", "application/json")
-            .send_string(""),
-    )
-}
-
-/// The token inside a salted envelope.
-fn inner_token(envelope: &str) -> String {
-    let out = std::process::Command::new("base64")
-        .arg("-d")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(envelope.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("base64");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("envelope JSON");
-    v["token"].as_str().expect("token").to_string()
-}
-
 fn jwt(user: &str) -> String {
     let t = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -155,9 +128,9 @@ fn the_same_cases(store: Store) {
 
     // An app token: a session as its principal's user, verifiable, and a
     // user token never passes as one.
-    let r = mint_app_token(&wiki);
+    let r = app_token_response(&wiki, APPS);
     assert_eq!(r.status, 200, "{store:?}: {r}");
-    let app = inner_token(r.json()["value"].as_str().unwrap());
+    let app = token_in_envelope(r.json()["value"].as_str().unwrap());
     let who = wiki.api(
         Some(&format!("AppToken {app}")),
         "action=query&meta=userinfo",
@@ -251,8 +224,8 @@ fn server_crash(store: Store) {
     let mut server = server.unwrap();
     let alice = wiki.login("Alice", "alice-password-123");
     let before = wiki.user_token(&alice);
-    let r = mint_app_token(&wiki);
-    let app = inner_token(r.json()["value"].as_str().unwrap_or_else(|| panic!("{r}")));
+    let r = app_token_response(&wiki, APPS);
+    let app = token_in_envelope(r.json()["value"].as_str().unwrap_or_else(|| panic!("{r}")));
 
     server.kill();
     let r = verify(&wiki, &before);
@@ -265,7 +238,7 @@ fn server_crash(store: Store) {
     let r = get(&alice, &wiki.url("/rest.php/mws/v1/user-token/generate"));
     assert_outage_answer(&r, &format!("{store:?}: generate"));
     assert_outage_answer(
-        &mint_app_token(&wiki),
+        &app_token_response(&wiki, APPS),
         &format!("{store:?}: app-token generate"),
     );
     let r = wiki.get(&format!("/rest.php/mws/v1/app-token/verify/{app}"));

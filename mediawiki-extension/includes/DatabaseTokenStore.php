@@ -4,8 +4,6 @@ namespace MediaWiki\Extension\TokenAuthenticator;
 
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
-use DeferredUpdates;
-use Wikimedia\Rdbms\DBError;
 use Wikimedia\Rdbms\IDatabase;
 use Wikimedia\Rdbms\ILoadBalancer;
 use Wikimedia\Timestamp\ConvertibleTimestamp;
@@ -42,7 +40,6 @@ class DatabaseTokenStore implements TokenStore {
 
 	private ILoadBalancer $loadBalancer;
 	private UserFactory $userFactory;
-	private bool $purgeScheduled = false;
 
 	public function __construct( ILoadBalancer $loadBalancer, UserFactory $userFactory ) {
 		$this->loadBalancer = $loadBalancer;
@@ -220,32 +217,9 @@ class DatabaseTokenStore implements TokenStore {
 		return $dbw;
 	}
 
-	/**
-	 * Writers purge expired rows of every kind, so the table needs no cron
-	 * job: after the response is sent, in a statement of its own. Inside the
-	 * writer's transaction, a range delete next to the insert deadlocks
-	 * InnoDB under concurrent mints; on its own it cannot, and a purge that
-	 * fails anyway costs nothing (the next writer purges).
-	 */
+	/** Expired rows of every kind go after the response (ExpiredRows). */
 	private function schedulePurge(): void {
-		if ( $this->purgeScheduled ) {
-			return;
-		}
-		$this->purgeScheduled = true;
-		DeferredUpdates::addCallableUpdate( function () {
-			try {
-				$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
-				$dbw->delete(
-					self::TABLE,
-					[ 'mat_expires < ' . $dbw->addQuotes( $dbw->timestamp( time() ) ) ],
-					__METHOD__
-				);
-			} catch ( DBError $e ) {
-				// Not worth failing anything for; rows wait for the next purge.
-			} finally {
-				$this->purgeScheduled = false;
-			}
-		}, DeferredUpdates::POSTSEND );
+		ExpiredRows::purgeAfterResponse( $this->loadBalancer, self::TABLE, 'mat_expires' );
 	}
 
 	/**

@@ -2,6 +2,8 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator;
 
+use OutputPage;
+
 /**
  * The native PHP module (mws_token_authenticator), which holds every
  * cryptographic, token and CIDR rule of the extension.
@@ -69,6 +71,16 @@ final class NativeModule {
 		}
 		self::$logged = true;
 		error_log( self::missingMessage() );
+	}
+
+	/**
+	 * Answers a special page that cannot work without the module: 503, the
+	 * message naming the module and the README section.
+	 */
+	public static function showMissingPage( OutputPage $out ): void {
+		self::logMissing();
+		$out->setStatusCode( 503 );
+		$out->showErrorPage( self::TITLE_KEY, self::MESSAGE_KEY );
 	}
 
 	/**

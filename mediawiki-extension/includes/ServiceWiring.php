@@ -90,8 +90,9 @@ return [
 			$services->getService( 'TokenAuthenticator.ServiceKeyStore' ),
 			$services->getService( 'TokenAuthenticator.AppTokens' ),
 			$services->getUserFactory(),
-			$services->getUserGroupManager(),
-			$services->getGroupPermissionsLookup()
+			$services->getPermissionManager(),
+			$services->getGroupPermissionsLookup(),
+			$services->getAuthManager()
 		);
 	},
 

@@ -63,12 +63,16 @@ class CreateServiceKey extends Maintenance {
 		}
 		$problems = array_filter( [
 			$keys->nameProblem( $name ),
+			$keys->serviceUserProblem( (string)$this->getOption( 'user' ), $this->hasOption( 'create-user' ) ),
 			ServiceKeys::cidrProblem( $rules['cidr'] ),
 			ServiceKeys::apiModuleProblem( $rules['apiModules'] ),
 			ServiceKeys::restPathProblem( $rules['restPaths'] ),
 			$rules['rights'] === null ? null
 				: ServiceKeys::rightsProblem( $rules['rights'], $services->getPermissionManager()->getAllPermissions() ),
 		] );
+		if ( ( $problems[1][0] ?? '' ) === 'tokenauthenticator-keys-error-no-user' ) {
+			$problems[1] = [ 'rawmessage', 'There is no user "' . $this->getOption( 'user' ) . '" (use --create-user).' ];
+		}
 		foreach ( $problems as $problem ) {
 			$this->error( wfMessage( array_shift( $problem ) )->plaintextParams( ...$problem )->inLanguage( 'en' )
 				->text() );
@@ -76,9 +80,9 @@ class CreateServiceKey extends Maintenance {
 		if ( $problems ) {
 			$this->fatalError( 'No key was created.' );
 		}
-		$user = $keys->serviceUser( (string)$this->getOption( 'user' ), $this->hasOption( 'create-user' ) );
+		$user = $keys->serviceUser( (string)$this->getOption( 'user' ), true );
 		if ( !$user ) {
-			$this->fatalError( 'There is no user "' . $this->getOption( 'user' ) . '" (use --create-user).' );
+			$this->fatalError( 'The account "' . $this->getOption( 'user' ) . '" could not be created.' );
 		}
 		// The command line holds every right: it is logged as the maintenance script user.
 		$secret = $keys->create( User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] ),

@@ -1235,18 +1235,27 @@ pub fn api_error(r: &HttpResponse) -> String {
 
 /// Mints an app token with an ApiKey; returns the token inside the envelope.
 pub fn mint_app_token(wiki: &Wiki, secret: &str) -> String {
-    let minted = response(
+    let minted = app_token_response(wiki, secret);
+    assert_eq!(minted.status, 200, "{minted}");
+    token_in_envelope(minted.json()["value"].as_str().unwrap())
+}
+
+/// The answer of the app-token mint route to an ApiKey, whatever it is.
+pub fn app_token_response(wiki: &Wiki, secret: &str) -> HttpResponse {
+    response(
         wiki.client()
             .post(&wiki.url("/rest.php/mws/v1/app-token/generate"))
             .set("Authorization", &format!("ApiKey {secret}"))
             .set("Content-Type", "application/json")
             .send_string(""),
-    );
-    assert_eq!(minted.status, 200, "{minted}");
+    )
+}
+
+/// The token inside a salted envelope (base64 JSON).
+pub fn token_in_envelope(envelope: &str) -> String {
     let envelope: serde_json::Value =
-        serde_json::from_slice(&base64_decode(minted.json()["value"].as_str().unwrap()))
-            .expect("envelope JSON");
-    envelope["token"].as_str().unwrap().to_string()
+        serde_json::from_slice(&base64_decode(envelope)).expect("envelope JSON");
+    envelope["token"].as_str().expect("token").to_string()
 }
 
 /// An ApiKey allowed only some modules is refused `action=parse`.

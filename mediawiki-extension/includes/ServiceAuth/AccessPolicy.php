@@ -149,12 +149,13 @@ class AccessPolicy {
 	/**
 	 * Decoded segments of a path, empty ones kept as the router keeps them;
 	 * null when a segment is "." or "..", which no allow-list entry should be
-	 * tricked by.
+	 * tricked by. Also what Special:ServiceKeys checks a REST prefix with,
+	 * so that a prefix it accepts is one this policy can match.
 	 *
 	 * @param string $path
 	 * @return string[]|null
 	 */
-	private static function segments( string $path ): ?array {
+	public static function segments( string $path ): ?array {
 		$path = rtrim( $path, '/' );
 		if ( $path === '' ) {
 			return [];

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 use ManualLogEntry;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
+use MediaWiki\Extension\TokenAuthenticator\ExpiredRows;
 use MediaWiki\Extension\TokenAuthenticator\SettingReader;
 use MediaWiki\Extension\TokenAuthenticator\StoredToken;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
@@ -90,7 +91,7 @@ class AppTokens {
 
 		$db = $this->loadBalancer->getConnection( DB_PRIMARY );
 		$now = (int)ConvertibleTimestamp::now( TS_UNIX );
-		$db->delete( self::LIST_TABLE, [ 'at_expires < ' . $db->addQuotes( $db->timestamp( $now ) ) ], __METHOD__ );
+		ExpiredRows::purgeAfterResponse( $this->loadBalancer, self::LIST_TABLE, 'at_expires' );
 		$db->insert( self::LIST_TABLE, [
 			'at_hash' => mws_ta_token_hash( $token ),
 			'at_principal' => $principal->id,

@@ -6,6 +6,7 @@ use MediaWiki\Auth\AuthManager;
 use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\SessionManager;
 use MediaWiki\Session\SessionProvider;
+use RequestContext;
 
 /**
  * $wgNetworkSessionProviderCanAlwaysAutocreate on MediaWiki before 1.42,
@@ -20,7 +21,9 @@ class NetworkSessionAutocreate {
 	public static function run(): void {
 		if ( method_exists( SessionProvider::class, 'canAlwaysAutocreate' )
 			|| defined( 'MW_NO_SESSION' ) || PHP_SAPI === 'cli'
-			|| stripos( (string)( $_SERVER['HTTP_AUTHORIZATION'] ?? '' ), 'networksession ' ) !== 0
+			// The header as the session provider reads it.
+			|| NetworkSessionUsers::tokenOf(
+				(string)RequestContext::getMain()->getRequest()->getHeader( 'Authorization' ) ) === null
 		) {
 			return;
 		}

@@ -18,7 +18,6 @@ class RequestRefusal {
 	private string $restPath;
 	private string $realm;
 	private ProxyLookup $proxyLookup;
-	private static bool $varyScheduled = false;
 
 	/**
 	 * @param string $restPath $wgRestPath
@@ -74,10 +73,10 @@ class RequestRefusal {
 
 	/**
 	 * Adds "Authorization" to the Vary header of this api.php or rest.php
-	 * answer, merged with the Vary the entry point set, as the headers go
-	 * out: ApiMain replaces Vary with OutputPage's (answers that may be
-	 * cached) and the REST router's response headers replace any Vary set
-	 * before them. PHP keeps one header_register_callback() per request,
+	 * answer (called once, by Registration), merged with the Vary the entry
+	 * point set, as the headers go out: ApiMain replaces Vary with
+	 * OutputPage's (answers that may be cached) and the REST router's
+	 * response headers replace any Vary set before them. PHP keeps one header_register_callback() per request,
 	 * and MediaWiki's own (HeaderCallback: X-Request-Id, and Cache-Control:
 	 * private on any answer that sets a cookie), registered before the
 	 * extensions load, must stay: ours runs it first. A pre-send deferred
@@ -85,10 +84,6 @@ class RequestRefusal {
 	 * request (BENCHMARKS.md, "Requests without credentials").
 	 */
 	public static function varyOnAuthorization(): void {
-		if ( self::$varyScheduled ) {
-			return;
-		}
-		self::$varyScheduled = true;
 		// Resolved now: autoloading from inside a header callback is not
 		// reliable (T261260). MediaWiki 1.40 moved the class; Setup.php has
 		// loaded it, so the lookup never autoloads (on 1.39 an autoload miss

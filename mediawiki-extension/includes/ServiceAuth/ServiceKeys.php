@@ -6,9 +6,10 @@ use ApiBase;
 use ExtensionRegistry;
 use ManualLogEntry;
 use MediaWiki\Permissions\Authority;
+use MediaWiki\Auth\AuthManager;
 use MediaWiki\Permissions\GroupPermissionsLookup;
+use MediaWiki\Permissions\PermissionManager;
 use MediaWiki\User\UserFactory;
-use MediaWiki\User\UserGroupManager;
 use MediaWiki\User\UserIdentity;
 use MwsTokenAuthenticator\CidrSet;
 use MwsTokenAuthenticator\Exception as NativeException;
@@ -26,19 +27,21 @@ class ServiceKeys {
 	private ServiceKeyStore $store;
 	private AppTokens $appTokens;
 	private UserFactory $userFactory;
-	private UserGroupManager $userGroupManager;
+	private PermissionManager $permissions;
 	private GroupPermissionsLookup $groupPermissions;
+	private AuthManager $authManager;
 
 	public function __construct(
 		PrincipalRegistry $registry, ServiceKeyStore $store, AppTokens $appTokens, UserFactory $userFactory,
-		UserGroupManager $userGroupManager, GroupPermissionsLookup $groupPermissions
+		PermissionManager $permissions, GroupPermissionsLookup $groupPermissions, AuthManager $authManager
 	) {
 		$this->registry = $registry;
 		$this->store = $store;
 		$this->appTokens = $appTokens;
 		$this->userFactory = $userFactory;
-		$this->userGroupManager = $userGroupManager;
+		$this->permissions = $permissions;
 		$this->groupPermissions = $groupPermissions;
+		$this->authManager = $authManager;
 	}
 
 	/**
@@ -104,15 +107,16 @@ class ServiceKeys {
 	public static function restPathProblem( array $prefixes ): ?array {
 		$routes = null;
 		foreach ( $prefixes as $prefix ) {
-			$want = self::segments( $prefix );
-			$routes ??= self::routePaths();
-			$found = false;
-			foreach ( $want === null || $want === [] ? [] : $routes as $route ) {
-				$found = $found || self::leadsTo( $want, self::segments( $route ) ?? [] );
+			$want = str_starts_with( $prefix, '/' ) ? AccessPolicy::segments( $prefix ) : null;
+			if ( $want ) {
+				$routes ??= array_map( static fn ( $path ) => AccessPolicy::segments( $path ) ?? [], self::routePaths() );
+				foreach ( $routes as $route ) {
+					if ( self::leadsTo( $want, $route ) ) {
+						continue 2;
+					}
+				}
 			}
-			if ( !$found ) {
-				return [ 'tokenauthenticator-keys-error-rest-path', $prefix ];
-			}
+			return [ 'tokenauthenticator-keys-error-rest-path', $prefix ];
 		}
 		return null;
 	}
@@ -128,19 +132,44 @@ class ServiceKeys {
 	}
 
 	/**
-	 * The rights a key would give (its user's, cut by its cap) that the
-	 * manager does not hold. A manager may create, change or rotate only a
-	 * key whose every right they hold: else the page would be a way to
-	 * rights they were never given.
+	 * Why $name cannot be the account of a key created on the page or by
+	 * script, or null. A key acts as a service account: one that cannot log
+	 * in with a password (as update.php and this page create them), so that
+	 * a manager cannot hand out a key acting as a person. Keys acting as a
+	 * person are LocalSettings.php's, set by whoever may edit it.
+	 *
+	 * @param string $name
+	 * @param bool $create Whether a missing account is to be created
+	 * @return array|null Message key and parameters
+	 */
+	public function serviceUserProblem( string $name, bool $create ): ?array {
+		$user = $this->userFactory->newFromName( $name );
+		if ( !$user || ( !$user->isRegistered() && !$create ) ) {
+			return [ 'tokenauthenticator-keys-error-no-user', $name ];
+		}
+		if ( $user->isRegistered() && $this->authManager->userCanAuthenticate( $user->getName() ) ) {
+			return [ 'tokenauthenticator-keys-error-not-service-account', $user->getName() ];
+		}
+		return null;
+	}
+
+	/**
+	 * The rights a key would give (its user's, as a request gets them, cut
+	 * by its cap) that the manager does not hold. A manager may create,
+	 * change or rotate only a key whose every right they hold: else the page
+	 * would be a way to rights they were never given.
 	 *
 	 * @param Authority $manager
-	 * @param UserIdentity $user
+	 * @param string $userName The key's account; one still to be created
+	 *   starts with the rights of the groups "*" and "user"
 	 * @param string[]|null $cap
 	 * @return string[]
 	 */
-	public function missingRights( Authority $manager, UserIdentity $user, ?array $cap ): array {
-		$rights = $this->groupPermissions->getGroupPermissions(
-			$this->userGroupManager->getUserEffectiveGroups( $user ) );
+	public function missingRights( Authority $manager, string $userName, ?array $cap ): array {
+		$user = $this->userFactory->newFromName( $userName );
+		$rights = $user && $user->isRegistered()
+			? $this->permissions->getUserPermissions( $user )
+			: $this->groupPermissions->getGroupPermissions( [ '*', 'user' ] );
 		if ( $cap !== null ) {
 			$rights = array_intersect( $rights, $cap );
 		}
@@ -281,14 +310,5 @@ class ServiceKeys {
 			}
 		}
 		return true;
-	}
-
-	private static function segments( string $path ): ?array {
-		$path = trim( $path );
-		if ( !str_starts_with( $path, '/' ) ) {
-			return null;
-		}
-		$parts = array_values( array_filter( explode( '/', $path ), static fn ( $s ) => $s !== '' ) );
-		return in_array( '.', $parts, true ) || in_array( '..', $parts, true ) ? null : $parts;
 	}
 }

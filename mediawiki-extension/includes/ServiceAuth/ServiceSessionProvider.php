@@ -89,9 +89,6 @@ class ServiceSessionProvider extends SessionProvider {
 		if ( $entryPoint !== 'api' && $entryPoint !== 'rest' ) {
 			return null;
 		}
-		// Answers differ by credential, on every API and REST response.
-		RequestRefusal::varyOnAuthorization();
-
 		$header = $request->getHeader( 'Authorization' );
 		if ( $header === false ) {
 			return null;

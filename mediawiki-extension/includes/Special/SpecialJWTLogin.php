@@ -38,9 +38,7 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 		$out = $this->getOutput();
 		if ( !NativeModule::isLoaded() ) {
 			// The JWT is checked by the native module: no login without it.
-			NativeModule::logMissing();
-			$out->setStatusCode( 503 );
-			$out->showErrorPage( NativeModule::TITLE_KEY, NativeModule::MESSAGE_KEY );
+			NativeModule::showMissingPage( $out );
 			return;
 		}
 		$request = $this->getRequest();

@@ -67,15 +67,12 @@ class SpecialServiceKeys extends SpecialPage {
 		$out->setPreventClickjacking( true );
 		// Answers may carry a secret shown once: never from a cache.
 		$out->disableClientCache();
-		$this->getRequest()->response()->header( 'Cache-Control: no-store, private' );
-		$out->addModuleStyles( 'ext.tokenAuthenticator.serviceKeys.styles' );
-		$out->addModules( 'ext.tokenAuthenticator.serviceKeys' );
-
 		if ( !NativeModule::isLoaded() ) {
-			$out->setStatusCode( 503 );
-			$out->addHTML( Html::errorBox( $this->msg( 'tokenauthenticator-native-missing' )->parse() ) );
+			NativeModule::showMissingPage( $out );
 			return;
 		}
+		$out->addModuleStyles( 'ext.tokenAuthenticator.serviceKeys.styles' );
+		$out->addModules( 'ext.tokenAuthenticator.serviceKeys' );
 		[ $action, $name ] = array_pad( explode( '/', (string)$subPage, 2 ), 2, '' );
 		try {
 			switch ( $action ) {
@@ -361,10 +358,10 @@ class SpecialServiceKeys extends SpecialPage {
 		$form->setSubmitTextMsg( $key ? 'tokenauthenticator-keys-edit-submit' : 'tokenauthenticator-keys-create-submit' );
 		$secret = null;
 		$form->setSubmitCallback( function ( array $data ) use ( $key, &$secret ) {
-			$user = $this->keys->serviceUser( trim( (string)$data['user'] ), (bool)$data['createuser'] );
-			if ( !$user ) {
-				return Status::newFatal( $this->msg( 'tokenauthenticator-keys-error-no-user' )
-					->plaintextParams( (string)$data['user'] ) );
+			$userName = trim( (string)$data['user'] );
+			$problem = $this->keys->serviceUserProblem( $userName, (bool)$data['createuser'] );
+			if ( $problem ) {
+				return Status::newFatal( $this->msg( array_shift( $problem ) )->plaintextParams( ...$problem ) );
 			}
 			$rules = [
 				'cidr' => self::lines( $data['cidr'] ),
@@ -374,10 +371,16 @@ class SpecialServiceKeys extends SpecialPage {
 				'appTokens' => (bool)$data['apptokens'],
 				'expires' => $data['expires'] ? (int)wfTimestamp( TS_UNIX, $data['expires'] ) : null,
 			];
-			$missing = $this->keys->missingRights( $this->getAuthority(), $user, $rules['rights'] );
+			$missing = $this->keys->missingRights( $this->getAuthority(), $userName, $rules['rights'] );
 			if ( $missing ) {
 				return Status::newFatal( $this->msg( 'tokenauthenticator-keys-error-escalation' )
 					->numParams( count( $missing ) )->plaintextParams( implode( ', ', $missing ) ) );
+			}
+			// Only now, so that a refused form leaves no account behind.
+			$user = $this->keys->serviceUser( $userName, true );
+			if ( !$user ) {
+				return Status::newFatal( $this->msg( 'tokenauthenticator-keys-error-no-user' )
+					->plaintextParams( $userName ) );
 			}
 			if ( $key ) {
 				return $this->keys->update( $this->getUser(), $key->id, $user, $rules )
