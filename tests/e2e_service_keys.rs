@@ -166,6 +166,42 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
     assert_eq!(userinfo_as(&wiki, &secret).status, 200);
     assert_api_key_may_not_parse(&wiki, &secret);
 
+    // Create, edit and rotate posted without the CSRF token change nothing.
+    let index = wiki.url("/index.php?title=Special:ServiceKeys/create");
+    let r = post_form(&admin, &index, &key_fields("forged", "Svc bot", "ApiQuery"));
+    assert!(
+        form_field(&r.body, "secret").is_none(),
+        "created without a token: {r}"
+    );
+    let mut fields = key_fields("chat-bot", "Svc bot", "ApiParse");
+    fields.retain(|(k, _)| *k != "wpname");
+    post_form(
+        &admin,
+        &wiki.url("/index.php?title=Special:ServiceKeys/edit/chat-bot"),
+        &fields,
+    );
+    assert_eq!(
+        userinfo_as(&wiki, &secret).status,
+        200,
+        "edited without a token"
+    );
+    let r = post_form(
+        &admin,
+        &wiki.url("/index.php?title=Special:ServiceKeys/rotate/chat-bot"),
+        &[("wpuntil", "2000-01-01T00:00:00Z")],
+    );
+    assert!(
+        form_field(&r.body, "secret").is_none(),
+        "rotated without a token: {r}"
+    );
+    assert_eq!(
+        userinfo_as(&wiki, &secret).status,
+        200,
+        "rotated without a token"
+    );
+    let list = page(&wiki, &admin, "");
+    assert!(!list.body.contains("data-key=\"forged\""), "{list}");
+
     // Stored as a hash only; the list shows the key, its last use, never the secret.
     let list = page(&wiki, &admin, "");
     assert!(list.body.contains("data-key=\"chat-bot\""), "{list}");
@@ -380,6 +416,14 @@ fn managers_are_checked_and_sysops_refused() {
         missing.split(", ").any(|right| right == "delete"),
         "delete not among the missing rights: {missing}"
     );
+
+    // The name of a key from LocalSettings.php is taken too.
+    let mut taken = key_fields("apps", "Admin bot", "ApiQuery");
+    taken.retain(|(k, _)| *k != "wpcreateuser");
+    taken.push(("wpcapped", "1"));
+    let r = submit(&wiki, &manager, "create", &taken);
+    assert!(form_field(&r.body, "secret").is_none(), "{r}");
+    assert!(r.body.contains("is taken"), "{r}");
 
     // With a cap to rights the manager holds, it works.
     fields.push(("wpcapped", "1"));
