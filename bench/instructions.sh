@@ -14,6 +14,11 @@
 #
 #   bench/instructions.sh OUT.json [RUNS]
 #
+# For ablations, INSTR_EXTRA="NAME=/path/to/extension.json ..." adds
+# variants that load a patched copy of the extension (with the native
+# module), measured in the same run; INSTR_REQUESTS="api rest" limits the
+# requests.
+#
 # Writes OUT.json (read by bench/report.php) and, with INSTR_KEEP=1, keeps
 # the dumps (callgrind_annotate them for the breakdown).
 set -euo pipefail
@@ -59,11 +64,22 @@ cat >"$tmp/EmptyExtension/extension.json" <<'JSON'
 }
 JSON
 
-for variant in noext empty ext; do
+variants=(noext empty ext)
+declare -A extra_json=()
+for spec in ${INSTR_EXTRA:-}; do
+	name="${spec%%=*}"
+	[ -f "${spec#*=}" ] || ta_die "INSTR_EXTRA: ${spec#*=} does not exist"
+	extra_json[$name]="${spec#*=}"
+	variants+=("$name")
+done
+read -r -a requests <<<"${INSTR_REQUESTS:-api rest index}"
+for variant in "${variants[@]}"; do
 	load=()
 	case "$variant" in
 	noext) load=(--no-extension) ;;
 	empty) load=(--no-extension --php "wfLoadExtension( 'EmptyExtension', $(php_quote "$tmp/EmptyExtension/extension.json") );") ;;
+	ext) ;;
+	*) load=(--extension "${extra_json[$variant]}") ;;
 	esac
 	"$TA_ROOT/scripts/wiki.sh" settings "$wiki/LocalSettings-$variant.php" \
 		--installer "$wiki/LocalSettings.installer.php" --server http://127.0.0.1 \
@@ -73,9 +89,9 @@ for variant in noext empty ext; do
 	mkdir -p "$tmp/l10n-$variant"
 done
 "$TA_ROOT/scripts/wiki.sh" update "$wiki/LocalSettings-ext.php" --so "$so" --log "$tmp/update.log"
-for variant in noext empty ext; do
+for variant in "${variants[@]}"; do
 	ini=()
-	[ "$variant" != ext ] || ini=(-d "extension=$so")
+	[ "$variant" = noext ] || [ "$variant" = empty ] || ini=(-d "extension=$so")
 	MW_CONFIG_FILE="$wiki/LocalSettings-$variant.php" php "${ini[@]}" \
 		"$TA_MW_DIR/maintenance/rebuildLocalisationCache.php" --lang=en --force >"$tmp/l10n-$variant.log" 2>&1 ||
 		ta_die "rebuildLocalisationCache.php ($variant) failed: $(tail -n 5 "$tmp/l10n-$variant.log")"
@@ -107,9 +123,9 @@ request() {
 
 results="$tmp/results.tsv"
 : >"$results"
-for variant in noext empty ext; do
+for variant in "${variants[@]}"; do
 	ini=()
-	[ "$variant" != ext ] || ini=(-d "extension=$so")
+	[ "$variant" = noext ] || [ "$variant" = empty ] || ini=(-d "extension=$so")
 	ta_log "instructions: $variant under callgrind"
 	start_group "$tmp/valgrind-$variant.log" env PHP_FCGI_CHILDREN=0 PHP_FCGI_MAX_REQUESTS=0 \
 		MW_CONFIG_FILE="$wiki/LocalSettings-$variant.php" \
@@ -123,7 +139,7 @@ for variant in noext empty ext; do
 	done
 	[ -S "$tmp/cgi-$variant.sock" ] || ta_die "php-cgi ($variant) did not start: $(tail -n 5 "$tmp/valgrind-$variant.log")"
 	pid="$(pgrep -g "$group" -f php-cgi | head -n 1)"
-	for name in api rest index; do
+	for name in "${requests[@]}"; do
 		# Warm: OPcache, APCu, the localisation cache, the parser cache.
 		for _ in 1 2 3; do request "$variant" "$name"; done
 		for run in $(seq 1 "$runs"); do

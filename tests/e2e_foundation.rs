@@ -72,7 +72,7 @@ fn extension_is_registered_and_harness_works() {
     let r = wiki.raw_get("/extensions/TokenAuthenticator/i18n/qqq.json");
     assert_eq!(r.status, 200, "{r}");
     for path in [
-        "/extensions/TokenAuthenticator/includes/Setup.php",
+        "/extensions/TokenAuthenticator/includes/Registration.php",
         "/extensions/TokenAuthenticator/extension.json/",
         "/extensions/TokenAuthenticator/i18n",
         "/extensions/TokenAuthenticator/../scripts/router.php",

@@ -99,6 +99,8 @@ fn rest_routes() -> Vec<(String, String)> {
             .unwrap()
             .replace("{token}", "abc0123");
         let methods = match &route["method"] {
+            // MediaWiki's default.
+            Value::Null => vec!["GET".to_string()],
             Value::String(m) => vec![m.clone()],
             Value::Array(ms) => ms.iter().map(|m| m.as_str().unwrap().to_string()).collect(),
             other => panic!("method of {path}: {other}"),

@@ -26,7 +26,7 @@ use OutputPage;
  */
 final class NativeModule {
 	/** Name of the PHP extension, as extension_loaded() knows it. */
-	public const NAME = 'mws_token_authenticator';
+	public const NAME = Registration::NATIVE_MODULE;
 
 	/** Message key (i18n) of missingMessage(), also the error code of the answers. */
 	public const MESSAGE_KEY = 'tokenauthenticator-native-missing';

@@ -111,7 +111,7 @@ class UncaughtErrorResponder {
 		// Core has rolled back and logged; what is left of its handling is
 		// the HTML page this answer replaces.
 		ErrorAnswer::sendAndExit( $entryPoint, $status, $key, $text,
-			ErrorAnswer::headers( $status ) + [ 'Vary' => RequestRefusal::varyValue( headers_list() ) ] );
+			ErrorAnswer::headers( $status ) + [ 'Vary' => Registration::varyValue( headers_list() ) ] );
 	}
 
 	private static function isAddressedToUs( string $entryPoint ): bool {

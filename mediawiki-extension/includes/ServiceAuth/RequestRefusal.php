@@ -11,8 +11,8 @@ use WebRequest;
 
 /**
  * HTTP-level pieces of failing closed that MediaWiki 1.39 has no hook for:
- * answering a REST request before the router runs, and a Vary header that
- * survives whatever the entry point sends later.
+ * answering a REST request before the router runs (the Vary header that
+ * survives whatever the entry point sends later is Registration's).
  */
 class RequestRefusal {
 	private string $restPath;
@@ -69,71 +69,6 @@ class RequestRefusal {
 			return null;
 		}
 		return substr( $path, strlen( $root ) );
-	}
-
-	/**
-	 * Adds "Authorization" to the Vary header of this api.php or rest.php
-	 * answer (called once, by Registration), merged with the Vary the entry
-	 * point set, as the headers go out: ApiMain replaces Vary with
-	 * OutputPage's (answers that may be cached) and the REST router's
-	 * response headers replace any Vary set before them. PHP keeps one header_register_callback() per request,
-	 * and MediaWiki's own (HeaderCallback: X-Request-Id, and Cache-Control:
-	 * private on any answer that sets a cookie), registered before the
-	 * extensions load, must stay: ours runs it first. A pre-send deferred
-	 * update would do the same at about 170,000 instructions, 0.9 % of a
-	 * request (BENCHMARKS.md, "Requests without credentials").
-	 */
-	public static function varyOnAuthorization(): void {
-		// Resolved now: autoloading from inside a header callback is not
-		// reliable (T261260). MediaWiki 1.40 moved the class; Setup.php has
-		// loaded it, so the lookup never autoloads (on 1.39 an autoload miss
-		// for the new name costs 25,000 instructions).
-		$core = class_exists( 'MediaWiki\\Request\\HeaderCallback', false )
-			? 'MediaWiki\\Request\\HeaderCallback'
-			: 'MediaWiki\\HeaderCallback';
-		header_register_callback( static function () use ( $core ): void {
-			$core::callback();
-			self::mergeVaryHeader();
-		} );
-	}
-
-	/**
-	 * Sets Vary to the Vary values sent so far plus Authorization.
-	 */
-	public static function mergeVaryHeader(): void {
-		if ( headers_sent() ) {
-			return;
-		}
-		header( self::varyHeader( headers_list() ) );
-	}
-
-	/**
-	 * The Vary header line for $headers (lines as headers_list() gives them)
-	 * with Authorization added once.
-	 *
-	 * @param string[] $headers
-	 * @return string
-	 */
-	public static function varyHeader( array $headers ): string {
-		return 'Vary: ' . self::varyValue( $headers );
-	}
-
-	/**
-	 * @param string[] $headers
-	 * @return string The value of varyHeader()
-	 */
-	public static function varyValue( array $headers ): string {
-		$values = [];
-		foreach ( $headers as $line ) {
-			if ( stripos( $line, 'Vary:' ) === 0 ) {
-				foreach ( explode( ',', substr( $line, 5 ) ) as $v ) {
-					$values[strtolower( trim( $v ) )] ??= trim( $v );
-				}
-			}
-		}
-		unset( $values[''] );
-		$values['authorization'] ??= 'Authorization';
-		return implode( ', ', $values );
 	}
 
 	/**

@@ -9,6 +9,7 @@ use ApiUsageException;
 use MediaWiki\Api\Hook\ApiCheckCanExecuteHook;
 use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
+use MediaWiki\Extension\TokenAuthenticator\Registration;
 use MediaWiki\HookContainer\HookContainer;
 use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\Session;
@@ -63,7 +64,7 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 		// without MediaWiki::preOutputCommit() and so without the deferred
 		// Vary merge: set it here.
 		$response = $main->getRequest()->response();
-		$response->header( RequestRefusal::varyHeader( headers_list() ) );
+		$response->header( Registration::varyHeader( headers_list() ) );
 		foreach ( ErrorAnswer::headers( $status, self::refusal()->challenge() ) as $name => $value ) {
 			if ( $name !== 'Cache-Control' ) {
 				// ApiMain sends its own (private) cache headers.

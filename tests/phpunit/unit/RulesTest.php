@@ -2,7 +2,7 @@
 
 use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
-use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\Registration;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -36,11 +36,11 @@ class RulesTest extends TestCase {
 	}
 
 	public function testVaryKeepsWhatWasSentAndAddsAuthorizationOnce(): void {
-		$this->assertSame( 'Authorization', RequestRefusal::varyValue( [ 'Content-Type: text/html' ] ) );
+		$this->assertSame( 'Authorization', Registration::varyValue( [ 'Content-Type: text/html' ] ) );
 		$this->assertSame( 'Accept-Encoding, Cookie, Authorization',
-			RequestRefusal::varyValue( [ 'Vary: Accept-Encoding, Cookie', 'X-Other: 1' ] ) );
-		$this->assertSame( 'Origin, authorization', RequestRefusal::varyValue( [ 'vary: Origin, authorization' ] ) );
-		$this->assertSame( 'A, B, Authorization', RequestRefusal::varyValue( [ 'Vary: A', 'Vary: B, a' ] ) );
+			Registration::varyValue( [ 'Vary: Accept-Encoding, Cookie', 'X-Other: 1' ] ) );
+		$this->assertSame( 'Origin, authorization', Registration::varyValue( [ 'vary: Origin, authorization' ] ) );
+		$this->assertSame( 'A, B, Authorization', Registration::varyValue( [ 'Vary: A', 'Vary: B, a' ] ) );
 	}
 
 	public function testErrorAnswers(): void {
