@@ -10,6 +10,7 @@
  * $mwsgTokenAuthenticatorUserTokenTTL (the bench wiki sets an hour).
  */
 
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\MediaWikiServices;
 
@@ -37,7 +38,7 @@ class TokenAuthenticatorBenchMintTokens extends Maintenance {
 		$ttl = (int)$services->getConfigFactory()->makeConfig( 'TokenAuthenticator' )
 			->get( 'TokenAuthenticatorUserTokenTTL' );
 		/** @var TokenStore $store */
-		$store = $services->getService( 'TokenAuthenticator.TokenStore' );
+		$store = Services::getTokenStore();
 		$dbw = $services->getDBLoadBalancer()->getConnection( DB_PRIMARY );
 		$out = fopen( $this->getOption( 'out' ), 'w' );
 		if ( !$out ) {

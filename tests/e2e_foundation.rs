@@ -172,3 +172,69 @@ fn update_php_brings_an_older_schema_up_to_date() {
     );
     assert!(out.status.success(), "{}", output_text(&out));
 }
+
+/// Requests without credentials load no file of the extension but the
+/// registration callback and the session provider: not the services
+/// (`Services`, `ServiceWiring.php`), not the REST handlers, not
+/// `RequestRefusal`. Each class loaded costs every request of the wiki
+/// thousands of instructions (BENCHMARKS.md section 5).
+#[test]
+fn requests_without_credentials_load_only_registration_and_the_provider() {
+    let ext = std::fs::canonicalize(extension_dir()).unwrap();
+    let log = TempDir::new("mws-ta-included");
+    let log_file = log.path().join("included.log");
+    let wiki = Wiki::builder()
+        .setting(format!(
+            // A global's destructor: it runs at the end of the request even
+            // when a shutdown function before it exits.
+            "$GLOBALS['mwsTaIncludedFiles'] = new class {{ public function __destruct() {{ \
+                $ours = array_filter( get_included_files(), static fn ( $f ) => str_starts_with( $f, {ext} ) ); \
+                file_put_contents( {log}, ( $_SERVER['REQUEST_URI'] ?? 'cli' ) . \"\\t\" \
+                    . implode( ' ', array_map( 'basename', $ours ) ) . \"\\n\", FILE_APPEND ); \
+            }} }};",
+            ext = php_str(&format!("{}/", ext.display())),
+            log = php_str(&log_file.display().to_string()),
+        ))
+        .start();
+    let _ = std::fs::remove_file(&log_file);
+    for path in [
+        "/api.php?action=query&meta=userinfo&format=json",
+        "/rest.php/v1/page/Main_Page/bare",
+        "/index.php?title=Main_Page",
+    ] {
+        let r = wiki.get(path);
+        assert_eq!(r.status, 200, "{path}: {r}");
+    }
+    // Written at the end of each request, after its answer (post-send work).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut lines = String::new();
+    while std::time::Instant::now() < deadline {
+        lines = std::fs::read_to_string(&log_file).unwrap_or_default();
+        if lines.lines().count() >= 3 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    for path in ["/api.php", "/rest.php/v1/page", "/index.php"] {
+        let line = lines.lines().find(|l| l.contains(path)).unwrap_or_else(|| {
+            panic!(
+                "no line for {path} in:\n{lines}\n{}\n{}",
+                wiki.server_log(),
+                wiki.mw_error_log()
+            )
+        });
+        let files: Vec<&str> = line
+            .split('\t')
+            .nth(1)
+            .unwrap_or_default()
+            .split(' ')
+            .collect();
+        assert!(files.contains(&"Registration.php"), "{line}");
+        for f in &files {
+            assert!(
+                ["Registration.php", "ServiceSessionProvider.php"].contains(f),
+                "{path} loaded {f} without a credential: {line}"
+            );
+        }
+    }
+}

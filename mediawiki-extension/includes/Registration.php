@@ -119,24 +119,14 @@ class Registration {
 		// would carry the routes on every request, and the router would
 		// json_encode them for its cache key on every rest.php request.
 		$GLOBALS['wgRestAPIAdditionalRouteFiles'][] = self::ROUTE_FILE;
+		// Factories, not "services": the extension's services are wired on
+		// first use (Services).
 		$GLOBALS['wgAPIModules']['session_verification'] ??= [
 			'class' => ApiSessionVerification::class,
-			'services' => [ 'TokenAuthenticator.SessionVerification' ],
+			'factory' => ApiSessionVerification::class . '::factory',
 		];
-		$GLOBALS['wgSpecialPages']['JWTLogin'] ??= [
-			'class' => SpecialJWTLogin::class,
-			'services' => [ 'TokenAuthenticator.JwtLogin' ],
-		];
-		$GLOBALS['wgSpecialPages']['ServiceKeys'] ??= [
-			'class' => SpecialServiceKeys::class,
-			'services' => [
-				'TokenAuthenticator.ServiceKeys',
-				'TokenAuthenticator.PrincipalRegistry',
-				'TokenAuthenticator.KeyUse',
-				'TokenAuthenticator.AppTokens',
-				'PermissionManager',
-			],
-		];
+		$GLOBALS['wgSpecialPages']['JWTLogin'] ??= [ 'factory' => SpecialJWTLogin::class . '::factory' ];
+		$GLOBALS['wgSpecialPages']['ServiceKeys'] ??= [ 'factory' => SpecialServiceKeys::class . '::factory' ];
 		$GLOBALS['wgExtensionMessagesFiles']['TokenAuthenticatorAlias'] ??= dirname( __DIR__ ) . '/TokenAuthenticator.alias.php';
 
 		// Special:Log's "tokenauth" type, readable with its own right.

@@ -5,7 +5,6 @@ namespace MediaWiki\Extension\TokenAuthenticator;
 use DatabaseUpdater;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
 use MediaWiki\Installer\Hook\LoadExtensionSchemaUpdatesHook;
-use MediaWiki\MediaWikiServices;
 
 /**
  * update.php creates the extension's tables (tokens, JWT account links, service keys), for
@@ -44,7 +43,7 @@ class SchemaHooks implements LoadExtensionSchemaUpdatesHook {
 			return;
 		}
 		/** @var ServiceUserSetup $setup */
-		$setup = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.ServiceUserSetup' );
+		$setup = Services::getServiceUserSetup();
 		$setup->run( static function ( string $line ) use ( $updater ) {
 			$updater->output( "$line\n" );
 		} );

@@ -5,7 +5,6 @@ namespace MediaWiki\Extension\TokenAuthenticator;
 use ApiUsageException;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Credential;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
-use MediaWiki\MediaWikiServices;
 use MWExceptionHandler;
 use RequestContext;
 use Throwable;
@@ -132,7 +131,7 @@ class UncaughtErrorResponder {
 
 	private static function restPath( WebRequest $request ): ?string {
 		/** @var RequestRefusal $refusal */
-		$refusal = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.RequestRefusal' );
+		$refusal = Services::getRequestRefusal();
 		return $refusal->routedRestPath( $request );
 	}
 

@@ -15,6 +15,7 @@ use Maintenance;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\MediaWikiServices;
 use User;
 
@@ -44,7 +45,7 @@ class CreateServiceKey extends Maintenance {
 		}
 		$services = MediaWikiServices::getInstance();
 		/** @var ServiceKeys $keys */
-		$keys = $services->getService( 'TokenAuthenticator.ServiceKeys' );
+		$keys = Services::getServiceKeys();
 		$name = (string)$this->getOption( 'name' );
 		$rules = [
 			'cidr' => $this->getOption( 'cidr', PrincipalRegistry::LOOPBACK ),

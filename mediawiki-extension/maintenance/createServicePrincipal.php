@@ -14,6 +14,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 use Maintenance;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\MediaWikiServices;
 
 require_once __DIR__ . '/loadMaintenance.php';
@@ -50,7 +51,7 @@ class CreateServicePrincipal extends Maintenance {
 		}
 
 		/** @var ServiceUserSetup $setup */
-		$setup = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.ServiceUserSetup' );
+		$setup = Services::getServiceUserSetup();
 		$groups = $entry['appTokens']
 			? (array)MediaWikiServices::getInstance()->getConfigFactory()->makeConfig( 'TokenAuthenticator' )
 				->get( 'TokenAuthenticatorAppTokenGroups' )

@@ -9,7 +9,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 use Maintenance;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
-use MediaWiki\MediaWikiServices;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 
 require_once __DIR__ . '/loadMaintenance.php';
 
@@ -25,14 +25,13 @@ class ListServiceKeys extends Maintenance {
 		if ( !NativeModule::isLoaded() ) {
 			$this->fatalError( NativeModule::missingMessage() );
 		}
-		$services = MediaWikiServices::getInstance();
 		try {
-			$principals = $services->getService( 'TokenAuthenticator.PrincipalRegistry' )->configured()
-				+ $services->getService( 'TokenAuthenticator.ServiceKeys' )->created();
+			$principals = Services::getPrincipalRegistry()->configured()
+				+ Services::getServiceKeys()->created();
 		} catch ( ConfigurationException $e ) {
 			$this->fatalError( 'TokenAuthenticator: ' . $e->getMessage() );
 		}
-		$uses = $services->getService( 'TokenAuthenticator.KeyUse' )->lastUses( array_map( 'strval', array_keys( $principals ) ) );
+		$uses = Services::getKeyUse()->lastUses( array_map( 'strval', array_keys( $principals ) ) );
 		$rows = [];
 		foreach ( $principals as $p ) {
 			$use = $uses[$p->id] ?? null;

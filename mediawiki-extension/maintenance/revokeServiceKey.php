@@ -11,7 +11,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 use Maintenance;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
-use MediaWiki\MediaWikiServices;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use User;
 
 require_once __DIR__ . '/loadMaintenance.php';
@@ -29,7 +29,7 @@ class RevokeServiceKey extends Maintenance {
 			$this->fatalError( NativeModule::missingMessage() );
 		}
 		/** @var ServiceKeys $keys */
-		$keys = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.ServiceKeys' );
+		$keys = Services::getServiceKeys();
 		$name = (string)$this->getOption( 'name' );
 		$performer = User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] );
 		if ( !$keys->revoke( $performer, $name ) ) {

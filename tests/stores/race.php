@@ -8,8 +8,8 @@
  * what it won ("token <t>", "claim <n>") and every error ("error <message>").
  */
 
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
-use MediaWiki\MediaWikiServices;
 use MediaWiki\User\UserIdentityValue;
 
 $IP = getenv( 'MW_INSTALL_PATH' ) ?: '/usr/share/mediawiki';
@@ -25,7 +25,7 @@ class TokenStoreRace extends Maintenance {
 
 	public function execute() {
 		/** @var TokenStore $store */
-		$store = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.TokenStore' );
+		$store = Services::getTokenStore();
 		if ( $this->hasOption( 'mint' ) ) {
 			$user = new UserIdentityValue( 0, 'Race' );
 			for ( $i = 0; $i < (int)$this->getOption( 'mint' ); $i++ ) {

@@ -6,6 +6,7 @@ use ApiBase;
 use ApiMain;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
 use Wikimedia\ParamValidator\ParamValidator;
 
@@ -27,6 +28,17 @@ class ApiSessionVerification extends ApiBase {
 	public const RATE_LIMIT_ACTION = 'tokenauthenticator-sv-fail';
 
 	private SessionVerification $sessionVerification;
+
+	/**
+	 * Its spec's factory (Registration): the services are wired on first use.
+	 *
+	 * @param ApiMain $main
+	 * @param string $action
+	 * @return self
+	 */
+	public static function factory( ApiMain $main, string $action ): self {
+		return new self( $main, $action, Services::getSessionVerification() );
+	}
 
 	public function __construct( ApiMain $main, string $action, SessionVerification $sessionVerification ) {
 		parent::__construct( $main, $action );

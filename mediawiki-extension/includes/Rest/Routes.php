@@ -2,7 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
-use MediaWiki\MediaWikiServices;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 
 /**
  * The handlers of rest-routes.json, each built with its services.
@@ -15,34 +15,31 @@ use MediaWiki\MediaWikiServices;
  */
 final class Routes {
 	public static function generateUserToken(): GenerateUserTokenHandler {
-		$services = MediaWikiServices::getInstance();
 		return new GenerateUserTokenHandler(
-			$services->getService( 'TokenAuthenticator.UserTokens' ),
-			$services->getService( 'TokenAuthenticator.VerifyCallback' )
+			Services::getUserTokens(),
+			Services::getVerifyCallback()
 		);
 	}
 
 	public static function verifyUserToken(): VerifyUserTokenHandler {
-		$services = MediaWikiServices::getInstance();
 		return new VerifyUserTokenHandler(
-			$services->getService( 'TokenAuthenticator.UserTokens' ),
-			$services->getService( 'TokenAuthenticator.AuthInfo' )
+			Services::getUserTokens(),
+			Services::getAuthInfo()
 		);
 	}
 
 	public static function generateAppToken(): GenerateAppTokenHandler {
-		$services = MediaWikiServices::getInstance();
 		return new GenerateAppTokenHandler(
-			$services->getService( 'TokenAuthenticator.AppTokens' ),
-			$services->getService( 'TokenAuthenticator.PrincipalRegistry' ),
-			$services->getService( 'TokenAuthenticator.VerifyCallback' ),
-			$services->getService( 'TokenAuthenticator.RequestRefusal' )
+			Services::getAppTokens(),
+			Services::getPrincipalRegistry(),
+			Services::getVerifyCallback(),
+			Services::getRequestRefusal()
 		);
 	}
 
 	public static function verifyAppToken(): VerifyAppTokenHandler {
 		return new VerifyAppTokenHandler(
-			MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.AppTokens' )
+			Services::getAppTokens()
 		);
 	}
 }

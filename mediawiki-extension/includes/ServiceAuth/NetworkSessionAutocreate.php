@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 
 use MediaWiki\Auth\AuthManager;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\SessionManager;
 use MediaWiki\Session\SessionProvider;
@@ -28,7 +29,7 @@ class NetworkSessionAutocreate {
 			return;
 		}
 		/** @var NetworkSessionUsers $users */
-		$users = MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.NetworkSessionUsers' );
+		$users = Services::getNetworkSessionUsers();
 		if ( !$users->canAlwaysAutocreate() ) {
 			return;
 		}

@@ -10,8 +10,8 @@ use MediaWiki\Api\Hook\ApiCheckCanExecuteHook;
 use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\MessageText;
 use MediaWiki\Extension\TokenAuthenticator\Registration;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\HookContainer\HookContainer;
-use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\Session;
 
 /**
@@ -43,11 +43,11 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 	}
 
 	private static function registry(): PrincipalRegistry {
-		return MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.PrincipalRegistry' );
+		return Services::getPrincipalRegistry();
 	}
 
 	private static function refusal(): RequestRefusal {
-		return MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.RequestRefusal' );
+		return Services::getRequestRefusal();
 	}
 
 	/**

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\Session\SessionBackend;
 use MediaWiki\Session\SessionInfo;
 use MediaWiki\Session\SessionProvider;
@@ -59,11 +60,11 @@ class ServiceSessionProvider extends SessionProvider {
 	// measurable CPU (BENCHMARKS.md) for requests that never use them.
 
 	private function registry(): PrincipalRegistry {
-		return $this->registry ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.PrincipalRegistry' );
+		return $this->registry ??= Services::getPrincipalRegistry();
 	}
 
 	private function appTokens(): AppTokens {
-		return $this->appTokens ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.AppTokens' );
+		return $this->appTokens ??= Services::getAppTokens();
 	}
 
 	private function userFactory(): UserFactory {
@@ -71,16 +72,15 @@ class ServiceSessionProvider extends SessionProvider {
 	}
 
 	private function networkUsers(): NetworkSessionUsers {
-		return $this->networkUsers ??= MediaWikiServices::getInstance()->getService(
-			'TokenAuthenticator.NetworkSessionUsers' );
+		return $this->networkUsers ??= Services::getNetworkSessionUsers();
 	}
 
 	private function keyUse(): KeyUse {
-		return MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.KeyUse' );
+		return Services::getKeyUse();
 	}
 
 	private function refusal(): RequestRefusal {
-		return $this->refusal ??= MediaWikiServices::getInstance()->getService( 'TokenAuthenticator.RequestRefusal' );
+		return $this->refusal ??= Services::getRequestRefusal();
 	}
 
 	/** @inheritDoc */

@@ -7,6 +7,7 @@ use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginAttempt;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginException;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
+use MediaWiki\Extension\TokenAuthenticator\Services;
 use Title;
 use UnlistedSpecialPage;
 
@@ -27,6 +28,13 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 	private const CSRF_SALT = 'jwtlogin';
 
 	private JwtLogin $jwtLogin;
+
+	/**
+	 * Its spec's factory (Registration): the services are wired on first use.
+	 */
+	public static function factory(): self {
+		return new self( Services::getJwtLogin() );
+	}
 
 	public function __construct( JwtLogin $jwtLogin ) {
 		parent::__construct( 'JWTLogin' );

@@ -11,6 +11,8 @@ use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\KeyUse;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Principal;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
+use MediaWiki\Extension\TokenAuthenticator\Services;
+use MediaWiki\MediaWikiServices;
 use MediaWiki\Permissions\PermissionManager;
 use SpecialPage;
 use Status;
@@ -36,6 +38,19 @@ class SpecialServiceKeys extends SpecialPage {
 	private KeyUse $keyUse;
 	private AppTokens $appTokens;
 	private PermissionManager $permissionManager;
+
+	/**
+	 * Its spec's factory (Registration): the services are wired on first use.
+	 */
+	public static function factory(): self {
+		return new self(
+			Services::getServiceKeys(),
+			Services::getPrincipalRegistry(),
+			Services::getKeyUse(),
+			Services::getAppTokens(),
+			MediaWikiServices::getInstance()->getPermissionManager()
+		);
+	}
 
 	public function __construct(
 		ServiceKeys $keys, PrincipalRegistry $registry, KeyUse $keyUse, AppTokens $appTokens,

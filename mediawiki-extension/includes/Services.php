@@ -1,0 +1,93 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator;
+
+use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\KeyUse;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionUsers;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
+use MediaWiki\MediaWikiServices;
+
+/**
+ * The extension's services (ServiceWiring.php), wired on first use.
+ *
+ * ServiceWiring.php is not in extension.json's ServiceWiringFiles: MediaWiki
+ * loads those files when it builds its service container, on every request,
+ * and makes a closure per service: about 25,000 instructions (0.13 % of an
+ * api.php request) for requests that never use one (BENCHMARKS.md
+ * section 5). Every use goes through here, which adds the wiring to the
+ * current container once; the service names are the same as they were.
+ */
+final class Services {
+	/** A service of ServiceWiring.php: present once the wiring is applied. */
+	private const PROBE = 'TokenAuthenticator.Config';
+
+	/**
+	 * The current service container, with this extension's services.
+	 */
+	public static function container(): MediaWikiServices {
+		$services = MediaWikiServices::getInstance();
+		// Also after MediaWikiServices::resetGlobalInstance(): a new container
+		// has core's wiring only.
+		if ( !$services->hasService( self::PROBE ) ) {
+			$services->applyWiring( require __DIR__ . '/ServiceWiring.php' );
+		}
+		return $services;
+	}
+
+	public static function getAppTokens(): AppTokens {
+		return self::container()->getService( 'TokenAuthenticator.AppTokens' );
+	}
+
+	public static function getAuthInfo(): AuthInfo {
+		return self::container()->getService( 'TokenAuthenticator.AuthInfo' );
+	}
+
+	public static function getJwtLogin(): JwtLogin {
+		return self::container()->getService( 'TokenAuthenticator.JwtLogin' );
+	}
+
+	public static function getKeyUse(): KeyUse {
+		return self::container()->getService( 'TokenAuthenticator.KeyUse' );
+	}
+
+	public static function getNetworkSessionUsers(): NetworkSessionUsers {
+		return self::container()->getService( 'TokenAuthenticator.NetworkSessionUsers' );
+	}
+
+	public static function getPrincipalRegistry(): PrincipalRegistry {
+		return self::container()->getService( 'TokenAuthenticator.PrincipalRegistry' );
+	}
+
+	public static function getRequestRefusal(): RequestRefusal {
+		return self::container()->getService( 'TokenAuthenticator.RequestRefusal' );
+	}
+
+	public static function getServiceKeys(): ServiceKeys {
+		return self::container()->getService( 'TokenAuthenticator.ServiceKeys' );
+	}
+
+	public static function getServiceUserSetup(): ServiceUserSetup {
+		return self::container()->getService( 'TokenAuthenticator.ServiceUserSetup' );
+	}
+
+	public static function getSessionVerification(): SessionVerification {
+		return self::container()->getService( 'TokenAuthenticator.SessionVerification' );
+	}
+
+	public static function getTokenStore(): TokenStore {
+		return self::container()->getService( 'TokenAuthenticator.TokenStore' );
+	}
+
+	public static function getUserTokens(): UserTokens {
+		return self::container()->getService( 'TokenAuthenticator.UserTokens' );
+	}
+
+	public static function getVerifyCallback(): VerifyCallback {
+		return self::container()->getService( 'TokenAuthenticator.VerifyCallback' );
+	}
+}
