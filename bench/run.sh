@@ -108,7 +108,8 @@ fi
 
 if [ "${BENCH_INSTRUCTIONS:-1}" = 1 ]; then
 	ta_log "instruction counts under callgrind (bench/instructions.sh; a few minutes)"
-	instr_runs=3
+	# Seven: the runs of one variant spread by up to 0.5 % (BENCHMARKS.md section 5).
+	instr_runs=7
 	[ "$quick" != 1 ] || instr_runs=1
 	MWS_TA_SO="$so" "$bench_dir/instructions.sh" "$tmp/instructions.json" "$instr_runs" ||
 		ta_die "bench/instructions.sh failed"
