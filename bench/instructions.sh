@@ -17,7 +17,8 @@
 # For ablations, INSTR_EXTRA="NAME=/path/to/extension.json ..." adds
 # variants that load a patched copy of the extension (with the native
 # module), measured in the same run; INSTR_REQUESTS="api rest" limits the
-# requests.
+# requests. php-cgi runs with GLIBC_TUNABLES=glibc.malloc.mxfast=0 (see
+# "tunables" below; INSTR_TUNABLES overrides it).
 #
 # Writes OUT.json (read by bench/report.php) and, with INSTR_KEEP=1, keeps
 # the dumps (callgrind_annotate them for the breakdown).
@@ -121,6 +122,13 @@ request() {
 	return 0
 }
 
+# Without fastbins: with them, glibc's malloc_consolidate ran in some
+# requests and not in others of the same variant, depending on the process's
+# heap, and one variant's runs fell into two groups about 100,000
+# instructions apart; without them its runs agree to about 0.1 %
+# (BENCHMARKS.md section 5). INSTR_TUNABLES= (empty) measures glibc's default.
+tunables="${INSTR_TUNABLES-glibc.malloc.mxfast=0}"
+
 results="$tmp/results.tsv"
 : >"$results"
 for variant in "${variants[@]}"; do
@@ -128,7 +136,7 @@ for variant in "${variants[@]}"; do
 	[ "$variant" = noext ] || [ "$variant" = empty ] || ini=(-d "extension=$so")
 	ta_log "instructions: $variant under callgrind"
 	start_group "$tmp/valgrind-$variant.log" env PHP_FCGI_CHILDREN=0 PHP_FCGI_MAX_REQUESTS=0 \
-		MW_CONFIG_FILE="$wiki/LocalSettings-$variant.php" \
+		MW_CONFIG_FILE="$wiki/LocalSettings-$variant.php" ${tunables:+GLIBC_TUNABLES="$tunables"} \
 		valgrind --tool=callgrind --callgrind-out-file="$tmp/cg-$variant.%p" \
 		php-cgi "${ini[@]}" -d opcache.enable=1 -d opcache.validate_timestamps=0 -d apc.enabled=1 \
 		-b "$tmp/cgi-$variant.sock"

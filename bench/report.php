@@ -522,7 +522,8 @@ if ( isset( $instructions['requests'] ) ) {
 	$instrMd = "## 1b. Requests without credentials: instruction counts\n\n"
 		. "`bench/instructions.sh`: one SQLite wiki, three LocalSettings (MediaWiki alone, with an empty extension "
 		. "that declares one setting, with TokenAuthenticator and its module); one `php-cgi -b` process per variant "
-		. "(`PHP_FCGI_CHILDREN=0`, OPcache and APCu warm) under `valgrind --tool=callgrind`; three warm-up requests, "
+		. "(`PHP_FCGI_CHILDREN=0`, OPcache and APCu warm, `GLIBC_TUNABLES=glibc.malloc.mxfast=0`: see section 5) "
+		. "under `valgrind --tool=callgrind`; three warm-up requests, "
 		. "then `callgrind_control -z`, one FastCGI request (`cgi-fcgi`), `callgrind_control -d`. "
 		. "MediaWiki {$instructions['mediawiki']}, PHP {$instructions['php']}, {$instructions['runs']} runs per request "
 		. "and variant; the median is shown; the spread is the largest (max − min) / min of one variant's runs.\n\n";

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator;
 
 use MediaWiki\Extension\TokenAuthenticator\Api\ApiSessionVerification;
+use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginHooks;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionAutocreate;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\Special\SpecialJWTLogin;
@@ -111,6 +112,17 @@ class Registration {
 		if ( defined( 'MW_ENTRY_POINT' ) && ( MW_ENTRY_POINT === 'api' || MW_ENTRY_POINT === 'rest' ) ) {
 			// Answers differ by credential, also those to requests without one.
 			self::varyOnAuthorization();
+		}
+		// Hooks in $wgHooks, each where it can run, not in extension.json,
+		// whose handlers the registry cache carries on every request.
+		$GLOBALS['wgHooks']['ResourceLoaderRegisterModules'][] =
+			ResourceModules::class . '::onResourceLoaderRegisterModules';
+		if ( PHP_SAPI === 'cli' || PHP_SAPI === 'phpdbg' || defined( 'MEDIAWIKI_INSTALL' ) ) {
+			// update.php, and the web installer's upgrade.
+			$GLOBALS['wgHooks']['LoadExtensionSchemaUpdates'][] = [ new SchemaHooks(), 'onLoadExtensionSchemaUpdates' ];
+		}
+		if ( defined( 'MW_ENTRY_POINT' ) && MW_ENTRY_POINT === 'index' ) {
+			$GLOBALS['wgHooks']['TitleReadWhitelist'][] = JwtLoginHooks::class . '::onIndexTitleReadWhitelist';
 		}
 		// A closure, not extension.json's ConfigRegistry: ConfigFactory checks
 		// a callable string with is_callable(), which loads its class.

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Jwt;
 
+use MediaWiki\MediaWikiServices;
 use MediaWiki\Permissions\Hook\TitleReadWhitelistHook;
 use MediaWiki\SpecialPage\SpecialPageFactory;
 
@@ -11,6 +12,19 @@ use MediaWiki\SpecialPage\SpecialPageFactory;
  */
 class JwtLoginHooks implements TitleReadWhitelistHook {
 	private SpecialPageFactory $specialPageFactory;
+
+	/**
+	 * The handler Registration adds to $wgHooks on index.php, the only
+	 * entry point that shows the page.
+	 *
+	 * @param \Title $title
+	 * @param \User $user
+	 * @param bool &$whitelisted
+	 */
+	public static function onIndexTitleReadWhitelist( $title, $user, &$whitelisted ): void {
+		( new self( MediaWikiServices::getInstance()->getSpecialPageFactory() ) )
+			->onTitleReadWhitelist( $title, $user, $whitelisted );
+	}
 
 	public function __construct( SpecialPageFactory $specialPageFactory ) {
 		$this->specialPageFactory = $specialPageFactory;
