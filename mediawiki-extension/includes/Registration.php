@@ -17,8 +17,9 @@ use RuntimeException;
  * extension.json would otherwise register through core's globals: the
  * session provider, the API module, the special pages, the log type, the
  * rights, the rate limits, the config registry entry, the extension
- * function, the alias file; and, on api.php and rest.php,
- * "Vary: Authorization".
+ * function, the alias file, the hooks that run on some entry points only
+ * (ResourceLoader modules, update.php, the private-wiki whitelist); and, on
+ * api.php and rest.php, "Vary: Authorization".
  *
  * MediaWiki 1.39 exports each global of an extension.json with
  * array_key_exists( $key, $GLOBALS ), which copies the global symbol table
