@@ -148,12 +148,8 @@ for variant in "${variants[@]}"; do
 	[ -S "$tmp/cgi-$variant.sock" ] || ta_die "php-cgi ($variant) did not start: $(tail -n 5 "$tmp/valgrind-$variant.log")"
 	pid="$(pgrep -g "$group" -f php-cgi | head -n 1)"
 	for name in "${requests[@]}"; do
-		# Warm: OPcache, APCu, the localisation cache, the parser cache. A page
-		# view settled only after about eight requests (its runs fell by 1 M,
-		# in every variant, from the fifth run on when three warmed it).
-		warm=3
-		[ "$name" != index ] || warm=10
-		for _ in $(seq 1 "$warm"); do request "$variant" "$name"; done
+		# Warm: OPcache, APCu, the localisation cache, the parser cache.
+		for _ in 1 2 3; do request "$variant" "$name"; done
 		for run in $(seq 1 "$runs"); do
 			callgrind_control -z "$pid" >/dev/null 2>&1
 			request "$variant" "$name"
