@@ -164,6 +164,22 @@ impl Browser {
         )["value"]
             .clone()
     }
+
+    /// `run_async` for polling while a form submission may still be
+    /// navigating: a script that the navigation cuts off never calls
+    /// `done` (WebDriver answers "script timeout"), so an error is None,
+    /// after at most five seconds, and the caller asks again.
+    fn poll_async(&self, script: &str) -> Option<Value> {
+        self.session_command("POST", "/timeouts", json!({ "script": 5000 }));
+        let wrapped = format!("var done = arguments[arguments.length - 1];\n{script}");
+        let url = format!("{}/session/{}/execute/async", self.base, self.session);
+        let r = response(
+            self.agent
+                .post(&url)
+                .send_json(json!({ "script": wrapped, "args": [] })),
+        );
+        (r.status == 200).then(|| r.json()["value"].clone())
+    }
 }
 
 impl Drop for Browser {
@@ -433,10 +449,10 @@ fn service_keys_page_in_a_real_browser() {
     browser.click("#mw-tokenauth-create-form button[type=submit], #mw-tokenauth-create-form input[type=submit]");
     let deadline = Instant::now() + Duration::from_secs(30);
     let secret = loop {
-        let v = browser.run_async(
+        let v = browser.poll_async(
             "var f = document.getElementById( 'mw-tokenauth-secret' ); done( f ? f.value : null );",
         );
-        if let Some(s) = v.as_str() {
+        if let Some(s) = v.as_ref().and_then(Value::as_str) {
             break s.to_string();
         }
         assert!(Instant::now() < deadline, "no secret shown");
@@ -514,7 +530,7 @@ fn service_keys_page_in_a_real_browser() {
 /// Waits until `script` (an async WebDriver script) answers true.
 fn wait_until(browser: &Browser, script: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
-    while browser.run_async(script) != Value::Bool(true) {
+    while browser.poll_async(script) != Some(Value::Bool(true)) {
         assert!(Instant::now() < deadline, "waited in vain for: {script}");
         std::thread::sleep(Duration::from_millis(100));
     }
