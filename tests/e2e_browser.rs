@@ -155,14 +155,21 @@ impl Browser {
 
     /// Runs `script` as an async WebDriver script; it calls `done(value)`.
     fn run_async(&self, script: &str) -> Value {
-        self.session_command("POST", "/timeouts", json!({ "script": 30000 }));
+        let r = self.execute_async(script, 30000);
+        assert_eq!(r.status, 200, "WebDriver execute/async: {r}");
+        r.json()["value"].clone()
+    }
+
+    /// One async script, `done` being its callback, within `timeout_ms`.
+    fn execute_async(&self, script: &str, timeout_ms: u64) -> HttpResponse {
+        self.session_command("POST", "/timeouts", json!({ "script": timeout_ms }));
         let wrapped = format!("var done = arguments[arguments.length - 1];\n{script}");
-        self.session_command(
-            "POST",
-            "/execute/async",
-            json!({ "script": wrapped, "args": [] }),
-        )["value"]
-            .clone()
+        let url = format!("{}/session/{}/execute/async", self.base, self.session);
+        response(
+            self.agent
+                .post(&url)
+                .send_json(json!({ "script": wrapped, "args": [] })),
+        )
     }
 
     /// `run_async` for polling while a form submission may still be
@@ -170,14 +177,7 @@ impl Browser {
     /// `done` (WebDriver answers "script timeout"), so an error is None,
     /// after at most five seconds, and the caller asks again.
     fn poll_async(&self, script: &str) -> Option<Value> {
-        self.session_command("POST", "/timeouts", json!({ "script": 5000 }));
-        let wrapped = format!("var done = arguments[arguments.length - 1];\n{script}");
-        let url = format!("{}/session/{}/execute/async", self.base, self.session);
-        let r = response(
-            self.agent
-                .post(&url)
-                .send_json(json!({ "script": wrapped, "args": [] })),
-        );
+        let r = self.execute_async(script, 5000);
         (r.status == 200).then(|| r.json()["value"].clone())
     }
 }

@@ -8,7 +8,6 @@ use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionAutocreate;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\Special\SpecialJWTLogin;
 use MediaWiki\Extension\TokenAuthenticator\Special\SpecialServiceKeys;
-use MediaWiki\Session\SessionProvider;
 use RequestContext;
 use RuntimeException;
 
@@ -102,8 +101,9 @@ class Registration {
 		$GLOBALS['wgSessionProviders']['TokenAuthenticatorService'] ??= [ 'class' => ServiceSessionProvider::class ];
 		// MediaWiki 1.42+ autocreates NetworkSession accounts itself (the
 		// provider's canAlwaysAutocreate()). Before, only a request with a
-		// credential loads the class that does it.
-		if ( !method_exists( SessionProvider::class, 'canAlwaysAutocreate' ) ) {
+		// credential loads the class that does it. The version, not
+		// method_exists(): that would load SessionProvider on load.php too.
+		if ( version_compare( MW_VERSION, '1.42', '<' ) ) {
 			$GLOBALS['wgExtensionFunctions'][] = static function (): void {
 				if ( RequestContext::getMain()->getRequest()->getHeader( 'Authorization' ) !== false ) {
 					NetworkSessionAutocreate::run();
