@@ -321,3 +321,120 @@ fn invalid_settings_fail_closed_and_name_the_setting() {
         "{r}"
     );
 }
+
+/// Regression (#24): `Authorization: NetworkSession` without a token, or
+/// with a tab instead of the one space, was served as anonymous. A scheme of
+/// ours with a malformed value is refused, on both entry points.
+#[test]
+fn networksession_scheme_without_its_token_is_refused() {
+    let wiki = wiki();
+    for auth in [
+        b"NetworkSession" as &[u8],
+        b"networksession",
+        b"NetworkSession\tsome-token-0123456789",
+    ] {
+        let what = String::from_utf8_lossy(auth).into_owned();
+        let (status, body) = raw(
+            &wiki,
+            &with_auth(
+                "/api.php?action=query&meta=userinfo&format=json&formatversion=2",
+                auth,
+            ),
+            b"",
+        );
+        assert_eq!(status, 401, "{what:?}: {body}");
+        let v: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{what:?}: {body}"));
+        assert_eq!(
+            v["error"]["code"], "tokenauthenticator-error-malformed-networksession",
+            "{what:?}: {body}"
+        );
+        let (status, body) = raw(&wiki, &with_auth("/rest.php/v1/page/Main_Page", auth), b"");
+        assert_eq!(status, 401, "{what:?}: REST {body}");
+        let v: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{what:?}: {body}"));
+        assert_eq!(
+            v["errorKey"], "tokenauthenticator-error-malformed-networksession",
+            "{what:?}: {body}"
+        );
+    }
+}
+
+/// Regression (#24): some error answers of the credential routes had no
+/// `Cache-Control: no-store` (401 on an anonymous generate, 400 on a bad
+/// body or an unknown app token), nor had the errors of core's checks before
+/// a handler runs (415 for a body of another type). Every answer of the
+/// extension's routes carries it, and varies with Authorization.
+#[test]
+fn every_error_of_the_routes_is_no_store() {
+    let wiki = wiki();
+    let rest = |path: &str| wiki.url(&format!("/rest.php/mws/v1{path}"));
+    let admin = wiki.login_admin();
+    let cases = [
+        (
+            "anonymous generate",
+            wiki.get("/rest.php/mws/v1/user-token/generate"),
+        ),
+        (
+            "bad withIssuer",
+            get(&admin, &rest("/user-token/generate?withIssuer=maybe")),
+        ),
+        (
+            "body not JSON",
+            response(
+                wiki.client()
+                    .post(&rest("/user-token/verify"))
+                    .set("Content-Type", "application/json")
+                    .send_string("["),
+            ),
+        ),
+        (
+            "no token field",
+            post_json(
+                &wiki.client(),
+                &rest("/user-token/verify"),
+                &serde_json::json!({ "value": "x" }),
+            ),
+        ),
+        (
+            "unknown user token",
+            wiki.get("/rest.php/mws/v1/user-token/verify/abc"),
+        ),
+        (
+            "unknown app token",
+            wiki.get("/rest.php/mws/v1/app-token/verify/abc"),
+        ),
+        (
+            "app token body",
+            post_json(
+                &wiki.client(),
+                &rest("/app-token/verify"),
+                &serde_json::json!({ "token": 5 }),
+            ),
+        ),
+        (
+            "app token without a key",
+            wiki.get("/rest.php/mws/v1/app-token/generate"),
+        ),
+        (
+            "a body of another type",
+            response(
+                wiki.client()
+                    .post(&rest("/user-token/verify"))
+                    .set("Content-Type", "text/plain")
+                    .send_string("token=abc"),
+            ),
+        ),
+    ];
+    for (what, r) in cases {
+        assert!(r.status >= 400, "{what}: {r}");
+        assert!(
+            r.header("cache-control").unwrap_or("").contains("no-store"),
+            "{what}: no no-store: {r}"
+        );
+        assert!(
+            r.headers_named("vary")
+                .iter()
+                .any(|v| v.to_ascii_lowercase().contains("authorization")),
+            "{what}: no Vary: Authorization: {r}"
+        );
+    }
+}

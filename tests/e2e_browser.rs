@@ -490,7 +490,7 @@ fn service_keys_page_in_a_real_browser() {
     browser.click("tr[data-key=\"wiki-sync\"] .mw-tokenauth-revoke-app-token");
     wait_until(
         &browser,
-        "done( location.search.indexOf( 'done=' ) !== -1 );",
+        "done( document.querySelector( '.mw-tokenauth-done' ) !== null );",
     );
     assert_eq!(as_app(&app_auth), 401, "the revoked app token still works");
 
@@ -521,7 +521,7 @@ fn service_keys_page_in_a_real_browser() {
     browser.click("#mw-tokenauth-revoke-form button[type=submit], #mw-tokenauth-revoke-form input[type=submit]");
     wait_until(
         &browser,
-        "done( location.search.indexOf( 'done=' ) !== -1 );",
+        "done( document.querySelector( '.mw-tokenauth-done' ) !== null );",
     );
     assert_eq!(as_key(&rotated), 401);
     assert_eq!(as_key(&secret), 401);

@@ -453,3 +453,143 @@ $wgNetworkSessionProviderCanAlwaysAutocreate  = true;"#,
         "{v}"
     );
 }
+
+/// hallowelt's MCP component (mwstake-mediawiki-component-mcp, README): its
+/// LocalSettings.php recipe allows the app-token routes for the static key,
+/// and nothing else; its Node server mints an app token with that key,
+/// checks it, and then writes through REST with `Authorization: AppToken`,
+/// never asking for a CSRF token. In the reference, reaching the generate
+/// route from the service CIDR is what lets a key mint
+/// (src/Rest/GenerateAppTokenHandler.php); here the shorthand key answered
+/// 403 "may not mint app tokens", so such a deployment never got its
+/// AppToken (#24). Served under /w, as production wikis are.
+#[test]
+fn mcp_component_recipe_mints_verifies_and_edits() {
+    const KEY: &str = "mcp-service-token-0123456789abcdef";
+    let wiki = Wiki::builder()
+        .under_path("/w")
+        .setting(format!("$mwsgTokenAuthenticatorSalt = '{SALT}';"))
+        .setting(format!(
+            "$GLOBALS['mwsgTokenAuthenticatorServiceToken'] = '{KEY}';"
+        ))
+        // The component's README, verbatim.
+        .setting(
+            r#"$GLOBALS['mwsgTokenAuthenticatorServiceAllowedRestPaths'] = $GLOBALS['mwsgTokenAuthenticatorServiceAllowedRestPaths'] ?? [];
+
+$GLOBALS['mwsgTokenAuthenticatorServiceAllowedRestPaths'][] = '/mws/v1/mcp/get_wiki_map';
+$GLOBALS['mwsgTokenAuthenticatorServiceAllowedRestPaths'][] = '/mws/v1/app-token/generate';
+$GLOBALS['mwsgTokenAuthenticatorServiceAllowedRestPaths'][] = '/mws/v1/app-token/verify';
+$GLOBALS['mwsgTokenAuthenticatorServiceAllowedRestPaths'][] = '/mws/v1/mcp/list_tools';
+$GLOBALS['mwsgTokenAuthenticatorServiceAllowedRestPaths'][] = '/mws/v1/mcp/get_wiki_map';"#,
+        )
+        .start();
+    let key = format!("ApiKey {KEY}");
+    let rest = |path: &str| wiki.url(&format!("/rest.php{path}"));
+
+    // Minted with the key: by GET, and by POST with an empty JSON body.
+    let r = call(
+        wiki.client()
+            .get(&rest("/mws/v1/app-token/generate"))
+            .set("Authorization", &key),
+    );
+    assert_eq!(r.status, 200, "GET generate: {r}");
+    token_in_envelope(r.json()["value"].as_str().unwrap());
+    let r = response(
+        wiki.client()
+            .post(&rest("/mws/v1/app-token/generate"))
+            .set("Authorization", &key)
+            .set("Content-Type", "application/json")
+            .send_string("{}"),
+    );
+    assert_eq!(r.status, 200, "POST generate: {r}");
+    let token = token_in_envelope(r.json()["value"].as_str().unwrap());
+
+    // Checked with the key: GET as the reference, POST with the token in
+    // the body (out of access logs); the same answers.
+    let expected = json!({ "wiki": wiki_id(&wiki), "app": true });
+    let r = call(
+        wiki.client()
+            .get(&rest(&format!("/mws/v1/app-token/verify/{token}")))
+            .set("Authorization", &key),
+    );
+    assert_eq!(r.status, 200, "GET verify: {r}");
+    assert_eq!(r.json(), expected, "{r}");
+    let post_verify = |body: Value| {
+        response(
+            wiki.client()
+                .post(&rest("/mws/v1/app-token/verify"))
+                .set("Authorization", &key)
+                .send_json(body),
+        )
+    };
+    let r = post_verify(json!({ "token": token }));
+    assert_eq!(r.status, 200, "POST verify: {r}");
+    assert_eq!(r.json(), expected, "{r}");
+    assert!(
+        r.header("cache-control").unwrap_or("").contains("no-store"),
+        "{r}"
+    );
+    let r = post_verify(json!({ "token": random_hex(32) }));
+    assert_eq!(r.status, 400, "{r}");
+    assert_eq!(r.json()["message"], "Invalid or expired token.", "{r}");
+    let r = post_verify(json!({ "value": token }));
+    assert_eq!(r.status, 400, "{r}");
+    assert!(
+        r.header("cache-control").unwrap_or("").contains("no-store"),
+        "{r}"
+    );
+
+    // The agent writes through REST with the app token, without a CSRF token.
+    let app = format!("AppToken {token}");
+    let r = response(
+        wiki.client()
+            .post(&rest("/v1/page"))
+            .set("Authorization", &app)
+            .send_json(json!({
+                "title": "Agent page", "source": "Written by an agent.", "comment": "mcp createPage"
+            })),
+    );
+    assert_eq!(r.status, 201, "create: {r}");
+    let latest = r.json()["latest"]["id"].clone();
+    let r = response(
+        wiki.client()
+            .put(&rest("/v1/page/Agent_page"))
+            .set("Authorization", &app)
+            .send_json(json!({
+                "source": "Changed by an agent.", "comment": "mcp editPage", "latest": { "id": latest }
+            })),
+    );
+    assert_eq!(r.status, 200, "update: {r}");
+    let page = wiki.get("/rest.php/v1/page/Agent_page");
+    assert_eq!(page.json()["source"], "Changed by an agent.", "{page}");
+    let history = wiki.get("/rest.php/v1/page/Agent_page/history");
+    assert_eq!(
+        history.json()["revisions"][0]["user"]["name"],
+        "ChatBot service user",
+        "{history}"
+    );
+
+    // The key alone may not write: only the routes of the recipe.
+    let r = response(
+        wiki.client()
+            .post(&rest("/v1/page"))
+            .set("Authorization", &key)
+            .send_json(json!({ "title": "Key page", "source": "x", "comment": "x" })),
+    );
+    assert_eq!(r.status, 403, "{r}");
+    // Minting is logged, as every app token.
+    let admin = wiki.login_admin();
+    let log = get(
+        &admin,
+        &wiki.url(
+            "/api.php?action=query&list=logevents&letype=tokenauth&format=json&formatversion=2",
+        ),
+    );
+    let minted = log.json()["query"]["logevents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "apptoken")
+        .count();
+    assert_eq!(minted, 2, "{log}");
+}

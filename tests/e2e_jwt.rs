@@ -999,3 +999,27 @@ fn jwtauth_account_links_are_imported() {
     let token = library_jwt("Someone else", "legacy-sub", json!({}));
     assert_logged_in(&wiki, &format!("Bearer: {token}"), "Legacy user");
 }
+
+/// Regression (#24): when a store JWT login writes to could not be written
+/// (the token store then; the database now, where replay records are
+/// kept), Special:JWTLogin answered MediaWiki's generic 500 with a
+/// backtrace. It answers 503 with the extension's outage message and
+/// Retry-After, and logs nobody in. A read-only database stands in for
+/// the outage: every write fails with a database error.
+#[test]
+fn a_store_that_cannot_be_written_is_a_503_outage_page() {
+    let mut wiki = jwt_wiki("HS256", HS_SECRET);
+    wiki.add_setting("$wgReadOnly = 'e2e: the database takes no writes';");
+    wiki.restart();
+    let token = jwt(
+        &json!({ "alg": "HS256", "typ": "JWT" }),
+        &claims("Outage user", json!({})),
+        &Signer::Hs256(HS_SECRET),
+    );
+    let (r, agent) = post_login(&wiki, &format!("Bearer {token}"));
+    assert_eq!(r.status, 503, "{r}");
+    assert_eq!(r.header("retry-after"), Some("10"), "{r}");
+    assert!(r.body.contains("database is unavailable right now"), "{r}");
+    assert!(!r.body.contains("Backtrace"), "{r}");
+    assert_eq!(wiki.whoami_id(&agent), 0, "logged in");
+}

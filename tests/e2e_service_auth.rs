@@ -633,7 +633,7 @@ fn create_service_principal_script() {
     let hash = sha256_hex(secret.as_bytes());
     assert!(text.contains(&format!("'tokenHash' => '{hash}'")), "{text}");
     assert!(
-        text.contains("created the service user \"Script bot\""),
+        text.contains("created the service account \"Script bot\""),
         "{text}"
     );
 

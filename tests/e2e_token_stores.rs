@@ -60,30 +60,28 @@ fn verify(wiki: &Wiki, token: &str) -> HttpResponse {
 }
 
 fn jwt(user: &str) -> String {
-    let t = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &json!({
-            "iss": ISSUER, "aud": AUDIENCE, "sub": format!("sub-{user}"), "preferred_username": user,
-            "iat": t, "nbf": t, "exp": t + 300, "jti": random_hex(8),
-        }),
-        &jsonwebtoken::EncodingKey::from_secret(JWT_KEY.as_bytes()),
-    )
-    .expect("jsonwebtoken")
+    hs256_jwt(JWT_KEY, ISSUER, AUDIENCE, user, json!({}))
 }
 
-fn jwt_login(wiki: &Wiki, token: &str) -> HttpResponse {
-    post_form(
-        &wiki.client_no_redirects(),
-        &wiki.url("/index.php?title=Special:JWTLogin"),
-        &[
-            ("Authorization", &format!("Bearer {token}")),
-            ("returnto", "Main_Page"),
-        ],
-    )
+/// A session-verification token of `agent`'s session.
+fn sv_token(wiki: &Wiki, agent: &ureq::Agent, store: Store) -> String {
+    let r = get(
+        agent,
+        &wiki.url("/api.php?action=session_verification&format=json&formatversion=2"),
+    );
+    r.json()["session_verification"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{store:?}: {r}"))
+        .to_string()
+}
+
+/// The `session_verification` part of the answer to verifying `sv`.
+fn sv_check(wiki: &Wiki, sv: &str) -> Value {
+    let r = wiki.get(&format!(
+        "/api.php?action=session_verification&token={sv}&format=json&formatversion=2"
+    ));
+    assert_eq!(r.status, 200, "{r}");
+    r.json()["session_verification"].clone()
 }
 
 /// Every case that does not break the store, on one wiki.
@@ -159,23 +157,12 @@ fn the_same_cases(store: Store) {
     assert!(r.body.contains("already used"), "{store:?}: {r}");
 
     // A session-verification token in single-use mode: once.
-    let r = get(
-        &alice,
-        &wiki.url("/api.php?action=session_verification&format=json&formatversion=2"),
+    let sv = sv_token(&wiki, &alice, store);
+    assert_eq!(sv_check(&wiki, &sv)["success"], 1, "{store:?}: first use");
+    assert!(
+        sv_check(&wiki, &sv)["success"].is_null(),
+        "{store:?}: replay"
     );
-    let sv = r.json()["session_verification"]["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{store:?}: {r}"))
-        .to_string();
-    let check = |what: &str| {
-        let r = wiki.get(&format!(
-            "/api.php?action=session_verification&token={sv}&format=json&formatversion=2"
-        ));
-        assert_eq!(r.status, 200, "{store:?} {what}: {r}");
-        r.json()["session_verification"].clone()
-    };
-    assert_eq!(check("first use")["success"], 1, "{store:?}");
-    assert!(check("replay")["success"].is_null(), "{store:?}");
 
     // Only hashes reach the cache server: a live token's SHA-256 is there,
     // the token is not.
@@ -275,6 +262,47 @@ fn redis_crash() {
 #[test]
 fn memcached_crash() {
     server_crash(Store::Memcached);
+}
+
+/// Regression (#24, low): replay records were kept in the token store, so a
+/// cache server that restarts (or evicts) forgot them: a used JWT logged in
+/// again, and a single-use session-verification token verified again. They
+/// are kept in the database whatever the token store: JWT login works while
+/// the cache is down, and nothing is accepted twice after it comes back
+/// empty.
+fn replays_outlive_the_cache(store: Store) {
+    let (wiki, server) = wiki_on(store);
+    let mut server = server.unwrap();
+    let alice = wiki.login("Alice", "alice-password-123");
+    let used = jwt("Replay user");
+    assert_eq!(jwt_login(&wiki, &used).status, 302, "{store:?}");
+    let sv = sv_token(&wiki, &alice, store);
+    assert_eq!(sv_check(&wiki, &sv)["success"], 1, "{store:?}");
+
+    server.kill();
+    let r = jwt_login(&wiki, &jwt("Outage user"));
+    assert_eq!(
+        r.status, 302,
+        "{store:?}: JWT login needs no cache server: {r}"
+    );
+    server.restart();
+    let r = jwt_login(&wiki, &used);
+    assert_eq!(r.status, 401, "{store:?}: a used JWT again: {r}");
+    assert!(r.body.contains("already used"), "{store:?}: {r}");
+    assert!(
+        sv_check(&wiki, &sv)["success"].is_null(),
+        "{store:?}: a used session-verification token again"
+    );
+}
+
+#[test]
+fn redis_replays_outlive_a_restart() {
+    replays_outlive_the_cache(Store::Redis);
+}
+
+#[test]
+fn memcached_replays_outlive_a_restart() {
+    replays_outlive_the_cache(Store::Memcached);
 }
 
 /// Settings that name no store the promises hold on fail closed on the

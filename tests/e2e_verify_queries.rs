@@ -171,10 +171,12 @@ const REUSABLE_VALID: usize = 7;
 /// the error message (2 queries, when it has no cached copy).
 const INVALID: usize = 8;
 /// A service sending its ApiKey: the session provider first loads the
-/// service user (its actor, row and block: 3 queries) and the token store
-/// ends that read transaction before it writes (COMMIT, BEGIN), see
-/// DatabaseTokenStore::writer() (was 16).
-const SERVICE_VALID: usize = 14;
+/// service account with its service-account mark (one statement,
+/// ServiceAccounts::find()) and its block, and the token store ends that
+/// read transaction before it writes (COMMIT, BEGIN), see
+/// DatabaseTokenStore::writer() (was 16, then 14 with the account's actor
+/// and row read apart).
+const SERVICE_VALID: usize = 13;
 
 #[test]
 fn single_use_verify_queries() {

@@ -16,7 +16,9 @@ use MediaWiki\User\UserIdentityValue;
  * NX, the stash's insert), so of any number of verifies on any number of app
  * servers exactly one succeeds. The entry itself is then deleted; the used
  * key stays until the token would have expired, so a failed delete cannot
- * revive it.
+ * revive it. Replay records are not kept here but in the database
+ * (DatabaseTokenStore::claimOnce()): a cache that restarts or evicts would
+ * forget them.
  *
  * Every operation watches the cache's error registry: an unreachable or
  * failing server throws TokenStoreUnavailableException instead of being
@@ -89,17 +91,6 @@ class CacheTokenStore implements TokenStore {
 		if ( !$this->cache->delete( $this->entryKey( $kind, $hash ) ) ) {
 			throw $this->unavailable( 'revoke', $watch, true );
 		}
-	}
-
-	/** @inheritDoc */
-	public function claimOnce( string $kind, string $key, int $expires ): bool {
-		$watch = $this->cache->watchErrors();
-		$ttl = max( 1, $expires - time() );
-		if ( $this->cache->add( $this->usedKey( $kind, mws_ta_sha256( "$kind\0$key" ) ), 1, $ttl ) ) {
-			return true;
-		}
-		$this->throwIfFailed( 'claimOnce', $watch );
-		return false;
 	}
 
 	/**

@@ -28,9 +28,9 @@ class DatabaseTokenStore implements TokenStore {
 	 * fields of User::getQueryInfo() in 1.39, listed here so that this does
 	 * not depend on how later releases build user queries. Should a release
 	 * want a field more, that costs only the query this saves: the User then
-	 * loads itself on first use.
+	 * loads itself on first use. (ServiceAccounts reads accounts with them too.)
 	 */
-	private const USER_FIELDS = [
+	public const USER_FIELDS = [
 		'user_id', 'user_name', 'user_real_name', 'user_email', 'user_touched', 'user_token',
 		'user_email_authenticated', 'user_email_token', 'user_email_token_expires', 'user_registration',
 		'user_editcount', 'user_actor.actor_id',
@@ -166,10 +166,16 @@ class DatabaseTokenStore implements TokenStore {
 	}
 
 	/**
-	 * The unique index on the hash is the decision, so of two concurrent
-	 * claims of one key exactly one wins.
+	 * Records $key as used until $expires: replay records, kept here
+	 * whatever the token store (the service TokenAuthenticator.ReplayRecords),
+	 * since a cache forgets them when it restarts or evicts. The unique index
+	 * on the hash is the decision, so of two concurrent claims of one key
+	 * exactly one wins.
 	 *
-	 * @inheritDoc
+	 * @param string $kind TokenStore::KIND_JWT_SEEN or KIND_SV_SEEN
+	 * @param string $key Any string naming the thing used once
+	 * @param int $expires Unix time after which the record may be forgotten
+	 * @return bool True the first time, false for a replay
 	 */
 	public function claimOnce( string $kind, string $key, int $expires ): bool {
 		$now = time();

@@ -7,9 +7,9 @@ use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
 use MediaWiki\Installer\Hook\LoadExtensionSchemaUpdatesHook;
 
 /**
- * update.php creates the extension's tables (tokens, JWT account links, service keys), for
- * whichever database type the wiki uses, and the users of the configured
- * service principals.
+ * update.php creates the extension's tables (tokens, JWT account links, service keys,
+ * service accounts), for whichever database type the wiki uses, and sets up
+ * the accounts of service keys.
  */
 class SchemaHooks implements LoadExtensionSchemaUpdatesHook {
 	/**
@@ -23,13 +23,17 @@ class SchemaHooks implements LoadExtensionSchemaUpdatesHook {
 		$updater->addExtensionTable( 'mws_jwt_link', "$dir/mws_jwt_link.sql" );
 		// Special:ServiceKeys: created keys, last uses, the list of app tokens.
 		$updater->addExtensionTable( 'mws_service_key', "$dir/mws_service_key.sql" );
+		// The accounts service keys may act as (ServiceAuth\ServiceAccounts).
+		$updater->addExtensionTable( 'mws_service_account', "$dir/mws_service_account.sql" );
 		$updater->addExtensionField( 'mws_auth_token', 'mat_binding', "$dir/patch-mat_binding.sql" );
 		$updater->addExtensionUpdate( [ [ self::class, 'setUpServiceUsers' ] ] );
 	}
 
 	/**
-	 * Creates the users of the configured service principals and their
-	 * groups, so that no web request ever has to write them.
+	 * Sets up the accounts of service keys (ServiceUserSetup): creates the
+	 * missing ones of configured keys, takes existing ones as service
+	 * accounts only when no person could use them, and gives the groups, so
+	 * that no web request ever has to write them.
 	 *
 	 * @param DatabaseUpdater $updater
 	 */

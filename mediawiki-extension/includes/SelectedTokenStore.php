@@ -74,11 +74,6 @@ class SelectedTokenStore implements TokenStore {
 		$this->store()->revoke( $kind, $hash );
 	}
 
-	/** @inheritDoc */
-	public function claimOnce( string $kind, string $key, int $expires ): bool {
-		return $this->store()->claimOnce( $kind, $key, $expires );
-	}
-
 	/**
 	 * @throws ConfigurationException For a setting that names no usable store
 	 */

@@ -7,6 +7,7 @@ use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\KeyUse;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeyStore;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionUsers;
@@ -38,6 +39,13 @@ return [
 				? $services->getObjectCacheFactory()->getInstance( $name )
 				: ObjectCache::getInstance( $name )
 		);
+	},
+
+	// Records of what may be used once (JWTs, single-use session-verification
+	// tokens): always the database, whatever the token store. A cache forgets
+	// them when it restarts or evicts, and a replay would then pass.
+	'TokenAuthenticator.ReplayRecords' => static function ( MediaWikiServices $services ): DatabaseTokenStore {
+		return new DatabaseTokenStore( $services->getDBLoadBalancer(), $services->getUserFactory() );
 	},
 
 	'TokenAuthenticator.UserTokens' => static function ( MediaWikiServices $services ): UserTokens {
@@ -89,10 +97,21 @@ return [
 			$services->getService( 'TokenAuthenticator.PrincipalRegistry' ),
 			$services->getService( 'TokenAuthenticator.ServiceKeyStore' ),
 			$services->getService( 'TokenAuthenticator.AppTokens' ),
+			$services->getService( 'TokenAuthenticator.ServiceAccounts' ),
 			$services->getUserFactory(),
 			$services->getPermissionManager(),
-			$services->getGroupPermissionsLookup(),
-			$services->getAuthManager()
+			$services->getGroupPermissionsLookup()
+		);
+	},
+
+	'TokenAuthenticator.ServiceAccounts' => static function ( MediaWikiServices $services ): ServiceAccounts {
+		return new ServiceAccounts(
+			$services->getDBLoadBalancer(),
+			$services->getUserFactory(),
+			$services->getAuthManager(),
+			$services->getUserGroupManager(),
+			$services->getHookContainer(),
+			new JwtLinkStore( $services->getDBLoadBalancer() )
 		);
 	},
 
@@ -119,6 +138,8 @@ return [
 	'TokenAuthenticator.ServiceUserSetup' => static function ( MediaWikiServices $services ): ServiceUserSetup {
 		return new ServiceUserSetup(
 			$services->getService( 'TokenAuthenticator.PrincipalRegistry' ),
+			$services->getService( 'TokenAuthenticator.ServiceKeyStore' ),
+			$services->getService( 'TokenAuthenticator.ServiceAccounts' ),
 			$services->getUserGroupManager(),
 			(array)$services->getService( 'TokenAuthenticator.Config' )->get( 'TokenAuthenticatorAppTokenGroups' )
 		);
@@ -131,7 +152,7 @@ return [
 				$services->getService( 'TokenAuthenticator.Config' )
 			),
 			$services->getUserFactory(),
-			$services->getService( 'TokenAuthenticator.TokenStore' ),
+			$services->getService( 'TokenAuthenticator.ReplayRecords' ),
 			(string)$services->getMainConfig()->get( 'SecretKey' )
 		);
 	},
@@ -142,8 +163,9 @@ return [
 			// JWTAuth's $wgJWT… settings, read from the globals: they are no
 			// setting of core's, so core's own config may not know them.
 			new GlobalVarConfig( 'wg' ),
-			$services->getService( 'TokenAuthenticator.TokenStore' ),
+			$services->getService( 'TokenAuthenticator.ReplayRecords' ),
 			new JwtLinkStore( $services->getDBLoadBalancer() ),
+			$services->getService( 'TokenAuthenticator.ServiceAccounts' ),
 			$services->getAuthManager(),
 			$services->getUserFactory(),
 			$services->getUserIdentityLookup(),

@@ -8,6 +8,7 @@ use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\KeyUse;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\RequestRefusal;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceUserSetup;
 use MediaWiki\MediaWikiServices;
@@ -65,6 +66,14 @@ final class Services {
 
 	public static function getRequestRefusal(): RequestRefusal {
 		return self::container()->getService( 'TokenAuthenticator.RequestRefusal' );
+	}
+
+	public static function getReplayRecords(): DatabaseTokenStore {
+		return self::container()->getService( 'TokenAuthenticator.ReplayRecords' );
+	}
+
+	public static function getServiceAccounts(): ServiceAccounts {
+		return self::container()->getService( 'TokenAuthenticator.ServiceAccounts' );
 	}
 
 	public static function getServiceKeys(): ServiceKeys {

@@ -30,23 +30,23 @@ class SessionVerification {
 
 	private ServiceOptions $options;
 	private UserFactory $userFactory;
-	private TokenStore $tokenStore;
+	private DatabaseTokenStore $replays;
 	private string $secretKey;
 	private ?SessionVerifier $verifier = null;
 
 	/**
 	 * @param ServiceOptions $options
 	 * @param UserFactory $userFactory
-	 * @param TokenStore $tokenStore Records used tokens in single-use mode
+	 * @param DatabaseTokenStore $replays Where used tokens are recorded, in single-use mode
 	 * @param string $secretKey $wgSecretKey, used when no secret of ours is set
 	 */
 	public function __construct(
-		ServiceOptions $options, UserFactory $userFactory, TokenStore $tokenStore, string $secretKey
+		ServiceOptions $options, UserFactory $userFactory, DatabaseTokenStore $replays, string $secretKey
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->userFactory = $userFactory;
-		$this->tokenStore = $tokenStore;
+		$this->replays = $replays;
 		$this->secretKey = $secretKey;
 	}
 
@@ -82,7 +82,7 @@ class SessionVerification {
 			// The signature made it valid; the record makes it valid once.
 			$maxAge = (int)$this->options->get( 'TokenAuthenticatorSessionVerificationMaxAge' );
 			$until = $maxAge > 0 ? time() - $verified['age'] + $maxAge + self::FUTURE_LEEWAY : time() + self::NO_MAX_AGE_RECORD;
-			if ( !$this->tokenStore->claimOnce( TokenStore::KIND_SV_SEEN, $token, $until ) ) {
+			if ( !$this->replays->claimOnce( TokenStore::KIND_SV_SEEN, $token, $until ) ) {
 				return null;
 			}
 		}

@@ -45,7 +45,9 @@ final class Settings {
 			'description' => 'Where tokens are kept: \'database\' (the wiki\'s database, table mws_auth_token), \'stash\' '
 				. '($wgMainStash) or the name of an entry of $wgObjectCaches (a Redis or memcached server '
 				. 'shared by the app servers). Single use is decided by the store itself in every case; a '
-				. 'store that does not answer gives 503, never a token accepted.',
+				. 'store that does not answer gives 503, never a token accepted. Replay records (used JWTs, '
+				. 'used single-use session-verification tokens) are kept in the database whatever the store, '
+				. 'so that a cache that restarts or evicts cannot forget them.',
 		],
 		'TokenAuthenticatorAllowAnonymous' => [
 			'value' => false,
@@ -77,15 +79,18 @@ final class Settings {
 			'value' => [],
 			'description' => 'REST path prefixes the shorthand principal may use, matched by whole segments: '
 				. '/mws/v1/user-token/verify allows /mws/v1/user-token/verify/x but not '
-				. '/mws/v1/user-token/verifyX.',
+				. '/mws/v1/user-token/verifyX. As in the reference, allowing /mws/v1/app-token/generate lets '
+				. 'the shorthand principal mint app tokens.',
 		],
 		'TokenAuthenticatorServiceUser' => [
 			'value' => 'ChatBot service user',
-			'description' => 'User the shorthand principal acts as. update.php creates it when it does not exist.',
+			'description' => 'User the shorthand principal acts as, a service account: update.php creates it when it '
+				. 'does not exist, and takes an existing account only when nobody could use it as a person.',
 		],
 		'TokenAuthenticatorServiceTokens' => [
 			'value' => [],
-			'description' => 'Service principals, each an array with: user (required); tokenHash (SHA-256 hex of the '
+			'description' => 'Service principals, each an array with: user (required; a service account, which '
+				. 'update.php creates); tokenHash (SHA-256 hex of the '
 				. 'secret) or token; cidr (list, default loopback); apiModules; restPaths; rights (a cap on '
 				. 'the user\'s rights, for its ApiKey and its app tokens); appTokens (bool: may mint app '
 				. 'tokens); expires (timestamp); name (for logs). Two principals with the same user and '
@@ -100,8 +105,8 @@ final class Settings {
 			'value' => [
 				'sysop',
 			],
-			'description' => 'Groups update.php gives to the users of principals with appTokens; an AppToken session has '
-				. 'the user\'s rights, cut by the principal\'s rights cap when it has one.',
+			'description' => 'Groups update.php gives to the service accounts of principals with appTokens; an AppToken '
+				. 'session has the user\'s rights, cut by the principal\'s rights cap when it has one.',
 		],
 		'TokenAuthenticatorSessionVerificationMaxAge' => [
 			'value' => 3600,

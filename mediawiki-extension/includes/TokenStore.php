@@ -19,9 +19,13 @@ use MediaWiki\User\UserIdentity;
 interface TokenStore {
 	public const KIND_USER = 'user';
 	public const KIND_APP = 'app';
-	/** Used JWTs (by jti or hash), kept until they expire, to refuse replays. */
+	/**
+	 * Used JWTs (by jti or hash), kept until they expire, to refuse replays.
+	 * Replay records are always kept in the database
+	 * (DatabaseTokenStore::claimOnce()), whatever the token store.
+	 */
 	public const KIND_JWT_SEEN = 'jwt-seen';
-	/** Used action=session_verification tokens, in single-use mode. */
+	/** Used action=session_verification tokens, in single-use mode (likewise). */
 	public const KIND_SV_SEEN = 'sv-seen';
 
 	/**
@@ -63,14 +67,4 @@ interface TokenStore {
 	 * @param string $hash The token's stored hash (TokenHash::of())
 	 */
 	public function revoke( string $kind, string $hash ): void;
-
-	/**
-	 * Records $key as used until $expires.
-	 *
-	 * @param string $kind
-	 * @param string $key Any string naming the thing used once
-	 * @param int $expires Unix time after which the record may be forgotten
-	 * @return bool True the first time, false for a replay
-	 */
-	public function claimOnce( string $kind, string $key, int $expires ): bool;
 }

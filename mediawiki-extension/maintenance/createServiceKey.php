@@ -14,9 +14,11 @@ namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 use Maintenance;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
 use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\MediaWikiServices;
+use Status;
 use User;
 
 require_once __DIR__ . '/loadMaintenance.php';
@@ -28,7 +30,7 @@ class CreateServiceKey extends Maintenance {
 		$this->addDescription( 'Create a service key of TokenAuthenticator (as on Special:ServiceKeys)' );
 		$this->addOption( 'name', 'Name of the key (letters, digits, ".", "_", "-")', true, true );
 		$this->addOption( 'user', 'User the key acts as', true, true );
-		$this->addOption( 'create-user', 'Create the user (without a password) when missing' );
+		$this->addOption( 'create-user', 'Create the user as a service account (without a password) when missing' );
 		$this->addOption( 'cidr', 'Allowed client range; repeat for several (default: loopback)', false, true,
 			false, true );
 		$this->addOption( 'api-module', 'Allowed API module class; repeat for several', false, true, false, true );
@@ -75,19 +77,20 @@ class CreateServiceKey extends Maintenance {
 			$problems[1] = [ 'rawmessage', 'There is no user "' . $this->getOption( 'user' ) . '" (use --create-user).' ];
 		}
 		foreach ( $problems as $problem ) {
-			$this->error( wfMessage( array_shift( $problem ) )->plaintextParams( ...$problem )->inLanguage( 'en' )
-				->text() );
+			$this->error( ServiceKeys::message( $problem )->inLanguage( 'en' )->text() );
 		}
 		if ( $problems ) {
 			$this->fatalError( 'No key was created.' );
 		}
-		$user = $keys->serviceUser( (string)$this->getOption( 'user' ), true );
-		if ( !$user ) {
-			$this->fatalError( 'The account "' . $this->getOption( 'user' ) . '" could not be created.' );
-		}
 		// The command line holds every right: it is logged as the maintenance script user.
-		$secret = $keys->create( User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] ),
-			$name, $user, $rules );
+		$performer = User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] );
+		$status = $keys->serviceUser( (string)$this->getOption( 'user' ), $performer, ServiceAccounts::ORIGIN_SCRIPT );
+		if ( !$status->isGood() ) {
+			$this->fatalError( 'The account "' . $this->getOption( 'user' ) . '" could not be created: '
+				. Status::wrap( $status )->getMessage( false, false, 'en' )->text() );
+		}
+		$user = $status->getValue();
+		$secret = $keys->create( $performer, $name, $user, $rules );
 		$this->output( "Created the service key \"$name\" acting as \"{$user->getName()}\".\n\n"
 			. "Secret (shown once; the wiki keeps only its hash):\n\n  $secret\n\n"
 			. "Send it as:  Authorization: ApiKey $secret\n" );

@@ -7,9 +7,12 @@ use IDBAccessObject;
 use ManualLogEntry;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\TokenAuthenticator\DatabaseTokenStore;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserGroupManager;
+use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserIdentityLookup;
 use MediaWiki\User\UserNameUtils;
 use MwsTokenAuthenticator\ConfigurationException as NativeConfigurationException;
@@ -65,8 +68,10 @@ class JwtLogin {
 	private ServiceOptions $options;
 	/** $wg… globals, for JWTAuth's setting names. */
 	private Config $mainConfig;
-	private TokenStore $tokenStore;
+	/** Where used JWTs are recorded. */
+	private DatabaseTokenStore $replays;
 	private JwtLinkStore $links;
+	private ServiceAccounts $serviceAccounts;
 	private AuthManager $authManager;
 	private UserFactory $userFactory;
 	private UserIdentityLookup $userIdentityLookup;
@@ -77,8 +82,9 @@ class JwtLogin {
 	public function __construct(
 		ServiceOptions $options,
 		Config $mainConfig,
-		TokenStore $tokenStore,
+		DatabaseTokenStore $replays,
 		JwtLinkStore $links,
+		ServiceAccounts $serviceAccounts,
 		AuthManager $authManager,
 		UserFactory $userFactory,
 		UserIdentityLookup $userIdentityLookup,
@@ -89,8 +95,9 @@ class JwtLogin {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->mainConfig = $mainConfig;
-		$this->tokenStore = $tokenStore;
+		$this->replays = $replays;
 		$this->links = $links;
+		$this->serviceAccounts = $serviceAccounts;
 		$this->authManager = $authManager;
 		$this->userFactory = $userFactory;
 		$this->userIdentityLookup = $userIdentityLookup;
@@ -125,6 +132,7 @@ class JwtLogin {
 			if ( !$user ) {
 				throw new JwtLoginException( 'tokenauthenticator-jwt-link-broken', [], 403 );
 			}
+			$this->refuseServiceAccount( $user );
 			return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::LINKED, $user->getName(), $user->getId() );
 		}
 
@@ -144,6 +152,7 @@ class JwtLogin {
 			if ( !$this->options->get( 'TokenAuthenticatorJWTLinkExistingAccounts' ) ) {
 				throw new JwtLoginException( 'tokenauthenticator-jwt-account-not-linked', [ $existing->getName() ], 403 );
 			}
+			$this->refuseServiceAccount( $existing );
 			return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::LINK_EXISTING,
 				$existing->getName(), $existing->getId() );
 		}
@@ -176,7 +185,7 @@ class JwtLogin {
 			? "jti\0{$attempt->issuer}\0{$claims['jti']}"
 			: 'jwt' . "\0" . mws_ta_sha256( $attempt->jwt );
 		$expires = (int)ceil( (float)$claims['exp'] ) + $this->leeway();
-		if ( !$this->tokenStore->claimOnce( TokenStore::KIND_JWT_SEEN, $replayKey, $expires ) ) {
+		if ( !$this->replays->claimOnce( TokenStore::KIND_JWT_SEEN, $replayKey, $expires ) ) {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-replayed', [], 401 );
 		}
 
@@ -208,6 +217,19 @@ class JwtLogin {
 		$entry->insert();
 		$this->logger->info( 'JWT login of user #{id} ({mode})', [ 'id' => $user->getId(), 'mode' => $attempt->mode ] );
 		return $user;
+	}
+
+	/**
+	 * A service account is a service's, never a person's: no JWT signs in
+	 * to it, also when its name is the token's preferred_username.
+	 *
+	 * @param UserIdentity $user
+	 * @throws JwtLoginException
+	 */
+	private function refuseServiceAccount( UserIdentity $user ): void {
+		if ( $this->serviceAccounts->isServiceAccount( $user ) ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-service-account', [ $user->getName() ], 403 );
+		}
 	}
 
 	/**

@@ -41,18 +41,14 @@ class GenerateAppTokenHandler extends Handler {
 		$this->challenge = $refusal->challenge();
 	}
 
-	public function execute(): Response {
-		$missing = $this->nativeModuleMissing();
-		if ( $missing ) {
-			return $missing;
-		}
+	protected function answer(): Response {
 		$session = $this->getSession();
 		$meta = $session->getProvider() instanceof ServiceSessionProvider ? $session->getProviderMetadata() : null;
 		if ( ( $meta['kind'] ?? null ) !== ServiceSessionProvider::KIND_API_KEY ) {
-			return $this->noStore( HttpError::response(
+			return HttpError::response(
 				$this->getResponseFactory(), 'tokenauthenticator-error-apptoken-needs-apikey', 401,
 				[ 'WWW-Authenticate' => $this->challenge ]
-			) );
+			);
 		}
 		try {
 			$principal = $this->registry->get( $meta['principal'] );
@@ -61,6 +57,8 @@ class GenerateAppTokenHandler extends Handler {
 			}
 			$value = $this->appTokens->mint(
 				$principal,
+				// Set by the provider from the secret this request sent.
+				(string)$meta['binding'],
 				$this->getAuthority()->getUser(),
 				$this->verifyCallback->url(),
 				// WebRequest::getIP(): trusted proxies as $wgCdnServers says.
@@ -69,9 +67,9 @@ class GenerateAppTokenHandler extends Handler {
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
 		} catch ( DBError | TokenStoreUnavailableException $e ) {
-			return $this->noStore( HttpError::unavailable( $this->getResponseFactory(), $e ) );
+			return HttpError::unavailable( $this->getResponseFactory(), $e );
 		}
-		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
+		return $this->getResponseFactory()->createJson( [ 'value' => $value ] );
 	}
 
 	/**

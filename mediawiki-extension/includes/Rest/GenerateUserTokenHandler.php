@@ -37,11 +37,7 @@ class GenerateUserTokenHandler extends Handler {
 		$this->verifyCallback = $verifyCallback;
 	}
 
-	public function execute(): Response {
-		$missing = $this->nativeModuleMissing();
-		if ( $missing ) {
-			return $missing;
-		}
+	protected function answer(): Response {
 		$user = $this->getAuthority()->getUser();
 		if ( !$user->isRegistered() && !$this->userTokens->allowsAnonymous() ) {
 			throw HttpError::make( 'tokenauthenticator-error-anonymous', 401 );
@@ -60,9 +56,9 @@ class GenerateUserTokenHandler extends Handler {
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
 		} catch ( DBError | TokenStoreUnavailableException $e ) {
-			return $this->noStore( HttpError::unavailable( $this->getResponseFactory(), $e ) );
+			return HttpError::unavailable( $this->getResponseFactory(), $e );
 		}
-		return $this->noStore( $this->getResponseFactory()->createJson( [ 'value' => $value ] ) );
+		return $this->getResponseFactory()->createJson( [ 'value' => $value ] );
 	}
 
 	/**

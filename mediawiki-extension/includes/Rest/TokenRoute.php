@@ -4,16 +4,69 @@ namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
+use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
+use MediaWiki\Rest\Validator\Validator;
 
 /**
  * What every route of the extension shares (used with NoStore).
+ *
+ * Every answer, errors included, is marked no-store: core's router would
+ * build the answer of an error thrown by a handler, or by core's session
+ * and parameter checks before it, without the handler, so those errors are
+ * caught here and answered by execute(). Handlers implement answer().
  *
  * Minting or exchanging a token is no write to the wiki, so a session capped
  * to "read" (a service key, say) may use them; core's default asks for
  * "writeapi".
  */
 trait TokenRoute {
+	/** An error of core's checks before execute(), which execute() answers. */
+	private ?HttpException $earlyError = null;
+
+	/**
+	 * The route's answer (execute() marks it no-store).
+	 *
+	 * @return Response
+	 * @throws HttpException
+	 */
+	abstract protected function answer(): Response;
+
+	final public function execute(): Response {
+		try {
+			if ( $this->earlyError ) {
+				throw $this->earlyError;
+			}
+			$response = $this->nativeModuleMissing() ?? $this->answer();
+		} catch ( HttpException $e ) {
+			$response = $this->getResponseFactory()->createFromException( $e );
+		}
+		return $this->noStore( $response );
+	}
+
+	/** @inheritDoc */
+	public function checkSession() {
+		try {
+			parent::checkSession();
+		} catch ( HttpException $e ) {
+			$this->earlyError ??= $e;
+		}
+	}
+
+	/**
+	 * @param Validator $restValidator
+	 */
+	public function validate( Validator $restValidator ) {
+		if ( $this->earlyError ) {
+			return;
+		}
+		try {
+			parent::validate( $restValidator );
+		} catch ( HttpException $e ) {
+			$this->earlyError = $e;
+		}
+	}
+
 	/** @return bool */
 	public function needsWriteAccess(): bool {
 		return false;
@@ -21,8 +74,8 @@ trait TokenRoute {
 
 	/**
 	 * The 503 answer when the native module is not loaded, else null. Asked
-	 * first by every execute(): all a route does after it (tokens, hashes,
-	 * the strict JSON reader) is native code.
+	 * first by execute(): all a route does after it (tokens, hashes, the
+	 * strict JSON reader) is native code.
 	 *
 	 * @return Response|null
 	 */
@@ -31,8 +84,8 @@ trait TokenRoute {
 			return null;
 		}
 		NativeModule::logMissing();
-		return $this->noStore( HttpError::response(
+		return HttpError::response(
 			$this->getResponseFactory(), NativeModule::MESSAGE_KEY, 503, ErrorAnswer::headers( 503 )
-		) );
+		);
 	}
 }

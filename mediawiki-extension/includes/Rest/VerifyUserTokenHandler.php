@@ -8,7 +8,6 @@ use MediaWiki\Extension\TokenAuthenticator\UserTokens;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use RequestContext;
-use Wikimedia\ParamValidator\ParamValidator;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use Wikimedia\Rdbms\DBError;
@@ -23,9 +22,9 @@ use Wikimedia\Rdbms\DBError;
  * never do. A token of a user blocked since it was minted is refused.
  */
 class VerifyUserTokenHandler extends Handler {
-	use JsonBody;
 	use NoStore;
 	use TokenRoute;
+	use VerifyRoute;
 
 	public const RATE_LIMIT_ACTION = 'tokenauthenticator-verify-fail';
 
@@ -37,18 +36,14 @@ class VerifyUserTokenHandler extends Handler {
 		$this->authInfo = $authInfo;
 	}
 
-	public function execute(): Response {
-		$missing = $this->nativeModuleMissing();
-		if ( $missing ) {
-			return $missing;
-		}
+	protected function answer(): Response {
 		$token = $this->tokenFromRequest();
 		try {
 			$user = $this->userTokens->redeem( $token );
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
 		} catch ( DBError | TokenStoreUnavailableException $e ) {
-			return $this->noStore( HttpError::unavailable( $this->getResponseFactory(), $e ) );
+			return HttpError::unavailable( $this->getResponseFactory(), $e );
 		}
 		if ( !$user ) {
 			// Counted by user, or by IP for anonymous callers. A valid token
@@ -65,37 +60,6 @@ class VerifyUserTokenHandler extends Handler {
 			// Blocked since the token was minted.
 			throw HttpError::make( 'tokenauthenticator-error-token-user-blocked', 403 );
 		}
-		return $this->noStore( $this->getResponseFactory()->createJson( $this->authInfo->describe( $user ) ) );
-	}
-
-	private function tokenFromRequest(): string {
-		if ( $this->getRequest()->getMethod() === 'POST' ) {
-			$token = $this->readJsonObject( $this->getRequest() )['token'] ?? null;
-			if ( !is_string( $token ) ) {
-				throw HttpError::make( 'tokenauthenticator-error-token-field', 400 );
-			}
-			return $token;
-		}
-		return (string)$this->getValidatedParams()['token'];
-	}
-
-	/**
-	 * The token is the credential; reading the wiki is not needed to exchange it.
-	 */
-	public function needsReadAccess(): bool {
-		return false;
-	}
-
-	public function getParamSettings(): array {
-		// Declared for both routes: the POST route has no {token} in its path,
-		// so there it is simply absent.
-		return [
-			'token' => [
-				self::PARAM_SOURCE => 'path',
-				ParamValidator::PARAM_TYPE => 'string',
-				ParamValidator::PARAM_REQUIRED => false,
-				ParamValidator::PARAM_DEFAULT => '',
-			],
-		];
+		return $this->getResponseFactory()->createJson( $this->authInfo->describe( $user ) );
 	}
 }

@@ -77,17 +77,21 @@ class AppTokens {
 	 * envelope that carries it.
 	 *
 	 * @param Principal $principal
+	 * @param string $binding binding() of the secret the request sent: the
+	 *   token lives only as long as that secret is accepted (a rotation's
+	 *   overlap, a revocation)
 	 * @param UserIdentity $serviceUser
 	 * @param string $verifyCallback The envelope's verifyCallback
 	 * @param string $ip The client's address, for the list of live tokens
 	 * @return string
 	 * @throws ConfigurationException Without a salt or with an invalid TTL
 	 */
-	public function mint( Principal $principal, UserIdentity $serviceUser, string $verifyCallback, string $ip ): string {
+	public function mint(
+		Principal $principal, string $binding, UserIdentity $serviceUser, string $verifyCallback, string $ip
+	): string {
 		$salt = SettingReader::salt( $this->options );
 		$ttl = SettingReader::seconds( $this->options, 'TokenAuthenticatorAppTokenTTL' );
-		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, $ttl, $principal->id,
-			self::binding( $principal->tokenHash ) );
+		$token = $this->store->mint( TokenStore::KIND_APP, $serviceUser, $ttl, $principal->id, $binding );
 
 		$db = $this->loadBalancer->getConnection( DB_PRIMARY );
 		$now = (int)ConvertibleTimestamp::now( TS_UNIX );
@@ -154,7 +158,8 @@ class AppTokens {
 	/**
 	 * Whether an app token was minted by $principal with a secret it still
 	 * accepts: a new secret under the same name voids the old one's tokens
-	 * (for a created key, once the rotation's overlap has ended).
+	 * (for a created key, once the rotation's overlap has ended), and a token
+	 * minted with the secret before a rotation ends with the overlap.
 	 */
 	public static function isBoundTo( StoredToken $token, Principal $principal ): bool {
 		if ( $token->binding === null ) {
@@ -168,10 +173,11 @@ class AppTokens {
 	}
 
 	/**
-	 * What ties a token to the principal's secret: a hash of the secret's
-	 * hash, so the table holds nothing the configuration could be matched with.
+	 * What ties a token to the secret it was minted with: a hash of the
+	 * secret's hash, so the table holds nothing the configuration could be
+	 * matched with.
 	 */
-	private static function binding( string $secretHash ): string {
+	public static function binding( string $secretHash ): string {
 		return mws_ta_sha256( "mws-apptoken-binding\0" . $secretHash );
 	}
 }

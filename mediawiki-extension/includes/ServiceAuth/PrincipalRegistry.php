@@ -168,6 +168,12 @@ class PrincipalRegistry {
 		$byHash = [];
 		foreach ( $entries as $where => $entry ) {
 			$principal = $this->parse( $where, $entry, is_string( $entry['name'] ?? null ) ? $entry['name'] : null );
+			if ( $where === 'mwsgTokenAuthenticatorServiceToken' ) {
+				// The reference's meaning, which the recipes of its MCP
+				// component rely on: allowing the generate route is what lets
+				// the key mint app tokens (with every rule they have here).
+				$principal->appTokens = AccessPolicy::allowsRestPath( $principal, AccessPolicy::APP_TOKEN_ROUTE );
+			}
 			if ( isset( $byHash[$principal->tokenHash] ) ) {
 				throw $this->invalid( $where, 'has the same secret as ' . $byHash[$principal->tokenHash]
 					. ': one secret must name one principal' );

@@ -5,8 +5,9 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 use ApiBase;
 use ExtensionRegistry;
 use ManualLogEntry;
+use Message;
+use MessageSpecifier;
 use MediaWiki\Permissions\Authority;
-use MediaWiki\Auth\AuthManager;
 use MediaWiki\Permissions\GroupPermissionsLookup;
 use MediaWiki\Permissions\PermissionManager;
 use MediaWiki\User\UserFactory;
@@ -14,7 +15,7 @@ use MediaWiki\User\UserIdentity;
 use MwsTokenAuthenticator\CidrSet;
 use MwsTokenAuthenticator\Exception as NativeException;
 use SpecialPage;
-use User;
+use StatusValue;
 
 /**
  * Managing service keys, for Special:ServiceKeys and the maintenance
@@ -26,22 +27,22 @@ class ServiceKeys {
 	private PrincipalRegistry $registry;
 	private ServiceKeyStore $store;
 	private AppTokens $appTokens;
+	private ServiceAccounts $accounts;
 	private UserFactory $userFactory;
 	private PermissionManager $permissions;
 	private GroupPermissionsLookup $groupPermissions;
-	private AuthManager $authManager;
 
 	public function __construct(
-		PrincipalRegistry $registry, ServiceKeyStore $store, AppTokens $appTokens, UserFactory $userFactory,
-		PermissionManager $permissions, GroupPermissionsLookup $groupPermissions, AuthManager $authManager
+		PrincipalRegistry $registry, ServiceKeyStore $store, AppTokens $appTokens, ServiceAccounts $accounts,
+		UserFactory $userFactory, PermissionManager $permissions, GroupPermissionsLookup $groupPermissions
 	) {
 		$this->registry = $registry;
 		$this->store = $store;
 		$this->appTokens = $appTokens;
+		$this->accounts = $accounts;
 		$this->userFactory = $userFactory;
 		$this->permissions = $permissions;
 		$this->groupPermissions = $groupPermissions;
-		$this->authManager = $authManager;
 	}
 
 	/**
@@ -133,24 +134,57 @@ class ServiceKeys {
 
 	/**
 	 * Why $name cannot be the account of a key created on the page or by
-	 * script, or null. A key acts as a service account: one that cannot log
-	 * in with a password (as update.php and this page create them), so that
-	 * a manager cannot hand out a key acting as a person. Keys acting as a
-	 * person are LocalSettings.php's, set by whoever may edit it.
+	 * script, or null. A key acts only as a service account (ServiceAccounts):
+	 * one created for a key, or named by an administrator. Any other account
+	 * may be a person's, whatever it lacks (JWT and SSO accounts have no
+	 * password either), and a manager must not be able to hand out a key
+	 * that acts as a person.
 	 *
 	 * @param string $name
 	 * @param bool $create Whether a missing account is to be created
 	 * @return array|null Message key and parameters
 	 */
 	public function serviceUserProblem( string $name, bool $create ): ?array {
-		$user = $this->userFactory->newFromName( $name );
-		if ( !$user || ( !$user->isRegistered() && !$create ) ) {
-			return [ 'tokenauthenticator-keys-error-no-user', $name ];
+		$found = $this->userFactory->newFromName( $name ) ? $this->accounts->find( $name, DB_PRIMARY ) : null;
+		if ( !$found ) {
+			return $create && $this->userFactory->newFromName( $name )
+				? null
+				: [ 'tokenauthenticator-keys-error-no-user', $name ];
 		}
-		if ( $user->isRegistered() && $this->authManager->userCanAuthenticate( $user->getName() ) ) {
-			return [ 'tokenauthenticator-keys-error-not-service-account', $user->getName() ];
+		[ $user, $isServiceAccount ] = $found;
+		if ( $isServiceAccount ) {
+			return null;
 		}
-		return null;
+		return [ 'tokenauthenticator-keys-error-not-service-account', $user->getName(),
+			self::accountReason( $this->accounts->personalUse( $user ) ) ];
+	}
+
+	/**
+	 * Why an account is no service account, for the page's message.
+	 *
+	 * @param string|null $use ServiceAccounts::USE_ constant; null: it was simply not created as one
+	 * @return Message
+	 */
+	private static function accountReason( ?string $use ): Message {
+		// tokenauthenticator-keys-account-system, -jwt, -autocreated, -password,
+		// -email, -not-created
+		return wfMessage( 'tokenauthenticator-keys-account-' . ( $use ?? 'not-created' ) );
+	}
+
+	/**
+	 * The message of a problem specifier of this class: its strings are
+	 * plain text (names an admin or a request wrote, never parsed), its
+	 * Message parameters messages of their own.
+	 *
+	 * @param array $problem Message key, then parameters
+	 * @return Message
+	 */
+	public static function message( array $problem ): Message {
+		$key = array_shift( $problem );
+		return wfMessage( $key )->params( ...array_map(
+			static fn ( $p ) => $p instanceof MessageSpecifier ? $p : Message::plaintextParam( (string)$p ),
+			$problem
+		) );
 	}
 
 	/**
@@ -184,22 +218,24 @@ class ServiceKeys {
 	}
 
 	/**
-	 * The account a key acts as, created (without a password, so it cannot
-	 * log in interactively) when $create and it is missing.
+	 * The service account a key is to act as: the existing one of that name
+	 * (serviceUserProblem() has checked it), or a new one created as a
+	 * service account by $creator (ServiceAccounts::create()).
 	 *
 	 * @param string $name
-	 * @param bool $create
-	 * @return User|null Null for an invalid name, or a missing account not to be created
+	 * @param Authority $creator
+	 * @param string $origin ServiceAccounts::ORIGIN_PAGE or ORIGIN_SCRIPT
+	 * @return StatusValue Good with the User as value, or why not
 	 */
-	public function serviceUser( string $name, bool $create ): ?User {
-		$user = $this->userFactory->newFromName( $name );
-		if ( !$user ) {
-			return null;
+	public function serviceUser( string $name, Authority $creator, string $origin ): StatusValue {
+		$found = $this->accounts->find( $name, DB_PRIMARY );
+		if ( $found ) {
+			return $found[1]
+				? StatusValue::newGood( $found[0] )
+				: StatusValue::newFatal( self::message( [ 'tokenauthenticator-keys-error-not-service-account',
+					$name, self::accountReason( null ) ] ) );
 		}
-		if ( !$user->isRegistered() ) {
-			$user = $create ? User::createNew( $user->getName() ) : null;
-		}
-		return $user ?: null;
+		return $this->accounts->create( $name, $origin, $creator );
 	}
 
 	/**

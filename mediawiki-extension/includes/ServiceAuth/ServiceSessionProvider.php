@@ -27,6 +27,9 @@ use Wikimedia\Rdbms\DBError;
  * - "Authorization: NetworkSession <token>": the NetworkSession extension's
  *   users ($wgNetworkSessionProviderUsers), over HTTPS only.
  *
+ * ApiKey and AppToken sessions are only ever a service account's
+ * (ServiceAccounts), never the account of a person.
+ *
  * Only api.php and rest.php accept these. A credential that is present but
  * wrong never falls back to an anonymous session: on rest.php the request
  * is answered here with 401/403; on api.php the session is an anonymous one
@@ -40,7 +43,11 @@ class ServiceSessionProvider extends SessionProvider {
 	public const KIND_FAILED = 'failed';
 
 	/** Authorization schemes handled here, lower case => kind. */
-	private const SCHEMES = [ 'apikey' => self::KIND_API_KEY, 'apptoken' => self::KIND_APP_TOKEN ];
+	private const SCHEMES = [
+		'apikey' => self::KIND_API_KEY,
+		'apptoken' => self::KIND_APP_TOKEN,
+		'networksession' => self::KIND_NETWORK,
+	];
 
 	private ?PrincipalRegistry $registry = null;
 	private ?AppTokens $appTokens = null;
@@ -69,6 +76,10 @@ class ServiceSessionProvider extends SessionProvider {
 
 	private function userFactory(): UserFactory {
 		return $this->userFactory ??= MediaWikiServices::getInstance()->getUserFactory();
+	}
+
+	private function accounts(): ServiceAccounts {
+		return Services::getServiceAccounts();
 	}
 
 	private function networkUsers(): NetworkSessionUsers {
@@ -111,6 +122,11 @@ class ServiceSessionProvider extends SessionProvider {
 		if ( $networkToken !== null ) {
 			return $this->fromNetworkSession( $request, $networkToken );
 		}
+		if ( self::SCHEMES[$credential->scheme] === self::KIND_NETWORK ) {
+			// The scheme without its one space and token (NetworkSessionUsers::tokenOf()):
+			// refused, never served as anonymous.
+			return $this->refuse( $request, 'tokenauthenticator-error-malformed-networksession', 401 );
+		}
 		if ( $credential->secret === null ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-malformed-header', 401 );
 		}
@@ -138,7 +154,9 @@ class ServiceSessionProvider extends SessionProvider {
 	 */
 	private function fromApiKey( WebRequest $request, string $secret ): ?SessionInfo {
 		$principal = $this->registry()->match( $secret );
-		if ( !$principal ) {
+		// Which of its secrets was sent: app tokens it mints end with that one.
+		$secretHash = $principal ? $principal->secretHashFor( mws_ta_sha256( $secret ), time() ) : null;
+		if ( !$principal || $secretHash === null ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-invalid-credential', 401 );
 		}
 		if ( $principal->isExpired( time() ) ) {
@@ -151,7 +169,8 @@ class ServiceSessionProvider extends SessionProvider {
 				$refused = $this->refuse( $request, 'tokenauthenticator-error-path-denied', 403 );
 			}
 		}
-		return $refused ?? $this->sessionFor( $request, $principal, self::KIND_API_KEY, $principal->tokenHash );
+		return $refused ?? $this->sessionFor( $request, $principal, self::KIND_API_KEY, $secretHash,
+			[ 'binding' => AppTokens::binding( $secretHash ) ] );
 	}
 
 	/**
@@ -239,12 +258,20 @@ class ServiceSessionProvider extends SessionProvider {
 	 * @param Principal $principal
 	 * @param string $kind
 	 * @param string $credentialHash Distinguishes sessions of different credentials
+	 * @param array $metadata More of the session's metadata
 	 * @return SessionInfo|null
 	 */
-	private function sessionFor( WebRequest $request, Principal $principal, string $kind, string $credentialHash ) {
-		$user = $this->userFactory()->newFromName( $principal->user );
-		if ( !$user || !$user->isRegistered() ) {
+	private function sessionFor(
+		WebRequest $request, Principal $principal, string $kind, string $credentialHash, array $metadata = []
+	) {
+		$found = $this->accounts()->find( $principal->user );
+		if ( !$found ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-no-service-user', 500, [ $principal->user ] );
+		}
+		[ $user, $isServiceAccount ] = $found;
+		if ( !$isServiceAccount ) {
+			// Never a person's account, whoever configured or created the key.
+			return $this->refuse( $request, 'tokenauthenticator-error-not-service-account', 403, [ $user->getName() ] );
 		}
 		if ( AccountBlock::isBarred( $user ) ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-user-blocked', 403, [ $principal->user ] );
@@ -260,7 +287,7 @@ class ServiceSessionProvider extends SessionProvider {
 			// persistSession() sets no cookie.
 			'persisted' => true,
 			'forceUse' => true,
-			'metadata' => [ 'kind' => $kind, 'principal' => $principal->id ],
+			'metadata' => [ 'kind' => $kind, 'principal' => $principal->id ] + $metadata,
 		] );
 	}
 

@@ -7,33 +7,47 @@ use MediaWiki\User\UserGroupManager;
 use User;
 
 /**
- * Creates the users that service principals act as, and puts the users of
- * app-token principals in $mwsgTokenAuthenticatorAppTokenGroups. Runs from
- * update.php and the createServicePrincipal maintenance script; never on a
- * web request.
+ * update.php's part for service keys: the accounts that keys act as become
+ * service accounts (ServiceAccounts), and the accounts of configured keys
+ * with app tokens join $mwsgTokenAuthenticatorAppTokenGroups. Also run by
+ * createServicePrincipal.php; never on a web request.
+ *
+ * An account is created when it is missing. An existing one is taken as a
+ * service account only when nothing says a person could use it (no
+ * password, no e-mail address, no JWT link, not MediaWiki's system user, not
+ * autocreated); otherwise it is left exactly as it is, with a line saying
+ * why and what to do. So registering the name of a planned service account
+ * gives nobody its key's rights.
  */
 class ServiceUserSetup {
 	private PrincipalRegistry $registry;
+	private ServiceKeyStore $keyStore;
+	private ServiceAccounts $accounts;
 	private UserGroupManager $userGroupManager;
 	/** @var string[] */
 	private array $appTokenGroups;
 
 	/**
 	 * @param PrincipalRegistry $registry
+	 * @param ServiceKeyStore $keyStore
+	 * @param ServiceAccounts $accounts
 	 * @param UserGroupManager $userGroupManager
 	 * @param string[] $appTokenGroups
 	 */
 	public function __construct(
-		PrincipalRegistry $registry, UserGroupManager $userGroupManager, array $appTokenGroups
+		PrincipalRegistry $registry, ServiceKeyStore $keyStore, ServiceAccounts $accounts,
+		UserGroupManager $userGroupManager, array $appTokenGroups
 	) {
 		$this->registry = $registry;
+		$this->keyStore = $keyStore;
+		$this->accounts = $accounts;
 		$this->userGroupManager = $userGroupManager;
 		$this->appTokenGroups = $appTokenGroups;
 	}
 
 	/**
 	 * @param callable $out Receives one line of progress at a time
-	 * @return bool False when the configuration is invalid or a user could not be set up
+	 * @return bool False when the configuration is invalid or an account could not be set up
 	 */
 	public function run( callable $out ): bool {
 		try {
@@ -42,13 +56,20 @@ class ServiceUserSetup {
 			$out( 'TokenAuthenticator: ' . $e->getMessage() );
 			return false;
 		}
-		$appTokenUsers = [];
+		$users = [];
 		foreach ( $principals as $principal ) {
-			$appTokenUsers[$principal->user] = ( $appTokenUsers[$principal->user] ?? false ) || $principal->appTokens;
+			$users[$principal->user] = ( $users[$principal->user] ?? false ) || $principal->appTokens;
 		}
 		$ok = true;
-		foreach ( $appTokenUsers as $name => $appTokens ) {
+		foreach ( $users as $name => $appTokens ) {
 			$ok = $this->setUpUser( $name, $appTokens ? $this->appTokenGroups : [], $out ) && $ok;
+		}
+		// Keys created on the page before service accounts were recorded.
+		foreach ( $this->keyStore->all() as $key ) {
+			if ( !isset( $users[$key->user] ) ) {
+				$users[$key->user] = false;
+				$ok = $this->setUpUser( $key->user, [], $out, false ) && $ok;
+			}
 		}
 		return $ok;
 	}
@@ -57,23 +78,39 @@ class ServiceUserSetup {
 	 * @param string $name
 	 * @param string[] $groups
 	 * @param callable $out
+	 * @param bool $create Whether a missing account is created
 	 * @return bool
 	 */
-	public function setUpUser( string $name, array $groups, callable $out ): bool {
-		$user = User::newFromName( $name );
-		if ( !$user ) {
+	public function setUpUser( string $name, array $groups, callable $out, bool $create = true ): bool {
+		if ( !User::newFromName( $name ) ) {
 			$out( "TokenAuthenticator: \"$name\" is not a valid user name" );
 			return false;
 		}
-		if ( !$user->isRegistered() ) {
-			// No password: it cannot log in interactively. (Not a system user:
-			// MediaWiki gives those no sessions at all.)
-			$user = User::createNew( $name );
-			if ( !$user ) {
-				$out( "TokenAuthenticator: could not create the service user \"$name\"" );
+		$found = $this->accounts->find( $name, DB_PRIMARY );
+		if ( !$found ) {
+			if ( !$create ) {
+				return true;
+			}
+			$status = $this->accounts->create( $name, ServiceAccounts::ORIGIN_UPDATE,
+				User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] ) );
+			if ( !$status->isOK() ) {
+				$out( "TokenAuthenticator: could not create the service account \"$name\"" );
 				return false;
 			}
-			$out( "TokenAuthenticator: created the service user \"$name\"" );
+			$user = $status->getValue();
+			$out( "TokenAuthenticator: created the service account \"$name\"" );
+		} else {
+			[ $user, $isServiceAccount ] = $found;
+			if ( !$isServiceAccount ) {
+				$use = $this->accounts->personalUse( $user );
+				if ( $use !== null ) {
+					$out( self::refusal( $user->getName(), $use ) );
+					return false;
+				}
+				$this->accounts->mark( $user, ServiceAccounts::ORIGIN_UPDATE );
+				$out( "TokenAuthenticator: \"$name\" is now a service account (it has no password, no e-mail "
+					. 'address and no JWT link, and was neither autocreated nor a system user)' );
+			}
 		}
 		$missing = array_diff( $groups, $this->userGroupManager->getUserGroups( $user ) );
 		foreach ( $missing as $group ) {
@@ -83,5 +120,23 @@ class ServiceUserSetup {
 			$out( "TokenAuthenticator: added \"$name\" to " . implode( ', ', $missing ) );
 		}
 		return true;
+	}
+
+	/**
+	 * What update.php says of an account that a key names and a person
+	 * could use: nothing about it was changed, and what to do.
+	 */
+	public static function refusal( string $name, string $use ): string {
+		$why = [
+			ServiceAccounts::USE_SYSTEM => 'it is a system user of MediaWiki, which never gets a session',
+			ServiceAccounts::USE_JWT => 'it is linked to a JWT sign-in',
+			ServiceAccounts::USE_AUTOCREATED => 'it was autocreated by a sign-in (SSO, JWT or another provider)',
+			ServiceAccounts::USE_PASSWORD => 'it can log in with a password',
+			ServiceAccounts::USE_EMAIL => 'it has an e-mail address, so a password can be reset for it',
+		][$use] ?? $use;
+		return "TokenAuthenticator: \"$name\" was left unchanged and its service keys are refused: $why, so it may "
+			. 'be a person\'s account, and a service key never acts as one. Name a new account in the key '
+			. '(update.php creates it), or, if this account is the service\'s only, check it with '
+			. "maintenance/markServiceAccount.php --user \"$name\" and mark it with --confirm.";
 	}
 }

@@ -6,10 +6,16 @@ use Html;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginAttempt;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginException;
+use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\NativeModule;
+use MediaWiki\Extension\TokenAuthenticator\Outage;
 use MediaWiki\Extension\TokenAuthenticator\Services;
+use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
+use MWExceptionHandler;
 use Title;
 use UnlistedSpecialPage;
+use WebRequest;
+use Wikimedia\Rdbms\DBError;
 
 /**
  * Special:JWTLogin: POST a field "Authorization" with "Bearer: <jwt>" (or
@@ -76,6 +82,15 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 				$this->msg( $e->getMessageKey() )->plaintextParams( ...$e->getParams() )->escaped()
 			) );
 			$this->showForm();
+			return;
+		} catch ( DBError | TokenStoreUnavailableException $e ) {
+			// The database (links, replay records, the account) cannot be
+			// written: the extension's outage answer, not core's error page.
+			MWExceptionHandler::logException( $e );
+			$out->setStatusCode( 503 );
+			$out->addHTML( Html::errorBox( $this->msg( Outage::of( $e ) ?? Outage::DATABASE )
+				->plaintextParams( WebRequest::getRequestId() )->escaped() ) );
+			$this->getRequest()->response()->header( 'Retry-After: ' . ErrorAnswer::RETRY_AFTER );
 			return;
 		}
 		$returnTo = Title::newFromText( (string)$request->getVal( 'returnto', '' ) );

@@ -10,12 +10,14 @@ use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\KeyUse;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Principal;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\PrincipalRegistry;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
 use MediaWiki\Extension\TokenAuthenticator\Services;
 use MediaWiki\MediaWikiServices;
 use MediaWiki\Permissions\PermissionManager;
 use SpecialPage;
 use Status;
+use UserBlockedError;
 use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
@@ -25,18 +27,29 @@ use Wikimedia\Timestamp\ConvertibleTimestamp;
  * entries are ServiceKeys'; this page only asks and shows.
  *
  * Subpages: create, edit/<name>, rotate/<name>, revoke/<name>,
- * revoke-app-token/<name> (POST with the token's id).
+ * revoke-app-token (POST with the key's name and the token's id).
  *
  * Everything shown that an admin or a request wrote (names, ranges, paths,
  * addresses) is escaped text, never parsed.
  */
 class SpecialServiceKeys extends SpecialPage {
 	private const TEXTAREA_ROWS = 3;
+	/** Subpages that change keys. */
+	private const WRITE_ACTIONS = [ 'create', 'edit', 'rotate', 'revoke', 'revoke-app-token' ];
+	/**
+	 * Subpages that hand out a secret or rights: refused to a sitewide-blocked
+	 * manager, as core's special pages refuse blocked users. Revoking takes
+	 * access away and stays open.
+	 */
+	private const GRANTING_ACTIONS = [ 'create', 'edit', 'rotate' ];
+	/** Session key of what the last action did, shown once by the list. */
+	private const DONE_KEY = 'tokenauthenticator-keys-done';
 
 	private ServiceKeys $keys;
 	private PrincipalRegistry $registry;
 	private KeyUse $keyUse;
 	private AppTokens $appTokens;
+	private ServiceAccounts $accounts;
 	private PermissionManager $permissionManager;
 
 	/**
@@ -48,19 +61,21 @@ class SpecialServiceKeys extends SpecialPage {
 			Services::getPrincipalRegistry(),
 			Services::getKeyUse(),
 			Services::getAppTokens(),
+			Services::getServiceAccounts(),
 			MediaWikiServices::getInstance()->getPermissionManager()
 		);
 	}
 
 	public function __construct(
 		ServiceKeys $keys, PrincipalRegistry $registry, KeyUse $keyUse, AppTokens $appTokens,
-		PermissionManager $permissionManager
+		ServiceAccounts $accounts, PermissionManager $permissionManager
 	) {
 		parent::__construct( 'ServiceKeys', 'tokenauthenticator-manage' );
 		$this->keys = $keys;
 		$this->registry = $registry;
 		$this->keyUse = $keyUse;
 		$this->appTokens = $appTokens;
+		$this->accounts = $accounts;
 		$this->permissionManager = $permissionManager;
 	}
 
@@ -89,6 +104,17 @@ class SpecialServiceKeys extends SpecialPage {
 		$out->addModuleStyles( 'ext.tokenAuthenticator.serviceKeys.styles' );
 		$out->addModules( 'ext.tokenAuthenticator.serviceKeys' );
 		[ $action, $name ] = array_pad( explode( '/', (string)$subPage, 2 ), 2, '' );
+		if ( $action === 'revoke-app-token' ) {
+			// The key's name as posted: a subpage would arrive with a title's
+			// changes (spaces as underscores), and configured names have spaces.
+			$name = (string)$this->getRequest()->getVal( 'key', $name );
+		}
+		if ( in_array( $action, self::WRITE_ACTIONS, true ) ) {
+			$this->checkReadOnly();
+		}
+		if ( in_array( $action, self::GRANTING_ACTIONS, true ) ) {
+			$this->refuseBlocked();
+		}
 		try {
 			switch ( $action ) {
 				case '':
@@ -139,10 +165,15 @@ class SpecialServiceKeys extends SpecialPage {
 	 */
 	private function showList(): void {
 		$out = $this->getOutput();
-		$done = $this->getRequest()->getVal( 'done' );
-		if ( $done !== null && in_array( $done, [ 'edit', 'revoke', 'revoke-app-token' ], true ) ) {
-			$out->addHTML( Html::successBox( $this->msg( "tokenauthenticator-keys-done-$done" )
-				->plaintextParams( (string)$this->getRequest()->getVal( 'key', '' ) )->parse() ) );
+		// Kept in the session by the action itself, not read from the URL,
+		// which anyone can write.
+		$session = $this->getRequest()->getSession();
+		$done = $session->get( self::DONE_KEY );
+		if ( is_array( $done ) && in_array( $done[0] ?? null, [ 'edit', 'revoke', 'revoke-app-token' ], true ) ) {
+			$session->remove( self::DONE_KEY );
+			// tokenauthenticator-keys-done-edit, -revoke, -revoke-app-token
+			$out->addHTML( Html::successBox( $this->msg( "tokenauthenticator-keys-done-{$done[0]}" )
+				->plaintextParams( (string)( $done[1] ?? '' ) )->parse(), 'mw-tokenauth-done' ) );
 		}
 		$out->addHTML( Html::rawElement( 'p', [], $this->msg( 'tokenauthenticator-keys-intro' )->parse() ) );
 		$out->addHTML( Html::rawElement( 'p', [],
@@ -196,7 +227,7 @@ class SpecialServiceKeys extends SpecialPage {
 			Html::element( 'td', [ 'class' => 'mw-tokenauth-key-name' ], $principal->id ),
 			Html::element( 'td', [], $this->msg( $created ? 'tokenauthenticator-keys-source-page'
 				: 'tokenauthenticator-keys-source-config' )->text() ),
-			Html::element( 'td', [], $principal->user ),
+			$this->userCell( $principal->user ),
 			$this->listCell( $principal->cidr ),
 			$this->listCell( $principal->apiModules ),
 			$this->listCell( $principal->restPaths ),
@@ -244,9 +275,10 @@ class SpecialServiceKeys extends SpecialPage {
 	private function appTokenRow( Principal $principal, array $token ): string {
 		$form = Html::rawElement( 'form', [
 			'method' => 'post',
-			'action' => $this->getPageTitle( "revoke-app-token/{$principal->id}" )->getLocalURL(),
+			'action' => $this->getPageTitle( 'revoke-app-token' )->getLocalURL(),
 		],
-			Html::hidden( 'id', (string)$token['id'] )
+			Html::hidden( 'key', $principal->id )
+			. Html::hidden( 'id', (string)$token['id'] )
 			. Html::hidden( 'wpEditToken', $this->getUser()->getEditToken() )
 			. Html::submitButton( $this->msg( 'tokenauthenticator-keys-revoke-app-token' )->text(),
 				[ 'class' => 'mw-tokenauth-revoke-app-token' ], [ 'mw-ui-destructive' ] )
@@ -276,7 +308,7 @@ class SpecialServiceKeys extends SpecialPage {
 			$this->addBackLink();
 			return;
 		}
-		$out->redirect( $this->getPageTitle()->getLocalURL( [ 'done' => 'revoke-app-token', 'key' => $key->id ] ) );
+		$this->redirectDone( 'revoke-app-token', $key->id );
 	}
 
 	/**
@@ -376,7 +408,7 @@ class SpecialServiceKeys extends SpecialPage {
 			$userName = trim( (string)$data['user'] );
 			$problem = $this->keys->serviceUserProblem( $userName, (bool)$data['createuser'] );
 			if ( $problem ) {
-				return Status::newFatal( $this->msg( array_shift( $problem ) )->plaintextParams( ...$problem ) );
+				return Status::newFatal( ServiceKeys::message( $problem ) );
 			}
 			$rules = [
 				'cidr' => self::lines( $data['cidr'] ),
@@ -392,11 +424,11 @@ class SpecialServiceKeys extends SpecialPage {
 					->numParams( count( $missing ) )->plaintextParams( implode( ', ', $missing ) ) );
 			}
 			// Only now, so that a refused form leaves no account behind.
-			$user = $this->keys->serviceUser( $userName, true );
-			if ( !$user ) {
-				return Status::newFatal( $this->msg( 'tokenauthenticator-keys-error-no-user' )
-					->plaintextParams( $userName ) );
+			$created = $this->keys->serviceUser( $userName, $this->getAuthority(), ServiceAccounts::ORIGIN_PAGE );
+			if ( !$created->isGood() ) {
+				return Status::wrap( $created );
 			}
+			$user = $created->getValue();
 			if ( $key ) {
 				return $this->keys->update( $this->getUser(), $key->id, $user, $rules )
 					? Status::newGood()
@@ -410,7 +442,7 @@ class SpecialServiceKeys extends SpecialPage {
 			if ( $secret ) {
 				$this->showSecret( $secret[0], $secret[1], 'tokenauthenticator-keys-created' );
 			} else {
-				$this->getOutput()->redirect( $this->getPageTitle()->getLocalURL( [ 'done' => 'edit', 'key' => $key->id ] ) );
+				$this->redirectDone( 'edit', $key->id );
 			}
 			return;
 		}
@@ -436,8 +468,7 @@ class SpecialServiceKeys extends SpecialPage {
 		$secret = null;
 		$form->setSubmitCallback( function ( array $data ) use ( $key, &$secret ) {
 			// The new secret is handed to the manager: the same rule as creating.
-			$user = $this->keys->serviceUser( $key->user, false );
-			$missing = $user ? $this->keys->missingRights( $this->getAuthority(), $user, $key->rights ) : [];
+			$missing = $this->keys->missingRights( $this->getAuthority(), $key->user, $key->rights );
 			if ( $missing ) {
 				return Status::newFatal( $this->msg( 'tokenauthenticator-keys-error-escalation' )
 					->numParams( count( $missing ) )->plaintextParams( implode( ', ', $missing ) ) );
@@ -468,7 +499,7 @@ class SpecialServiceKeys extends SpecialPage {
 				: Status::newFatal( $this->msg( 'tokenauthenticator-keys-error-no-such-key' )->plaintextParams( $key->id ) );
 		} );
 		if ( $form->show() ) {
-			$this->getOutput()->redirect( $this->getPageTitle()->getLocalURL( [ 'done' => 'revoke', 'key' => $key->id ] ) );
+			$this->redirectDone( 'revoke', $key->id );
 			return;
 		}
 		$this->addBackLink();
@@ -506,10 +537,44 @@ class SpecialServiceKeys extends SpecialPage {
 		$this->addBackLink();
 	}
 
+	/**
+	 * Back to the list, which says once what was done.
+	 */
+	private function redirectDone( string $action, string $name ): void {
+		$this->getRequest()->getSession()->set( self::DONE_KEY, [ $action, $name ] );
+		$this->getOutput()->redirect( $this->getPageTitle()->getLocalURL() );
+	}
+
+	/**
+	 * @throws UserBlockedError For a manager with a sitewide block
+	 */
+	private function refuseBlocked(): void {
+		$block = $this->getUser()->getBlock();
+		if ( $block && $block->isSitewide() ) {
+			throw new UserBlockedError( $block, $this->getUser(), $this->getLanguage(), $this->getRequest()->getIP() );
+		}
+	}
+
 	private function addBackLink(): void {
 		$this->getOutput()->addHTML( Html::rawElement( 'p', [],
 			$this->getLinkRenderer()->makeKnownLink( $this->getPageTitle(),
 				$this->msg( 'tokenauthenticator-keys-back' )->text() ) ) );
+	}
+
+	/**
+	 * The account a key acts as, flagged when it is no service account: then
+	 * every request with the key is refused, until update.php or an
+	 * administrator makes it one (an upgraded install's keys, typically).
+	 */
+	private function userCell( string $user ): string {
+		$found = $this->accounts->find( $user );
+		if ( $found && $found[1] ) {
+			return Html::element( 'td', [], $user );
+		}
+		return Html::rawElement( 'td', [ 'class' => 'mw-tokenauth-not-service-account' ],
+			Html::element( 'span', [], $user ) . ' '
+			. Html::element( 'strong', [], $this->msg( $found ? 'tokenauthenticator-keys-user-refused'
+				: 'tokenauthenticator-keys-user-missing' )->text() ) );
 	}
 
 	private function listCell( array $items ): string {
@@ -532,7 +597,7 @@ class SpecialServiceKeys extends SpecialPage {
 	 * @return bool|\Message True when there is none
 	 */
 	private function problem( ?array $problem ) {
-		return $problem === null ? true : $this->msg( array_shift( $problem ) )->plaintextParams( ...$problem );
+		return $problem === null ? true : ServiceKeys::message( $problem )->setContext( $this->getContext() );
 	}
 
 	/**

@@ -48,6 +48,25 @@ class PrincipalRegistryTest extends TestCase {
 		return $this->registry( [ 'TokenAuthenticatorServiceToken' => self::SECRET, 'TokenAuthenticatorServiceCIDR' => $cidr ] );
 	}
 
+	/**
+	 * The MCP component's recipe: allowing the generate route is what lets
+	 * the reference's key mint app tokens. A list entry says it with appTokens.
+	 */
+	public function testTheShorthandMintsAppTokensWhenTheGenerateRouteIsAllowed(): void {
+		$key = fn ( array $paths ) => $this->registry( [
+			'TokenAuthenticatorServiceToken' => self::SECRET,
+			'TokenAuthenticatorServiceAllowedRestPaths' => $paths,
+		] )->match( self::SECRET );
+		$this->assertFalse( $key( [] )->appTokens );
+		$this->assertFalse( $key( [ '/mws/v1/app-token/verify', '/mws/v1/app-token/generateX' ] )->appTokens );
+		$this->assertTrue( $key( [ '/mws/v1/app-token/verify', '/mws/v1/app-token/generate' ] )->appTokens );
+		$this->assertTrue( $key( [ '/mws/v1/app-token' ] )->appTokens );
+		$listed = $this->registry( [ 'TokenAuthenticatorServiceTokens' => [
+			[ 'user' => 'A bot', 'token' => self::SECRET, 'restPaths' => [ '/mws/v1/app-token/generate' ] ],
+		] ] )->match( self::SECRET );
+		$this->assertFalse( $listed->appTokens );
+	}
+
 	public function testTheShorthandCidrMeansWhatTheReferenceMeant(): void {
 		// Unset (extension.json's false): loopback only.
 		$p = $this->shorthand( false )->match( self::SECRET );

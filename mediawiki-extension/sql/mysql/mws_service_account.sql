@@ -1,0 +1,9 @@
+-- Accounts that service keys may act as (ServiceAuth\ServiceAccounts), created
+-- by update.php on new and upgraded wikis alike. Written from sql/tables.json;
+-- keep the two in step.
+CREATE TABLE /*_*/mws_service_account (
+  sa_user INT UNSIGNED NOT NULL,
+  sa_origin VARBINARY(16) NOT NULL,
+  sa_created BINARY(14) NOT NULL,
+  PRIMARY KEY(sa_user)
+) /*$wgDBTableOptions*/;
