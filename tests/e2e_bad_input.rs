@@ -365,7 +365,7 @@ fn networksession_scheme_without_its_token_is_refused() {
 /// extension's routes carries it, and varies with Authorization.
 #[test]
 fn every_error_of_the_routes_is_no_store() {
-    let wiki = wiki();
+    let mut wiki = wiki();
     let rest = |path: &str| wiki.url(&format!("/rest.php/mws/v1{path}"));
     let admin = wiki.login_admin();
     let cases = [
@@ -437,4 +437,31 @@ fn every_error_of_the_routes_is_no_store() {
             "{what}: no Vary: Authorization: {r}"
         );
     }
+
+    // Conditional headers do not turn an answer into core's 304 or 412.
+    let r = call(
+        admin
+            .get(&rest("/user-token/generate"))
+            .set("If-None-Match", "*")
+            .set("If-Match", "\"nothing\""),
+    );
+    assert_eq!(r.status, 200, "{r}");
+    assert!(
+        r.header("cache-control").unwrap_or("").contains("no-store"),
+        "{r}"
+    );
+    // A private wiki's refusal is the extension's, no-store too.
+    wiki.add_setting("$wgGroupPermissions['*']['read'] = false;");
+    wiki.restart();
+    let r = wiki.get("/rest.php/mws/v1/user-token/generate");
+    assert_eq!(r.status, 403, "{r}");
+    assert_eq!(
+        r.json()["errorKey"],
+        "tokenauthenticator-error-read-denied",
+        "{r}"
+    );
+    assert!(
+        r.header("cache-control").unwrap_or("").contains("no-store"),
+        "{r}"
+    );
 }

@@ -623,6 +623,7 @@ fn a_key_never_acts_as_a_person() {
     let mut wiki = Wiki::builder()
         .setting(jwt_settings())
         .setting("$mwsgTokenAuthenticatorJWTLinkExistingAccounts = true;")
+        .setting("$mwsgTokenAuthenticatorSalt = 'service-keys-test-salt-0123456789';")
         .start();
     // Dana signs in with a JWT: no password, an e-mail address, a JWT link.
     let r = jwt_login(&wiki, &jwt_for("Dana", Some("dana@example.org")));
@@ -694,6 +695,11 @@ fn a_key_never_acts_as_a_person() {
             && text.contains("markServiceAccount.php --user \"Dana\""),
         "update.php: {text}"
     );
+    // The page's key is a manager's choice: said, never taken.
+    assert!(
+        text.contains("the service key \"legacy\" (Special:ServiceKeys) is refused"),
+        "update.php: {text}"
+    );
     wiki.restart();
     for secret in [CONFIGURED, LEGACY] {
         let r = wiki.api(
@@ -756,6 +762,37 @@ fn a_key_never_acts_as_a_person() {
     assert_eq!(entry["action"], "create2", "{log}");
     assert_eq!(entry["user"], "Key manager", "{log}");
 
+    // An account that stops being a service account (the mark removed in
+    // the database here) ends its keys' app tokens too, verify included.
+    let app_token = mint_app_token(&wiki, &secret);
+    let verify = |token: &str| wiki.get(&format!("/rest.php/mws/v1/app-token/verify/{token}"));
+    assert_eq!(verify(&app_token).status, 200);
+    eval(
+        &wiki,
+        "MediaWiki\\MediaWikiServices::getInstance()->getDBLoadBalancer()->getConnection( DB_PRIMARY )\
+         ->delete( 'mws_service_account', \
+         [ 'sa_user' => User::newFromName( 'Svc bot' )->getId() ], 'e2e' );\n",
+    );
+    assert_eq!(
+        verify(&app_token).status,
+        400,
+        "a refused account's app token"
+    );
+    let r = wiki.api(
+        Some(&format!("AppToken {app_token}")),
+        "action=query&meta=userinfo",
+    );
+    assert_eq!(
+        error_of(&r).0,
+        "tokenauthenticator-error-not-service-account",
+        "{r}"
+    );
+    eval(
+        &wiki,
+        "MediaWiki\\Extension\\TokenAuthenticator\\Services::getServiceAccounts()->mark( \
+         User::newFromName( 'Svc bot' ), 'admin' );\n",
+    );
+
     // No JWT signs in to a service account, also not by naming it.
     let r = jwt_login(&wiki, &jwt_for("Svc bot", None));
     assert_eq!(r.status, 403, "{r}");
@@ -764,6 +801,19 @@ fn a_key_never_acts_as_a_person() {
             .contains("is a service account of service keys: nobody signs in to it"),
         "{r}"
     );
+}
+
+/// The groups of `user`, as the API lists them.
+fn groups(wiki: &Wiki, user: &str) -> Value {
+    wiki.api(
+        None,
+        &format!(
+            "action=query&list=users&ususers={}&usprop=groups",
+            percent_encode(user)
+        ),
+    )
+    .json()["query"]["users"][0]["groups"]
+        .clone()
 }
 
 /// Regression (#24, medium): update.php put any existing account of a
@@ -805,19 +855,8 @@ fn update_php_takes_only_accounts_nobody_uses() {
     assert!(!text.contains("added \"Planned bot\""), "{text}");
     wiki.restart();
 
-    let groups = |user: &str| {
-        wiki.api(
-            None,
-            &format!(
-                "action=query&list=users&ususers={}&usprop=groups",
-                percent_encode(user)
-            ),
-        )
-        .json()["query"]["users"][0]["groups"]
-            .clone()
-    };
     assert!(
-        !groups("Planned bot")
+        !groups(&wiki, "Planned bot")
             .as_array()
             .unwrap()
             .contains(&"sysop".into()),
@@ -887,6 +926,42 @@ fn update_php_takes_only_accounts_nobody_uses() {
         &["--user", "MediaWiki default", "--confirm"],
     );
     assert!(!ok && text.contains("system users"), "{text}");
+
+    // A manager makes a key for a new account; an admin later names that
+    // account in a configured key with app tokens: update.php must not make
+    // it a sysop, or the manager's key would be one.
+    let admin = wiki.login_admin();
+    let mut fields = key_fields("early", "Future bot", "ApiQuery");
+    fields.push(("wpcapped", "1"));
+    secret_of(&submit(&wiki, &admin, "create", &fields));
+    wiki.add_setting(
+        "$mwsgTokenAuthenticatorServiceTokens[] = [ 'name' => 'future', 'user' => 'Future bot', \
+         'token' => 'future-secret-0123456789abcdef', 'appTokens' => true ];",
+    );
+    // Without the log of account creations, no existing account is taken.
+    eval(&wiki, "User::createNew( 'Unlogged bot' );\n");
+    wiki.add_setting(
+        "$wgNewUserLog = false;\n$mwsgTokenAuthenticatorServiceTokens[] = [ 'name' => 'unlogged', \
+         'user' => 'Unlogged bot', 'token' => 'unlogged-secret-0123456789abcdef' ];",
+    );
+    let out = wiki.maintenance("update.php", &["--quick"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("\"Future bot\" was not added to sysop: keys created on Special:ServiceKeys act as it (early)"),
+        "{text}"
+    );
+    assert!(
+        !groups(&wiki, "Future bot")
+            .as_array()
+            .unwrap()
+            .contains(&"sysop".into()),
+        "a manager's key became a sysop's"
+    );
+    assert!(
+        text.contains("\"Unlogged bot\" was left unchanged")
+            && text.contains("does not log account creations"),
+        "{text}"
+    );
 }
 
 /// Regression (#24, medium): Special:ServiceKeys checked the right but not

@@ -111,7 +111,8 @@ return [
 			$services->getAuthManager(),
 			$services->getUserGroupManager(),
 			$services->getHookContainer(),
-			new JwtLinkStore( $services->getDBLoadBalancer() )
+			new JwtLinkStore( $services->getDBLoadBalancer() ),
+			(bool)$services->getMainConfig()->get( 'NewUserLog' )
 		);
 	},
 

@@ -79,8 +79,8 @@ final class Settings {
 			'value' => [],
 			'description' => 'REST path prefixes the shorthand principal may use, matched by whole segments: '
 				. '/mws/v1/user-token/verify allows /mws/v1/user-token/verify/x but not '
-				. '/mws/v1/user-token/verifyX. As in the reference, allowing /mws/v1/app-token/generate lets '
-				. 'the shorthand principal mint app tokens.',
+				. '/mws/v1/user-token/verifyX. As in the reference, listing /mws/v1/app-token/generate itself '
+				. 'lets the shorthand principal mint app tokens.',
 		],
 		'TokenAuthenticatorServiceUser' => [
 			'value' => 'ChatBot service user',

@@ -50,6 +50,12 @@ class GenerateAppTokenHandler extends Handler {
 				[ 'WWW-Authenticate' => $this->challenge ]
 			);
 		}
+		// Set by the provider from the secret this request sent: without it no
+		// token could be tied to a secret.
+		$binding = $meta['binding'] ?? null;
+		if ( !is_string( $binding ) || $binding === '' ) {
+			throw HttpError::make( 'tokenauthenticator-error-apptoken-needs-apikey', 401 );
+		}
 		try {
 			$principal = $this->registry->get( $meta['principal'] );
 			if ( !$principal || !$principal->appTokens ) {
@@ -57,8 +63,7 @@ class GenerateAppTokenHandler extends Handler {
 			}
 			$value = $this->appTokens->mint(
 				$principal,
-				// Set by the provider from the secret this request sent.
-				(string)$meta['binding'],
+				$binding,
 				$this->getAuthority()->getUser(),
 				$this->verifyCallback->url(),
 				// WebRequest::getIP(): trusted proxies as $wgCdnServers says.
@@ -70,13 +75,6 @@ class GenerateAppTokenHandler extends Handler {
 			return HttpError::unavailable( $this->getResponseFactory(), $e );
 		}
 		return $this->getResponseFactory()->createJson( [ 'value' => $value ] );
-	}
-
-	/**
-	 * The ApiKey is the credential; the service user need not have "read".
-	 */
-	public function needsReadAccess(): bool {
-		return false;
 	}
 
 }

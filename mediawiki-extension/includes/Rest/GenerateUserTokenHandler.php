@@ -38,6 +38,11 @@ class GenerateUserTokenHandler extends Handler {
 	}
 
 	protected function answer(): Response {
+		// A token says who the user is: only for those who may read the wiki
+		// (on a private wiki, not for anonymous visitors).
+		if ( !$this->getAuthority()->isAllowed( 'read' ) ) {
+			throw HttpError::make( 'tokenauthenticator-error-read-denied', 403 );
+		}
 		$user = $this->getAuthority()->getUser();
 		if ( !$user->isRegistered() && !$this->userTokens->allowsAnonymous() ) {
 			throw HttpError::make( 'tokenauthenticator-error-anonymous', 401 );

@@ -39,7 +39,8 @@ final class Routes {
 
 	public static function verifyAppToken(): VerifyAppTokenHandler {
 		return new VerifyAppTokenHandler(
-			Services::getAppTokens()
+			Services::getAppTokens(),
+			Services::getServiceAccounts()
 		);
 	}
 }

@@ -14,7 +14,8 @@ use MediaWiki\Rest\Validator\Validator;
  * Every answer, errors included, is marked no-store: core's router would
  * build the answer of an error thrown by a handler, or by core's session
  * and parameter checks before it, without the handler, so those errors are
- * caught here and answered by execute(). Handlers implement answer().
+ * caught here and answered by execute(). Handlers implement answer(). (An
+ * error that is no HttpException is a bug: core answers it, with 500.)
  *
  * Minting or exchanging a token is no write to the wiki, so a session capped
  * to "read" (a service key, say) may use them; core's default asks for
@@ -70,6 +71,26 @@ trait TokenRoute {
 	/** @return bool */
 	public function needsWriteAccess(): bool {
 		return false;
+	}
+
+	/**
+	 * Core's read check would answer a private wiki's refusal itself, without
+	 * no-store; a route that needs "read" asks in answer().
+	 *
+	 * @return bool
+	 */
+	public function needsReadAccess(): bool {
+		return false;
+	}
+
+	/**
+	 * No conditional requests: an If-Match or If-None-Match must not turn an
+	 * answer about credentials into core's 304 or 412.
+	 *
+	 * @return null
+	 */
+	public function checkPreconditions() {
+		return null;
 	}
 
 	/**

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Principal;
+use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
 use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
@@ -26,15 +27,21 @@ class VerifyAppTokenHandler extends Handler {
 	use VerifyRoute;
 
 	private AppTokens $appTokens;
+	private ServiceAccounts $accounts;
 
-	public function __construct( AppTokens $appTokens ) {
+	public function __construct( AppTokens $appTokens, ServiceAccounts $accounts ) {
 		$this->appTokens = $appTokens;
+		$this->accounts = $accounts;
 	}
 
 	protected function answer(): Response {
 		$token = $this->tokenFromRequest();
 		try {
 			$principal = $this->appTokens->check( $token );
+			// Live only as long as a session would be given: for a service account.
+			if ( $principal instanceof Principal && !( $this->accounts->find( $principal->user )[1] ?? false ) ) {
+				$principal = null;
+			}
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
 		} catch ( DBError | TokenStoreUnavailableException $e ) {

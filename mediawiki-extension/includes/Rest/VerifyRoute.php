@@ -27,15 +27,6 @@ trait VerifyRoute {
 		return (string)$this->getValidatedParams()['token'];
 	}
 
-	/**
-	 * The token is the credential; reading the wiki is not needed to exchange it.
-	 *
-	 * @return bool
-	 */
-	public function needsReadAccess(): bool {
-		return false;
-	}
-
 	/** @return array */
 	public function getParamSettings(): array {
 		// Declared for both routes: the POST route has no {token} in its path,

@@ -147,6 +147,24 @@ class AccessPolicy {
 	}
 
 	/**
+	 * Whether $path itself (not only a prefix of it) is among $prefixes,
+	 * compared by segments.
+	 *
+	 * @param string[] $prefixes
+	 * @param string $path
+	 * @return bool
+	 */
+	public static function lists( array $prefixes, string $path ): bool {
+		$want = self::segments( $path );
+		foreach ( $prefixes as $prefix ) {
+			if ( $want !== null && self::segments( $prefix ) === $want ) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Decoded segments of a path, empty ones kept as the router keeps them;
 	 * null when a segment is "." or "..", which no allow-list entry should be
 	 * tricked by. Also what Special:ServiceKeys checks a REST prefix with,

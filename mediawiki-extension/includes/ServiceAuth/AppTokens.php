@@ -49,8 +49,9 @@ class AppTokens {
 
 	/**
 	 * The one check of an app token: the principal that minted it when the
-	 * token is live, was minted with the principal's current secret, and the
-	 * principal still exists, may mint app tokens and has not expired;
+	 * token is live, was minted with a secret the principal still accepts
+	 * (isBoundTo()), and the principal still exists, may mint app tokens and
+	 * has not expired;
 	 * otherwise the key of the message that refuses it. A user token is
 	 * never found: tokens are looked up by kind.
 	 *

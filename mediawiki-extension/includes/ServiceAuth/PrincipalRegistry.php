@@ -169,10 +169,11 @@ class PrincipalRegistry {
 		foreach ( $entries as $where => $entry ) {
 			$principal = $this->parse( $where, $entry, is_string( $entry['name'] ?? null ) ? $entry['name'] : null );
 			if ( $where === 'mwsgTokenAuthenticatorServiceToken' ) {
-				// The reference's meaning, which the recipes of its MCP
-				// component rely on: allowing the generate route is what lets
+				// The reference's meaning, which the recipe of its MCP
+				// component relies on: listing the generate route is what lets
 				// the key mint app tokens (with every rule they have here).
-				$principal->appTokens = AccessPolicy::allowsRestPath( $principal, AccessPolicy::APP_TOKEN_ROUTE );
+				// Listed itself, not merely under a broader prefix such as /mws.
+				$principal->appTokens = AccessPolicy::lists( $principal->restPaths, AccessPolicy::APP_TOKEN_ROUTE );
 			}
 			if ( isset( $byHash[$principal->tokenHash] ) ) {
 				throw $this->invalid( $where, 'has the same secret as ' . $byHash[$principal->tokenHash]

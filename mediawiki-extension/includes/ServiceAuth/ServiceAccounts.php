@@ -12,6 +12,7 @@ use MediaWiki\Permissions\Authority;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserGroupManager;
 use MediaWiki\User\UserIdentity;
+use MediaWiki\User\UserRigorOptions;
 use SiteStatsUpdate;
 use Status;
 use StatusValue;
@@ -46,6 +47,8 @@ class ServiceAccounts {
 	public const USE_AUTOCREATED = 'autocreated';
 	public const USE_PASSWORD = 'password';
 	public const USE_EMAIL = 'email';
+	/** Account creations are not logged ($wgNewUserLog): an autocreation cannot be told. */
+	public const USE_UNLOGGED = 'unlogged';
 
 	private ILoadBalancer $loadBalancer;
 	private UserFactory $userFactory;
@@ -53,10 +56,12 @@ class ServiceAccounts {
 	private UserGroupManager $userGroupManager;
 	private HookContainer $hookContainer;
 	private JwtLinkStore $jwtLinks;
+	/** $wgNewUserLog: whether autocreations leave the log entry wasAutocreated() reads. */
+	private bool $newUserLog;
 
 	public function __construct(
 		ILoadBalancer $loadBalancer, UserFactory $userFactory, AuthManager $authManager,
-		UserGroupManager $userGroupManager, HookContainer $hookContainer, JwtLinkStore $jwtLinks
+		UserGroupManager $userGroupManager, HookContainer $hookContainer, JwtLinkStore $jwtLinks, bool $newUserLog
 	) {
 		$this->loadBalancer = $loadBalancer;
 		$this->userFactory = $userFactory;
@@ -64,6 +69,7 @@ class ServiceAccounts {
 		$this->userGroupManager = $userGroupManager;
 		$this->hookContainer = $hookContainer;
 		$this->jwtLinks = $jwtLinks;
+		$this->newUserLog = $newUserLog;
 	}
 
 	/**
@@ -125,20 +131,25 @@ class ServiceAccounts {
 		if ( $this->wasAutocreated( $user ) ) {
 			return self::USE_AUTOCREATED;
 		}
-		return null;
+		// Without the log, an SSO account would look like nobody's.
+		return $this->newUserLog ? null : self::USE_UNLOGGED;
 	}
 
 	/**
 	 * Creates $name as a service account, without a password.
 	 *
-	 * Created on the page, the account passes AuthManager's checks of an
-	 * account that core creates for another user: the creator's (the
-	 * createaccount right, account-creation blocks, read-only mode) and the
-	 * name's (valid, free, not reserved, and whatever providers such as
-	 * AntiSpoof test). A script is the server's administrator: only the
-	 * name's. update.php creates the accounts that LocalSettings.php names,
-	 * as named. Each creation runs LocalUserCreated and is logged in
-	 * Special:Log/newusers, as core's.
+	 * Created on the page, the account passes the checks AuthManager offers
+	 * before an account is made for another user: the creator's
+	 * (authorizeCreateAccount(): the createaccount right, account-creation
+	 * blocks, read-only mode) and the name's (canCreateAccount(): valid,
+	 * free, not reserved, and each provider's testUserForCreation()). What
+	 * providers test only of a sign-up request (testForAccountCreation():
+	 * captchas, the per-address throttle) needs a password or e-mail
+	 * request, which a service account has not. A script is the server's
+	 * administrator: only the name's checks. update.php creates the accounts
+	 * that LocalSettings.php names, when MediaWiki could give the name to
+	 * anyone (not reserved). Each creation runs LocalUserCreated and is
+	 * logged in Special:Log/newusers, as core's.
 	 *
 	 * @param string $name
 	 * @param string $origin One of the ORIGIN_ constants
@@ -158,7 +169,9 @@ class ServiceAccounts {
 				return $status;
 			}
 		}
-		$user = $this->userFactory->newFromName( $name );
+		// Not a reserved name ("Maintenance script", "MediaWiki default", ...):
+		// MediaWiki takes those over as system users.
+		$user = $this->userFactory->newFromName( $name, UserRigorOptions::RIGOR_USABLE );
 		if ( !$user ) {
 			return StatusValue::newFatal( 'noname' );
 		}

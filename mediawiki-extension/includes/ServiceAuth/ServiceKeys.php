@@ -167,7 +167,7 @@ class ServiceKeys {
 	 */
 	private static function accountReason( ?string $use ): Message {
 		// tokenauthenticator-keys-account-system, -jwt, -autocreated, -password,
-		// -email, -not-created
+		// -email, -unlogged, -not-created
 		return wfMessage( 'tokenauthenticator-keys-account-' . ( $use ?? 'not-created' ) );
 	}
 

@@ -4,20 +4,23 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceAuth;
 
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\User\UserGroupManager;
+use Status;
 use User;
 
 /**
- * update.php's part for service keys: the accounts that keys act as become
- * service accounts (ServiceAccounts), and the accounts of configured keys
- * with app tokens join $mwsgTokenAuthenticatorAppTokenGroups. Also run by
+ * update.php's part for service keys: the accounts of configured keys become
+ * service accounts (ServiceAccounts), and those of keys with app tokens join
+ * $mwsgTokenAuthenticatorAppTokenGroups. Also run by
  * createServicePrincipal.php; never on a web request.
  *
- * An account is created when it is missing. An existing one is taken as a
- * service account only when nothing says a person could use it (no
- * password, no e-mail address, no JWT link, not MediaWiki's system user, not
+ * A missing account is created. An existing one is taken as a service
+ * account only when nothing says a person could use it (no password, no
+ * e-mail address, no JWT link, not MediaWiki's system user, not
  * autocreated); otherwise it is left exactly as it is, with a line saying
  * why and what to do. So registering the name of a planned service account
- * gives nobody its key's rights.
+ * gives nobody its key's rights. Keys created on Special:ServiceKeys are a
+ * manager's choice: their accounts are only reported, and marked by an
+ * administrator alone (markServiceAccount.php).
  */
 class ServiceUserSetup {
 	private PrincipalRegistry $registry;
@@ -64,11 +67,16 @@ class ServiceUserSetup {
 		foreach ( $users as $name => $appTokens ) {
 			$ok = $this->setUpUser( $name, $appTokens ? $this->appTokenGroups : [], $out ) && $ok;
 		}
-		// Keys created on the page before service accounts were recorded.
+		// Keys created on the page before service accounts were recorded:
+		// said, never marked here.
 		foreach ( $this->keyStore->all() as $key ) {
-			if ( !isset( $users[$key->user] ) ) {
-				$users[$key->user] = false;
-				$ok = $this->setUpUser( $key->user, [], $out, false ) && $ok;
+			$found = $this->accounts->find( $key->user, DB_PRIMARY );
+			if ( $found && !$found[1] ) {
+				$out( "TokenAuthenticator: the service key \"{$key->id}\" (Special:ServiceKeys) is refused: it acts "
+					. "as \"{$key->user}\", which is not a service account. Edit the key to act as a new account "
+					. "(tick \"create this account\"), or, if \"{$key->user}\" is the service's own, check it with "
+					. "maintenance/markServiceAccount.php --user \"{$key->user}\" and mark it with --confirm." );
+				$ok = false;
 			}
 		}
 		return $ok;
@@ -78,23 +86,20 @@ class ServiceUserSetup {
 	 * @param string $name
 	 * @param string[] $groups
 	 * @param callable $out
-	 * @param bool $create Whether a missing account is created
 	 * @return bool
 	 */
-	public function setUpUser( string $name, array $groups, callable $out, bool $create = true ): bool {
+	public function setUpUser( string $name, array $groups, callable $out ): bool {
 		if ( !User::newFromName( $name ) ) {
 			$out( "TokenAuthenticator: \"$name\" is not a valid user name" );
 			return false;
 		}
 		$found = $this->accounts->find( $name, DB_PRIMARY );
 		if ( !$found ) {
-			if ( !$create ) {
-				return true;
-			}
 			$status = $this->accounts->create( $name, ServiceAccounts::ORIGIN_UPDATE,
 				User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] ) );
 			if ( !$status->isOK() ) {
-				$out( "TokenAuthenticator: could not create the service account \"$name\"" );
+				$out( "TokenAuthenticator: could not create the service account \"$name\": "
+					. Status::wrap( $status )->getMessage( false, false, 'en' )->text() );
 				return false;
 			}
 			$user = $status->getValue();
@@ -113,6 +118,16 @@ class ServiceUserSetup {
 			}
 		}
 		$missing = array_diff( $groups, $this->userGroupManager->getUserGroups( $user ) );
+		$createdKeys = array_keys( array_filter( $this->keyStore->all(),
+			static fn ( Principal $key ) => $key->user === $user->getName() ) );
+		if ( $missing && $createdKeys ) {
+			// Their managers were checked against the account's rights as they
+			// were: groups added now would hand those keys rights nobody checked.
+			$out( "TokenAuthenticator: \"$name\" was not added to " . implode( ', ', $missing ) . ': keys created '
+				. 'on Special:ServiceKeys act as it (' . implode( ', ', $createdKeys ) . '). Name another account in '
+				. 'LocalSettings.php, or give the groups on Special:UserRights knowing those keys get them too.' );
+			return false;
+		}
 		foreach ( $missing as $group ) {
 			$this->userGroupManager->addUserToGroup( $user, $group );
 		}
@@ -133,6 +148,8 @@ class ServiceUserSetup {
 			ServiceAccounts::USE_AUTOCREATED => 'it was autocreated by a sign-in (SSO, JWT or another provider)',
 			ServiceAccounts::USE_PASSWORD => 'it can log in with a password',
 			ServiceAccounts::USE_EMAIL => 'it has an e-mail address, so a password can be reset for it',
+			ServiceAccounts::USE_UNLOGGED => 'the wiki does not log account creations ($wgNewUserLog), so whether '
+				. 'a sign-in created it cannot be told',
 		][$use] ?? $use;
 		return "TokenAuthenticator: \"$name\" was left unchanged and its service keys are refused: $why, so it may "
 			. 'be a person\'s account, and a service key never acts as one. Name a new account in the key '

@@ -85,8 +85,9 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 			return;
 		} catch ( DBError | TokenStoreUnavailableException $e ) {
 			// The database (links, replay records, the account) cannot be
-			// written: the extension's outage answer, not core's error page.
-			MWExceptionHandler::logException( $e );
+			// written: the extension's outage answer, not core's error page;
+			// nothing of the attempt is committed.
+			MWExceptionHandler::rollbackPrimaryChangesAndLog( $e );
 			$out->setStatusCode( 503 );
 			$out->addHTML( Html::errorBox( $this->msg( Outage::of( $e ) ?? Outage::DATABASE )
 				->plaintextParams( WebRequest::getRequestId() )->escaped() ) );

@@ -60,7 +60,10 @@ class PrincipalRegistryTest extends TestCase {
 		$this->assertFalse( $key( [] )->appTokens );
 		$this->assertFalse( $key( [ '/mws/v1/app-token/verify', '/mws/v1/app-token/generateX' ] )->appTokens );
 		$this->assertTrue( $key( [ '/mws/v1/app-token/verify', '/mws/v1/app-token/generate' ] )->appTokens );
-		$this->assertTrue( $key( [ '/mws/v1/app-token' ] )->appTokens );
+		$this->assertTrue( $key( [ '/mws/v1/app-token/generate/' ] )->appTokens );
+		// Not by a broader prefix: the reference's recipes list the route.
+		$this->assertFalse( $key( [ '/mws/v1/app-token' ] )->appTokens );
+		$this->assertFalse( $key( [ '/mws' ] )->appTokens );
 		$listed = $this->registry( [ 'TokenAuthenticatorServiceTokens' => [
 			[ 'user' => 'A bot', 'token' => self::SECRET, 'restPaths' => [ '/mws/v1/app-token/generate' ] ],
 		] ] )->match( self::SECRET );
