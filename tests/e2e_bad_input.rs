@@ -361,7 +361,7 @@ fn networksession_scheme_without_its_token_is_refused() {
 /// Regression (#24): some error answers of the credential routes had no
 /// `Cache-Control: no-store` (401 on an anonymous generate, 400 on a bad
 /// body or an unknown app token), nor had the errors of core's checks before
-/// a handler runs (415 for a body of another type). Every answer of the
+/// a handler runs (415 for a body without a type). Every answer of the
 /// extension's routes carries it, and varies with Authorization.
 #[test]
 fn every_error_of_the_routes_is_no_store() {
@@ -415,17 +415,19 @@ fn every_error_of_the_routes_is_no_store() {
             wiki.get("/rest.php/mws/v1/app-token/generate"),
         ),
         (
-            "a body of another type",
+            "a body without a type (core's 415, before the handler runs)",
             response(
                 wiki.client()
                     .post(&rest("/user-token/verify"))
-                    .set("Content-Type", "text/plain")
-                    .send_string("token=abc"),
+                    .send_bytes(b"{\"token\":\"abc\"}"),
             ),
         ),
     ];
     for (what, r) in cases {
         assert!(r.status >= 400, "{what}: {r}");
+        if what.contains("415") {
+            assert_eq!(r.status, 415, "{what}: {r}");
+        }
         assert!(
             r.header("cache-control").unwrap_or("").contains("no-store"),
             "{what}: no no-store: {r}"

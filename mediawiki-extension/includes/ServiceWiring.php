@@ -121,6 +121,7 @@ return [
 			new ServiceOptions( AppTokens::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
 			$services->getService( 'TokenAuthenticator.TokenStore' ),
 			$services->getService( 'TokenAuthenticator.PrincipalRegistry' ),
+			$services->getService( 'TokenAuthenticator.ServiceAccounts' ),
 			$services->getDBLoadBalancer()
 		);
 	},

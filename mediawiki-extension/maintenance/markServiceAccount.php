@@ -39,7 +39,7 @@ class MarkServiceAccount extends Maintenance {
 				. 'configured keys; Special:ServiceKeys and createServiceKey.php --create-user those of created keys.' );
 		}
 		[ $user, $isServiceAccount ] = $found;
-		foreach ( $accounts->describe( $user ) as $label => $value ) {
+		foreach ( $accounts->describe( $user, $isServiceAccount ) as $label => $value ) {
 			$this->output( sprintf( "%-28s %s\n", "$label:", $value ) );
 		}
 		if ( $isServiceAccount ) {

@@ -39,8 +39,7 @@ final class Routes {
 
 	public static function verifyAppToken(): VerifyAppTokenHandler {
 		return new VerifyAppTokenHandler(
-			Services::getAppTokens(),
-			Services::getServiceAccounts()
+			Services::getAppTokens()
 		);
 	}
 }

@@ -12,9 +12,9 @@ use MediaWiki\Rest\Validator\Validator;
  * What every route of the extension shares (used with NoStore).
  *
  * Every answer, errors included, is marked no-store: core's router would
- * build the answer of an error thrown by a handler, or by core's session
- * and parameter checks before it, without the handler, so those errors are
- * caught here and answered by execute(). Handlers implement answer(). (An
+ * build the answer of an error thrown by a handler, or by core's
+ * validation before it, without the handler, so those errors are caught
+ * here and answered by execute(). Handlers implement answer(). (An
  * error that is no HttpException is a bug: core answers it, with 500.)
  *
  * Minting or exchanging a token is no write to the wiki, so a session capped
@@ -22,7 +22,7 @@ use MediaWiki\Rest\Validator\Validator;
  * "writeapi".
  */
 trait TokenRoute {
-	/** An error of core's checks before execute(), which execute() answers. */
+	/** An error of core's validation before execute(), which execute() answers. */
 	private ?HttpException $earlyError = null;
 
 	/**
@@ -45,22 +45,14 @@ trait TokenRoute {
 		return $this->noStore( $response );
 	}
 
-	/** @inheritDoc */
-	public function checkSession() {
-		try {
-			parent::checkSession();
-		} catch ( HttpException $e ) {
-			$this->earlyError ??= $e;
-		}
-	}
-
 	/**
+	 * Core's validation (of the body's type: a 415) answered by execute().
+	 * (Core's session check cannot refuse these routes: none asks for a CSRF
+	 * token, and none takes a validated body that could carry one.)
+	 *
 	 * @param Validator $restValidator
 	 */
 	public function validate( Validator $restValidator ) {
-		if ( $this->earlyError ) {
-			return;
-		}
 		try {
 			parent::validate( $restValidator );
 		} catch ( HttpException $e ) {

@@ -5,7 +5,6 @@ namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\Principal;
-use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
 use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
@@ -27,21 +26,15 @@ class VerifyAppTokenHandler extends Handler {
 	use VerifyRoute;
 
 	private AppTokens $appTokens;
-	private ServiceAccounts $accounts;
 
-	public function __construct( AppTokens $appTokens, ServiceAccounts $accounts ) {
+	public function __construct( AppTokens $appTokens ) {
 		$this->appTokens = $appTokens;
-		$this->accounts = $accounts;
 	}
 
 	protected function answer(): Response {
 		$token = $this->tokenFromRequest();
 		try {
 			$principal = $this->appTokens->check( $token );
-			// Live only as long as a session would be given: for a service account.
-			if ( $principal instanceof Principal && !( $this->accounts->find( $principal->user )[1] ?? false ) ) {
-				$principal = null;
-			}
 		} catch ( ConfigurationException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
 		} catch ( DBError | TokenStoreUnavailableException $e ) {

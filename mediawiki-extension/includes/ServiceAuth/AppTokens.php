@@ -33,30 +33,33 @@ class AppTokens {
 	private ServiceOptions $options;
 	private TokenStore $store;
 	private PrincipalRegistry $registry;
+	private ServiceAccounts $accounts;
 	private ILoadBalancer $loadBalancer;
 
 	private const LIST_TABLE = 'mws_app_token';
 
 	public function __construct(
-		ServiceOptions $options, TokenStore $store, PrincipalRegistry $registry, ILoadBalancer $loadBalancer
+		ServiceOptions $options, TokenStore $store, PrincipalRegistry $registry, ServiceAccounts $accounts,
+		ILoadBalancer $loadBalancer
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->store = $store;
 		$this->registry = $registry;
+		$this->accounts = $accounts;
 		$this->loadBalancer = $loadBalancer;
 	}
 
 	/**
 	 * The one check of an app token: the principal that minted it when the
 	 * token is live, was minted with a secret the principal still accepts
-	 * (isBoundTo()), and the principal still exists, may mint app tokens and
-	 * has not expired;
-	 * otherwise the key of the message that refuses it. A user token is
-	 * never found: tokens are looked up by kind.
+	 * (isBoundTo()), the principal still exists, may mint app tokens and has
+	 * not expired, and its account is a service account; otherwise why not,
+	 * as the message key, HTTP status and parameters that refuse it. A user
+	 * token is never found: tokens are looked up by kind.
 	 *
 	 * @param string $token
-	 * @return Principal|string
+	 * @return Principal|array{0: string, 1: int, 2: string[]}
 	 * @throws ConfigurationException
 	 */
 	public function check( string $token ) {
@@ -65,10 +68,13 @@ class AppTokens {
 		if ( !$stored || !$principal || !$principal->appTokens || $principal->user !== $stored->user->getName()
 			|| !self::isBoundTo( $stored, $principal )
 		) {
-			return 'tokenauthenticator-error-invalid-credential';
+			return [ 'tokenauthenticator-error-invalid-credential', 401, [] ];
 		}
 		if ( $principal->isExpired( time() ) ) {
-			return 'tokenauthenticator-error-expired-credential';
+			return [ 'tokenauthenticator-error-expired-credential', 401, [] ];
+		}
+		if ( !( $this->accounts->find( $principal->user )[1] ?? false ) ) {
+			return [ 'tokenauthenticator-error-not-service-account', 403, [ $principal->user ] ];
 		}
 		return $principal;
 	}

@@ -69,15 +69,15 @@ class Principal {
 	}
 
 	/**
-	 * Which of the principal's secret hashes $hash is: the current one, or
-	 * the one before a rotation while it is still accepted; null for neither.
-	 * Both are compared, in constant time.
+	 * Whether $hash is the hash of a secret accepted now (acceptedHashes()),
+	 * each compared in constant time.
 	 */
-	public function secretHashFor( string $hash, int $now ): ?string {
-		$current = mws_ta_equals( $this->tokenHash, $hash );
-		$previous = $this->previousHash !== null && mws_ta_equals( $this->previousHash, $hash )
-			&& $this->previousUntil !== null && $now < $this->previousUntil;
-		return $current ? $this->tokenHash : ( $previous ? $this->previousHash : null );
+	public function accepts( string $hash, int $now ): bool {
+		$accepted = false;
+		foreach ( $this->acceptedHashes( $now ) as $known ) {
+			$accepted = mws_ta_equals( $known, $hash ) || $accepted;
+		}
+		return $accepted;
 	}
 
 	/** Hashes of the secrets accepted now: app tokens minted with either stay bound. */

@@ -78,17 +78,18 @@ class PrincipalRegistry {
 	}
 
 	/**
-	 * The principal whose secret is $secret. Every configured principal is
-	 * compared, in constant time, whatever matches first; created keys are
-	 * found by the secret's hash and confirmed in constant time too.
+	 * The principal that accepts the secret whose SHA-256 is $hash. Every
+	 * configured principal is compared, in constant time, whatever matches
+	 * first; created keys are found by the hash and confirmed in constant
+	 * time too (current secret, or the one before a rotation while it is
+	 * accepted).
 	 *
-	 * @param string $secret
+	 * @param string $hash Hex SHA-256 of the secret the request sent
 	 * @return Principal|null
 	 * @throws ConfigurationException
 	 * @throws \Wikimedia\Rdbms\DBError
 	 */
-	public function match( string $secret ): ?Principal {
-		$hash = mws_ta_sha256( $secret );
+	public function match( string $hash ): ?Principal {
 		$found = null;
 		foreach ( $this->configured() as $principal ) {
 			if ( mws_ta_equals( $principal->tokenHash, $hash ) ) {
@@ -99,7 +100,7 @@ class PrincipalRegistry {
 			return $found;
 		}
 		$key = $this->created( $this->keys->findByHash( $hash ) );
-		if ( !$key || $key->secretHashFor( $hash, time() ) === null ) {
+		if ( !$key || !$key->accepts( $hash, time() ) ) {
 			return null;
 		}
 		$this->createdById[$key->id] = $key;

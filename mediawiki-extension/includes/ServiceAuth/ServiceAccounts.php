@@ -58,6 +58,11 @@ class ServiceAccounts {
 	private JwtLinkStore $jwtLinks;
 	/** $wgNewUserLog: whether autocreations leave the log entry wasAutocreated() reads. */
 	private bool $newUserLog;
+	/**
+	 * @var array<string,array|null> find()'s answers in this request: an app
+	 * token's check and its session ask for the same account.
+	 */
+	private array $found = [];
 
 	public function __construct(
 		ILoadBalancer $loadBalancer, UserFactory $userFactory, AuthManager $authManager,
@@ -86,11 +91,24 @@ class ServiceAccounts {
 		if ( !$user ) {
 			return null;
 		}
+		$memo = "$index:{$user->getName()}";
+		if ( !array_key_exists( $memo, $this->found ) ) {
+			$this->found[$memo] = $this->read( $user->getName(), $index );
+		}
+		return $this->found[$memo];
+	}
+
+	/**
+	 * @param string $name A valid user name
+	 * @param int $index
+	 * @return array{0: User, 1: bool}|null
+	 */
+	private function read( string $name, int $index ): ?array {
 		$db = $this->loadBalancer->getConnection( $index );
 		$row = $db->selectRow(
 			[ 'user', 'user_actor' => 'actor', self::TABLE ],
 			array_merge( DatabaseTokenStore::USER_FIELDS, [ 'sa_user' ] ),
-			[ 'user_name' => $user->getName() ],
+			[ 'user_name' => $name ],
 			__METHOD__,
 			[],
 			[
@@ -196,6 +214,8 @@ class ServiceAccounts {
 	 * Records $user as a service account (once; a second call changes nothing).
 	 */
 	public function mark( UserIdentity $user, string $origin ): void {
+		// find() read it as none, or before it was one.
+		$this->found = [];
 		$db = $this->loadBalancer->getConnection( DB_PRIMARY );
 		$db->insert( self::TABLE, [
 			'sa_user' => $user->getId(),
@@ -209,9 +229,10 @@ class ServiceAccounts {
 	 * markServiceAccount.php.
 	 *
 	 * @param User $user
+	 * @param bool $isServiceAccount As find() said
 	 * @return array<string,string> Label => value, in English (a maintenance script's output)
 	 */
-	public function describe( User $user ): array {
+	public function describe( User $user, bool $isServiceAccount ): array {
 		$groups = $this->userGroupManager->getUserGroups( $user );
 		return [
 			'Account' => $user->getName() . ' (#' . $user->getId() . ')',
@@ -223,7 +244,7 @@ class ServiceAccounts {
 			'Autocreated' => $this->wasAutocreated( $user ) ? 'yes' : 'no',
 			'System user' => $user->isSystemUser() ? 'yes' : 'no',
 			'Edits' => (string)$user->getEditCount(),
-			'Service account' => $this->isServiceAccount( $user ) ? 'yes' : 'no',
+			'Service account' => $isServiceAccount ? 'yes' : 'no',
 		];
 	}
 

@@ -30,7 +30,7 @@ class ServiceKeyStore {
 	/**
 	 * The live (not revoked) key with this current or previous secret hash.
 	 * Found by index on a SHA-256 of a 256-bit secret, which leaks nothing
-	 * usable; the caller confirms with Principal::secretHashFor().
+	 * usable; the caller confirms with Principal::accepts().
 	 *
 	 * @param string $hash Hex SHA-256 of the secret
 	 * @return Principal|null

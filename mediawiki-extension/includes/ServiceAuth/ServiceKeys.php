@@ -145,8 +145,9 @@ class ServiceKeys {
 	 * @return array|null Message key and parameters
 	 */
 	public function serviceUserProblem( string $name, bool $create ): ?array {
-		$found = $this->userFactory->newFromName( $name ) ? $this->accounts->find( $name, DB_PRIMARY ) : null;
+		$found = $this->accounts->find( $name, DB_PRIMARY );
 		if ( !$found ) {
+			// Missing, or no valid name at all.
 			return $create && $this->userFactory->newFromName( $name )
 				? null
 				: [ 'tokenauthenticator-keys-error-no-user', $name ];

@@ -153,10 +153,9 @@ class ServiceSessionProvider extends SessionProvider {
 	 * @throws ConfigurationException
 	 */
 	private function fromApiKey( WebRequest $request, string $secret ): ?SessionInfo {
-		$principal = $this->registry()->match( $secret );
-		// Which of its secrets was sent: app tokens it mints end with that one.
-		$secretHash = $principal ? $principal->secretHashFor( mws_ta_sha256( $secret ), time() ) : null;
-		if ( !$principal || $secretHash === null ) {
+		$secretHash = mws_ta_sha256( $secret );
+		$principal = $this->registry()->match( $secretHash );
+		if ( !$principal ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-invalid-credential', 401 );
 		}
 		if ( $principal->isExpired( time() ) ) {
@@ -169,6 +168,8 @@ class ServiceSessionProvider extends SessionProvider {
 				$refused = $this->refuse( $request, 'tokenauthenticator-error-path-denied', 403 );
 			}
 		}
+		// The secret that was sent (current, or the one before a rotation):
+		// app tokens minted in this session end with it.
 		return $refused ?? $this->sessionFor( $request, $principal, self::KIND_API_KEY, $secretHash,
 			[ 'binding' => AppTokens::binding( $secretHash ) ] );
 	}
@@ -182,7 +183,7 @@ class ServiceSessionProvider extends SessionProvider {
 	private function fromAppToken( WebRequest $request, string $token ): ?SessionInfo {
 		$principal = $this->appTokens()->check( $token );
 		if ( !$principal instanceof Principal ) {
-			return $this->refuse( $request, $principal, 401 );
+			return $this->refuse( $request, ...$principal );
 		}
 		return $this->checkAddress( $request, $principal )
 			?? $this->sessionFor( $request, $principal, self::KIND_APP_TOKEN, mws_ta_sha256( $token ) );

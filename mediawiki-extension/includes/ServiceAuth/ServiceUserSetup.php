@@ -29,6 +29,8 @@ class ServiceUserSetup {
 	private UserGroupManager $userGroupManager;
 	/** @var string[] */
 	private array $appTokenGroups;
+	/** @var Principal[]|null The live keys created on Special:ServiceKeys, read once */
+	private ?array $createdKeys = null;
 
 	/**
 	 * @param PrincipalRegistry $registry
@@ -69,7 +71,7 @@ class ServiceUserSetup {
 		}
 		// Keys created on the page before service accounts were recorded:
 		// said, never marked here.
-		foreach ( $this->keyStore->all() as $key ) {
+		foreach ( $this->createdKeys() as $key ) {
 			$found = $this->accounts->find( $key->user, DB_PRIMARY );
 			if ( $found && !$found[1] ) {
 				$out( "TokenAuthenticator: the service key \"{$key->id}\" (Special:ServiceKeys) is refused: it acts "
@@ -118,7 +120,7 @@ class ServiceUserSetup {
 			}
 		}
 		$missing = array_diff( $groups, $this->userGroupManager->getUserGroups( $user ) );
-		$createdKeys = array_keys( array_filter( $this->keyStore->all(),
+		$createdKeys = array_keys( array_filter( $this->createdKeys(),
 			static fn ( Principal $key ) => $key->user === $user->getName() ) );
 		if ( $missing && $createdKeys ) {
 			// Their managers were checked against the account's rights as they
@@ -135,6 +137,12 @@ class ServiceUserSetup {
 			$out( "TokenAuthenticator: added \"$name\" to " . implode( ', ', $missing ) );
 		}
 		return true;
+	}
+
+	/** @return Principal[] */
+	private function createdKeys(): array {
+		$this->createdKeys ??= $this->keyStore->all();
+		return $this->createdKeys;
 	}
 
 	/**

@@ -56,7 +56,7 @@ class PrincipalRegistryTest extends TestCase {
 		$key = fn ( array $paths ) => $this->registry( [
 			'TokenAuthenticatorServiceToken' => self::SECRET,
 			'TokenAuthenticatorServiceAllowedRestPaths' => $paths,
-		] )->match( self::SECRET );
+		] )->match( mws_ta_sha256( self::SECRET ) );
 		$this->assertFalse( $key( [] )->appTokens );
 		$this->assertFalse( $key( [ '/mws/v1/app-token/verify', '/mws/v1/app-token/generateX' ] )->appTokens );
 		$this->assertTrue( $key( [ '/mws/v1/app-token/verify', '/mws/v1/app-token/generate' ] )->appTokens );
@@ -66,24 +66,24 @@ class PrincipalRegistryTest extends TestCase {
 		$this->assertFalse( $key( [ '/mws' ] )->appTokens );
 		$listed = $this->registry( [ 'TokenAuthenticatorServiceTokens' => [
 			[ 'user' => 'A bot', 'token' => self::SECRET, 'restPaths' => [ '/mws/v1/app-token/generate' ] ],
-		] ] )->match( self::SECRET );
+		] ] )->match( mws_ta_sha256( self::SECRET ) );
 		$this->assertFalse( $listed->appTokens );
 	}
 
 	public function testTheShorthandCidrMeansWhatTheReferenceMeant(): void {
 		// Unset (extension.json's false): loopback only.
-		$p = $this->shorthand( false )->match( self::SECRET );
+		$p = $this->shorthand( false )->match( mws_ta_sha256( self::SECRET ) );
 		$this->assertTrue( $p->allowsAddress( '127.0.0.1' ) && $p->allowsAddress( '::1' ) );
 		$this->assertFalse( $p->allowsAddress( '10.0.0.1' ) );
 		$this->assertTrue( $p->isLoopbackOnly() );
 		// A list: exactly that list, loopback not added.
-		$p = $this->shorthand( [ '10.0.0.0/8' ] )->match( self::SECRET );
+		$p = $this->shorthand( [ '10.0.0.0/8' ] )->match( mws_ta_sha256( self::SECRET ) );
 		$this->assertTrue( $p->allowsAddress( '10.1.2.3' ) );
 		$this->assertFalse( $p->allowsAddress( '127.0.0.1' ) );
 		$this->assertSame( [], $this->warnings );
 		// '' and null: any address, with one warning.
 		foreach ( [ '', null ] as $any ) {
-			$p = $this->shorthand( $any )->match( self::SECRET );
+			$p = $this->shorthand( $any )->match( mws_ta_sha256( self::SECRET ) );
 			$this->assertTrue( $p->allowsAddress( '203.0.113.7' ) && $p->allowsAddress( '2001:db8::1' ) );
 		}
 		$this->assertCount( 1, $this->warnings );
@@ -95,9 +95,9 @@ class PrincipalRegistryTest extends TestCase {
 			[ 'name' => 'old', 'user' => 'Bot', 'token' => self::SECRET ],
 			[ 'name' => 'new', 'user' => 'Bot', 'tokenHash' => strtoupper( hash( 'sha256', 'another-secret-0123' ) ) ],
 		] ] );
-		$this->assertSame( 'old', $registry->match( self::SECRET )->id );
-		$this->assertSame( 'new', $registry->match( 'another-secret-0123' )->id );
-		$this->assertNull( $registry->match( 'wrong-secret-0123456' ) );
+		$this->assertSame( 'old', $registry->match( mws_ta_sha256( self::SECRET ) )->id );
+		$this->assertSame( 'new', $registry->match( mws_ta_sha256( 'another-secret-0123' ) )->id );
+		$this->assertNull( $registry->match( mws_ta_sha256( 'wrong-secret-0123456' ) ) );
 		$this->assertSame( 'new', $registry->get( 'new' )->id );
 		$this->assertNull( $registry->get( 'missing' ) );
 	}
@@ -139,13 +139,13 @@ class PrincipalRegistryTest extends TestCase {
 		}
 		// The error stays: every later call fails the same way.
 		$this->expectException( ConfigurationException::class );
-		$registry->match( self::SECRET );
+		$registry->match( mws_ta_sha256( self::SECRET ) );
 	}
 
 	public function testRestPathsMatchWholeSegments(): void {
 		$p = $this->registry( [ 'TokenAuthenticatorServiceTokens' => [
 			[ 'user' => 'Bot', 'token' => self::SECRET, 'restPaths' => [ '/mws/v1/user-token/verify' ] ],
-		] ] )->match( self::SECRET );
+		] ] )->match( mws_ta_sha256( self::SECRET ) );
 		foreach ( [ '/mws/v1/user-token/verify', '/mws/v1/user-token/verify/', '/mws/v1/user-token/verify/abc',
 			'/mws/v1/user-token/verify/a%2Fb' ] as $path
 		) {
@@ -158,7 +158,7 @@ class PrincipalRegistryTest extends TestCase {
 		}
 		$apps = $this->registry( [ 'TokenAuthenticatorServiceTokens' => [
 			[ 'user' => 'Bot', 'token' => self::SECRET, 'appTokens' => true ],
-		] ] )->match( self::SECRET );
+		] ] )->match( mws_ta_sha256( self::SECRET ) );
 		$this->assertTrue( AccessPolicy::allowsRestPath( $apps, AccessPolicy::APP_TOKEN_ROUTE ) );
 	}
 }
