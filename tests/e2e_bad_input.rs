@@ -415,7 +415,7 @@ fn every_error_of_the_routes_is_no_store() {
             wiki.get("/rest.php/mws/v1/app-token/generate"),
         ),
         (
-            "a body without a type (core's 415, before the handler runs)",
+            "a body without a type (core's 415 on 1.39, before the handler runs)",
             response(
                 wiki.client()
                     .post(&rest("/user-token/verify"))
@@ -426,7 +426,9 @@ fn every_error_of_the_routes_is_no_store() {
     for (what, r) in cases {
         assert!(r.status >= 400, "{what}: {r}");
         if what.contains("415") {
-            assert_eq!(r.status, 415, "{what}: {r}");
+            // MediaWiki 1.39 refuses it before the handler runs; 1.43 leaves
+            // it to the handler, which finds no such token.
+            assert!(matches!(r.status, 415 | 400), "{what}: {r}");
         }
         assert!(
             r.header("cache-control").unwrap_or("").contains("no-store"),
