@@ -11,7 +11,7 @@
 #   make deb         .deb packages for PHP 8.2 and PHP 8.4, into dist/
 #   make lint        cargo fmt --check, clippy -D warnings, cargo-deny, php -l,
 #                    phpcs, eslint (eslint-config-wikimedia), banana-checker
-#   make php-unit    only the PHP unit tests (tests/phpunit/unit/)
+#   make php-unit    only the PHP tests (mediawiki-extension/tests/phpunit/)
 #   make php-tests   only the .phpt tests in php-tests/
 #   make e2e         only the end-to-end tests (tests/*.rs)
 #   make screenshots refresh docs/screenshots/ (Special:ServiceKeys, in Chromium)
@@ -21,7 +21,7 @@
 #   make bench-quick the same with short runs, into bench/out/ (trying it out)
 #   make reliability concurrency (20,000 ops on SQLite and MariaDB) and database
 #                    outage runs; rewrites the full-run figures of RELIABILITY.md
-#   make reliability-ci  the same checks with small counts (a few minutes)
+#   make reliability-ci  the same checks with small counts (about 3 minutes)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -65,11 +65,12 @@ unit-tests: build
 	cargo test --lib --target-dir "$(TARGET_DIR)"
 	$(MAKE) --no-print-directory php-unit
 
-# The PHP rules that need no wiki (tests/phpunit/unit/), with Debian's phpunit
-# and the native extension loaded; MediaWiki's autoloader gives core's plain
-# classes.
+# The PHP tests (mediawiki-extension/tests/phpunit/) with Debian's phpunit and
+# the native extension loaded: unit/ needs no wiki (MediaWiki's autoloader
+# gives core's plain classes); integration/ sets MediaWiki up in process,
+# without a database.
 php-unit: build
-	php -d extension="$(SO)" "$$(command -v phpunit)" --configuration tests/phpunit/phpunit.xml
+	php -d extension="$(SO)" "$$(command -v phpunit)" --configuration mediawiki-extension/tests/phpunit/phpunit.xml
 
 # run-tests.php comes with php-dev, under /usr/lib/php/<extension API>/build/.
 php-tests: build
@@ -178,9 +179,9 @@ bench-quick: build
 # (ci: Redis only). Installs nginx, php8.2-fpm, php8.2-curl, php8.2-mysql,
 # mariadb-server, redis-server, memcached, php-redis, php-memcached and curl
 # when missing. Ends with "N passed, M failed"; fails when a check fails.
-# `make test` runs `make reliability-ci`. `make reliability` (N = 20,000, 32 clients; a few minutes) rewrites the
+# `make test` runs `make reliability-ci`. `make reliability` (N = 20,000, 32 clients; about half an hour) rewrites the
 # full-run block of RELIABILITY.md; `make reliability-ci` (N = 1,000, 16
-# clients; about 2 minutes) writes reliability/out/RELIABILITY.ci.md, or the
+# clients; about 3 minutes) writes reliability/out/RELIABILITY.ci.md, or the
 # file given as RELIABILITY_REPORT=... (RELIABILITY.md records its figures).
 .PHONY: reliability reliability-ci
 RELIABILITY_REPORT ?=

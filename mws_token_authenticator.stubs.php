@@ -5,6 +5,10 @@
 // static analysis. php-tests/stubs.phpt checks that this file and the loaded
 // extension declare exactly the same names, parameters and return types.
 // Never include this file at run time: the extension provides the real code.
+//
+// The hashes and keys built from parts that the wiki stores or looks things
+// up by are the extension's too (mws_ta_claim_hash, mws_ta_app_token_binding,
+// mws_ta_jwt_replay_key, mws_ta_session_seed): PHP joins none of them itself.
 
 namespace {
 
@@ -85,6 +89,53 @@ namespace {
 	 * @throws MwsTokenAuthenticator\RefusedException for anything else
 	 */
 	function mws_ta_json_object( string $json ): array {
+	}
+
+	/**
+	 * The hash a token-store claim (something used once) is recorded by:
+	 * hash( 'sha256', "$kind\0$key" ).
+	 *
+	 * @param string $kind A kind name: lower-case ASCII letters, digits, "-" and "_".
+	 * @param string $key Anything (binary-safe).
+	 * @throws MwsTokenAuthenticator\ConfigurationException for a kind that is not a name
+	 */
+	function mws_ta_claim_hash( string $kind, string $key ): string {
+	}
+
+	/**
+	 * What ties an app token to the service key secret it was minted with:
+	 * hash( 'sha256', "mws-apptoken-binding\0" . $secret_hash ).
+	 *
+	 * @param string $secret_hash The secret's hex SHA-256 (mws_ta_sha256()).
+	 * @throws MwsTokenAuthenticator\ConfigurationException for anything but 64 lower-case hex digits
+	 */
+	function mws_ta_app_token_binding( string $secret_hash ): string {
+	}
+
+	/**
+	 * The key a verified JWT is used up by (for mws_ta_claim_hash()):
+	 * "jti\0$issuer\0$jti" for a non-empty $jti, else "jwt\0" . mws_ta_sha256( $jwt ).
+	 *
+	 * @param string $jwt The token as it was verified.
+	 * @param string $issuer The configured issuer.
+	 * @param string|null $jti The "jti" claim when it is a string.
+	 * @throws MwsTokenAuthenticator\ConfigurationException for an issuer with a NUL byte
+	 */
+	function mws_ta_jwt_replay_key( string $jwt, string $issuer, ?string $jti = null ): string {
+	}
+
+	/**
+	 * The text a service session's ID is hashed from (hashToSessionId()):
+	 * "$kind:$subject:$credential". Refused unless it reads one way only:
+	 * $subject may hold ":" only when $credential is a hex SHA-256, and a
+	 * $credential with ":" must be a hex SHA-256 or an IP address.
+	 *
+	 * @param string $kind A kind name: lower-case ASCII letters, digits, "-" and "_".
+	 * @param string $subject Who the session is for (a key id, a user name, a message key).
+	 * @param string $credential A hex SHA-256 of the credential, or the client's IP address.
+	 * @throws MwsTokenAuthenticator\ConfigurationException for parts that could be read two ways
+	 */
+	function mws_ta_session_seed( string $kind, string $subject, string $credential ): string {
 	}
 
 }

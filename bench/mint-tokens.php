@@ -10,8 +10,8 @@
  * $mwsgTokenAuthenticatorUserTokenTTL (the bench wiki sets an hour).
  */
 
-use MediaWiki\Extension\TokenAuthenticator\Services;
-use MediaWiki\Extension\TokenAuthenticator\TokenStore;
+use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
 use MediaWiki\MediaWikiServices;
 
 $IP = getenv( 'MW_INSTALL_PATH' ) ?: '/usr/share/mediawiki';

@@ -134,7 +134,7 @@ port_ext="${port_of[ext]}"
 service_secret="$(php -r 'echo bin2hex(random_bytes(24));')"
 
 # The token stores' servers, as production would run them for tokens: no
-# persistence (README, "Token stores").
+# persistence (docs/token-stores.md).
 redis_port="$(free_port)"
 memcached_port="$(free_port)"
 start_group "$logs/redis.log" /usr/bin/redis-server --bind 127.0.0.1 --port "$redis_port" --save '' \

@@ -47,7 +47,7 @@ if ( $benchVariant !== 'noext' ) {
 	// Tokens are minted before the load runs: let them live an hour.
 	$mwsgTokenAuthenticatorUserTokenTTL = 3600;
 	$mwsgTokenAuthenticatorSingleUse = !str_ends_with( $benchVariant, 'reuse' );
-	// The token store: the database, or a server as the README configures it.
+	// The token store: the database, or a server as docs/token-stores.md configures it.
 	if ( str_starts_with( $benchVariant, 'redis' ) ) {
 		$wgObjectCaches['bench-redis'] = [ 'class' => 'RedisBagOStuff', 'servers' => [ "127.0.0.1:$benchRedisPort" ],
 			'persistent' => true, 'automaticFailover' => false ];

@@ -35,4 +35,4 @@ echo count( $native['functions'] ), " functions, ", count( $native['classes'] ),
 ?>
 --EXPECT--
 match
-9 functions, 6 classes
+13 functions, 6 classes

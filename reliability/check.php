@@ -599,7 +599,7 @@ function fault( string $dir, string $kind ): array {
 /**
  * A cache token store's server killed (SIGKILL) during a load and started
  * again, empty. Unlike the database, the restart forgets every token: those
- * minted before it are gone (400), which is what the README promises; what
+ * minted before it are gone (400), which is what docs/token-stores.md promises; what
  * must hold is fail-closed: 503 JSON while it is gone, nothing accepted that
  * was not minted or twice, and everything working again after it.
  */
@@ -759,7 +759,7 @@ function cacheFault( string $dir, string $store ): array {
 	// Tokens minted before the crash and not used before it: gone with it.
 	$preAfter = count( array_filter( $postPre, static fn ( $r ) => $r['verify']['status'] === 200 ) );
 	$pre400 = count( array_filter( $postPre, static fn ( $r ) => $r['verify']['status'] === 400 ) );
-	check( $g, 'tokens minted before the crash and left unused are gone after the restart (400), as the README says',
+	check( $g, 'tokens minted before the crash and left unused are gone after the restart (400), as docs/token-stores.md says',
 		$preAfter === 0 && $pre400 === count( $postPre ) && count( $postPre ) > 0,
 		sprintf( '%d verified after the restart: %d answered 400, %d answered 200', count( $postPre ), $pre400, $preAfter ) );
 

@@ -24,7 +24,7 @@
 #     (api.php with an ApiKey and sessions need no token store and keep
 #     working), no token may be accepted that was not minted or twice, and
 #     after the restart everything works again; tokens minted before the
-#     crash are gone (400), as the README says of a cache restart.
+#     crash are gone (400), as docs/token-stores.md says of a cache restart.
 #
 # Stack: Debian's nginx and php8.2-fpm (one pool per wiki), MariaDB's
 # mariadbd with its own datadir, a root password and a wiki user; all on

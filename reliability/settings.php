@@ -53,7 +53,7 @@ $mwsgTokenAuthenticatorServiceToken = $relyServiceSecret;
 $mwsgTokenAuthenticatorServiceAllowedRestPaths = [ '/mws/v1/user-token/verify' ];
 $mwsgTokenAuthenticatorServiceAllowedAPIModules = [ ApiQueryUserInfo::class ];
 
-// Tokens on a cache server: the settings the README gives for a farm, with
+// Tokens on a cache server: the settings docs/token-stores.md gives for a farm, with
 // short timeouts so that a dead server is answered with 503 at once.
 if ( isset( $relyCachePort ) ) {
 	$wgObjectCaches["rely-$relyDb"] = $relyDb === 'redis'

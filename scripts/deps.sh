@@ -16,6 +16,7 @@ packages=(
 	nginx curl openssl
 	phpunit
 	redis-server memcached php-redis php-memcached
+	php-doctrine-dbal php-sql-formatter
 )
 
 mapfile -t missing < <(ta_missing_packages "${packages[@]}")

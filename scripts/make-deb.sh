@@ -75,6 +75,9 @@ install -d "$mw_ext"
 doc="$stage/usr/share/doc/$PACKAGE"
 install -d "$doc"
 install -m 644 "$TA_ROOT/README.md" "$doc/README.md"
+# The README links into docs/ (relative links, kept working beside it).
+install -d "$doc/docs"
+install -m 644 "$TA_ROOT"/docs/*.md "$doc/docs/"
 cat >"$doc/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: TokenAuthenticator

@@ -7,10 +7,25 @@
 //! nothing is skipped silently, because a skipped entry in an allow-list
 //! config is a hole nobody notices.
 
-use crate::error::{printable, Error, Result};
+use crate::error::printable;
 use ipnet::IpNet;
 use std::net::IpAddr;
 use std::str::FromStr;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CidrError {
+    /// A list entry that cannot be parsed.
+    #[error("IP range entry #{index} \"{}\" is not a CIDR range, an IP address or an a.b.c.d-e.f.g.h range", printable(.entry))]
+    InvalidRange { index: usize, entry: String },
+    /// A list entry that is not a string.
+    #[error("IP range entry #{index} is not a string")]
+    RangeNotString { index: usize },
+    /// An address to look up that is not an IP address.
+    #[error("\"{}\" is not an IP address", printable(.0))]
+    InvalidAddress(String),
+}
+
+type Result<T> = std::result::Result<T, CidrError>;
 
 /// `::ffff:0:0/96`, where IPv4-mapped IPv6 addresses live.
 const MAPPED_START: u128 = 0xffff_0000_0000;
@@ -33,7 +48,7 @@ impl CidrSet {
         let mut v6 = Vec::new();
         for (index, entry) in entries.into_iter().enumerate() {
             let entry = entry.as_ref();
-            let invalid = || Error::InvalidRange {
+            let invalid = || CidrError::InvalidRange {
                 index,
                 entry: String::from_utf8_lossy(entry).into_owned(),
             };
@@ -71,7 +86,8 @@ impl CidrSet {
     /// Like [`contains`](Self::contains) for an address in text form; text
     /// that is not an address is an error, not a silent `false`.
     pub fn contains_str(&self, ip: &str) -> Result<bool> {
-        let addr = IpAddr::from_str(ip.trim()).map_err(|_| Error::InvalidAddress(printable(ip)))?;
+        let addr =
+            IpAddr::from_str(ip.trim()).map_err(|_| CidrError::InvalidAddress(printable(ip)))?;
         Ok(self.contains(addr))
     }
 
@@ -251,7 +267,7 @@ mod tests {
             let err = CidrSet::parse(["127.0.0.1", bad]).unwrap_err();
             assert_eq!(
                 err,
-                Error::InvalidRange {
+                CidrError::InvalidRange {
                     index: 1,
                     entry: bad.into()
                 },
@@ -259,14 +275,17 @@ mod tests {
             );
         }
         let err = CidrSet::parse([b"\xff\xfe".as_slice()]).unwrap_err();
-        assert!(matches!(err, Error::InvalidRange { index: 0, .. }));
+        assert!(matches!(err, CidrError::InvalidRange { index: 0, .. }));
     }
 
     #[test]
     fn invalid_addresses_are_errors() {
         let s = set(&["10.0.0.0/8"]);
         for bad in ["", "10.0.0", "x", "10.0.0.1/32", "fe80::1%eth0"] {
-            assert!(matches!(s.contains_str(bad), Err(Error::InvalidAddress(_))));
+            assert!(matches!(
+                s.contains_str(bad),
+                Err(CidrError::InvalidAddress(_))
+            ));
         }
     }
 

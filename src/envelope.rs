@@ -6,8 +6,8 @@
 //! default flags (`\/` for slashes, `\uXXXX` for non-ASCII), so envelopes are
 //! identical to the ones the reference implementation mints.
 
-use crate::error::{Error, Result};
-use crate::{json, sign};
+use crate::digest::{self, DigestError};
+use crate::json::{self, Problem};
 use base64::alphabet::STANDARD;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
@@ -21,6 +21,30 @@ const B64: GeneralPurpose = GeneralPurpose::new(
         .with_encode_padding(true)
         .with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnvelopeError {
+    /// A salt that is empty.
+    #[error("the signing key (salt) is empty")]
+    EmptyKey,
+    /// An envelope that is not base64.
+    #[error("the salted token is not valid base64")]
+    NotBase64,
+    /// An envelope whose payload is not a JSON object.
+    #[error("the salted token does not hold a JSON object: {0}")]
+    NotJson(Problem),
+    /// An envelope without a required field.
+    #[error("the salted token has no \"{0}\" field")]
+    FieldMissing(&'static str),
+    /// An envelope field that is present but not a string.
+    #[error("the salted token's \"{0}\" field is not a string")]
+    FieldNotString(&'static str),
+    /// A signature that is not hex, or does not match.
+    #[error(transparent)]
+    Signature(#[from] DigestError),
+}
+
+type Result<T> = std::result::Result<T, EnvelopeError>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
@@ -39,9 +63,9 @@ fn signed_message(verify_callback: &str, token: &str) -> Vec<u8> {
 /// Signs `token` for the wiki at `verify_callback` and wraps both.
 pub fn encode(salt: &[u8], verify_callback: &str, token: &str) -> Result<String> {
     if salt.is_empty() {
-        return Err(Error::EmptyKey);
+        return Err(EnvelopeError::EmptyKey);
     }
-    let sig = sign::hmac_sha256_hex(salt, &signed_message(verify_callback, token));
+    let sig = digest::hmac_sha256_hex(salt, &signed_message(verify_callback, token));
     let mut json = String::with_capacity(verify_callback.len() + token.len() + 120);
     json.push_str("{\"verifyCallback\":");
     php_json_string(&mut json, verify_callback);
@@ -57,18 +81,18 @@ pub fn encode(salt: &[u8], verify_callback: &str, token: &str) -> Result<String>
 /// is wrong.
 pub fn decode(salt: &[u8], envelope: &[u8]) -> Result<Envelope> {
     if salt.is_empty() {
-        return Err(Error::EmptyKey);
+        return Err(EnvelopeError::EmptyKey);
     }
     let trimmed = envelope.trim_ascii();
-    let json = B64.decode(trimmed).map_err(|_| Error::EnvelopeNotBase64)?;
+    let json = B64.decode(trimmed).map_err(|_| EnvelopeError::NotBase64)?;
     // The one strict reader, as for JWTs: a second member of the same name
     // must not decide which callback or token counts.
-    let map = json::object(&json).map_err(|p| Error::EnvelopeNotJson(p.to_string()))?;
+    let map = json::object(&json).map_err(EnvelopeError::NotJson)?;
     let field = |name: &'static str| -> Result<String> {
         match map.get(name) {
-            None => Err(Error::EnvelopeFieldMissing(name)),
+            None => Err(EnvelopeError::FieldMissing(name)),
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(_) => Err(Error::EnvelopeFieldNotString(name)),
+            Some(_) => Err(EnvelopeError::FieldNotString(name)),
         }
     };
     let env = Envelope {
@@ -76,7 +100,7 @@ pub fn decode(salt: &[u8], envelope: &[u8]) -> Result<Envelope> {
         token: field("token")?,
         sig: field("sig")?,
     };
-    sign::require_signature(
+    digest::require_signature(
         salt,
         &signed_message(&env.verify_callback, &env.token),
         env.sig.as_bytes(),
@@ -133,7 +157,7 @@ mod tests {
         assert_eq!(d.token, "abc123");
         assert_eq!(
             d.sig,
-            sign::hmac_sha256_hex(b"salt", format!("{URL}abc123").as_bytes())
+            digest::hmac_sha256_hex(b"salt", format!("{URL}abc123").as_bytes())
         );
     }
 
@@ -159,45 +183,51 @@ mod tests {
     #[test]
     fn wrong_salt_or_tampering_is_a_bad_signature() {
         let e = encode(b"salt", URL, "tok").unwrap();
-        assert_eq!(decode(b"pepper", e.as_bytes()), Err(Error::BadSignature));
-        let sig = sign::hmac_sha256_hex(b"salt", format!("{URL}tok").as_bytes());
+        assert_eq!(
+            decode(b"pepper", e.as_bytes()),
+            Err(DigestError::BadSignature.into())
+        );
+        let sig = digest::hmac_sha256_hex(b"salt", format!("{URL}tok").as_bytes());
         let forged = raw(&format!(
             r#"{{"verifyCallback":"https://evil/","token":"tok","sig":"{sig}"}}"#
         ));
-        assert_eq!(decode(b"salt", forged.as_bytes()), Err(Error::BadSignature));
+        assert_eq!(
+            decode(b"salt", forged.as_bytes()),
+            Err(DigestError::BadSignature.into())
+        );
     }
 
     #[test]
     fn each_malformation_has_its_own_error() {
-        assert_eq!(decode(b"s", b"!!!"), Err(Error::EnvelopeNotBase64));
+        assert_eq!(decode(b"s", b"!!!"), Err(EnvelopeError::NotBase64));
         assert!(matches!(
             decode(b"s", raw("nope").as_bytes()),
-            Err(Error::EnvelopeNotJson(_))
+            Err(EnvelopeError::NotJson(_))
         ));
         assert!(matches!(
             decode(b"s", raw("[1]").as_bytes()),
-            Err(Error::EnvelopeNotJson(_))
+            Err(EnvelopeError::NotJson(_))
         ));
         assert_eq!(
             decode(b"s", raw(r#"{"verifyCallback":"u","sig":"x"}"#).as_bytes()),
-            Err(Error::EnvelopeFieldMissing("token"))
+            Err(EnvelopeError::FieldMissing("token"))
         );
         assert_eq!(
             decode(
                 b"s",
                 raw(r#"{"verifyCallback":"u","token":5,"sig":"x"}"#).as_bytes()
             ),
-            Err(Error::EnvelopeFieldNotString("token"))
+            Err(EnvelopeError::FieldNotString("token"))
         );
         assert_eq!(
             decode(
                 b"s",
                 raw(r#"{"verifyCallback":"u","token":"t","sig":"zz"}"#).as_bytes()
             ),
-            Err(Error::BadSignature)
+            Err(DigestError::BadSignature.into())
         );
-        assert_eq!(decode(b"", b"x"), Err(Error::EmptyKey));
-        assert_eq!(encode(b"", "u", "t"), Err(Error::EmptyKey));
+        assert_eq!(decode(b"", b"x"), Err(EnvelopeError::EmptyKey));
+        assert_eq!(encode(b"", "u", "t"), Err(EnvelopeError::EmptyKey));
     }
 
     /// Found by fuzz/envelope_decode (kept in its corpus as
@@ -205,7 +235,7 @@ mod tests {
     /// back as given, so decode(encode(decode(x))) differed from decode(x).
     #[test]
     fn signature_comes_back_lower_case() {
-        let sig = sign::hmac_sha256_hex(b"salt", format!("{URL}tok").as_bytes());
+        let sig = digest::hmac_sha256_hex(b"salt", format!("{URL}tok").as_bytes());
         let upper = raw(&format!(
             r#"{{"verifyCallback":"{}","token":"tok","sig":"{}"}}"#,
             URL.replace('/', "\\/"),
@@ -220,7 +250,10 @@ mod tests {
         let salt = b"\0\xff\x80s";
         let e = encode(salt, URL, "t").unwrap();
         assert!(decode(salt, e.as_bytes()).is_ok());
-        assert_eq!(decode(b"\0", e.as_bytes()), Err(Error::BadSignature));
+        assert_eq!(
+            decode(b"\0", e.as_bytes()),
+            Err(DigestError::BadSignature.into())
+        );
     }
 
     #[test]
@@ -232,9 +265,7 @@ mod tests {
         let twice = json.replace("}", ",\"token\":\"other\"}");
         assert_eq!(
             decode(salt, B64.encode(twice.as_bytes()).as_bytes()),
-            Err(Error::EnvelopeNotJson(
-                "\"token\" is there more than once".into()
-            ))
+            Err(EnvelopeError::NotJson(Problem::Duplicate("token".into())))
         );
     }
 }

@@ -42,9 +42,17 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A JSON text refused where the caller needs one object.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JsonError {
+    /// A request body that is not one strict JSON object.
+    #[error("the request body is not one JSON object: {0}")]
+    BodyNotJsonObject(Problem),
+}
+
 /// A request body that must be one JSON object (the REST routes' bodies).
-pub fn request_body<B: Build>(bytes: &[u8], build: &B) -> crate::error::Result<B::Value> {
-    object_with(bytes, build).map_err(|p| crate::error::Error::BodyNotJsonObject(p.to_string()))
+pub fn request_body<B: Build>(bytes: &[u8], build: &B) -> Result<B::Value, JsonError> {
+    object_with(bytes, build).map_err(JsonError::BodyNotJsonObject)
 }
 
 enum Found {

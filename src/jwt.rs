@@ -28,8 +28,9 @@
 //! No error message quotes the token or the key; claim values are quoted only
 //! through `error::printable`.
 
-use crate::error::{Error, Result};
-use crate::{json, sign};
+use crate::digest;
+use crate::error::printable;
+use crate::json;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ed25519_dalek::pkcs8::DecodePublicKey as _;
@@ -37,6 +38,124 @@ use rsa::pkcs1::DecodeRsaPublicKey as _;
 use rsa::traits::PublicKeyParts as _;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JwtError {
+    // --- configuration ---
+    /// A configured algorithm name other than HS256, RS256 or EdDSA.
+    #[error("unknown JWT algorithm \"{}\": use \"HS256\", \"RS256\" or \"EdDSA\"", printable(.0))]
+    UnknownAlgorithm(String),
+    /// An empty HS256 secret.
+    #[error("the HS256 secret is empty")]
+    EmptySecret,
+    /// An HS256 secret that is a PEM key: a public key used as an HMAC
+    /// secret lets anyone who has it forge tokens.
+    #[error("the HS256 secret is a PEM key: HS256 takes a shared secret, and a public key must be used with RS256 or EdDSA")]
+    SecretIsPem,
+    /// An RS256 or EdDSA key that is a private key.
+    #[error("the {0} key is a private key: configure the public key only")]
+    PrivateKey(&'static str),
+    /// An RS256 or EdDSA key that does not parse as a public key.
+    #[error("the {alg} key does not parse: it must be {forms}", alg = .0, forms = key_forms(.0))]
+    BadKey(&'static str),
+    /// An RSA public key shorter than the minimum.
+    #[error("the RS256 key has {bits} bits: at least {min} are required")]
+    RsaKeyTooSmall { bits: usize, min: usize },
+    /// An empty configured issuer or audience.
+    #[error("no JWT {0} is configured")]
+    NotConfigured(&'static str),
+    /// A leeway outside the accepted range.
+    #[error("the JWT leeway {leeway} is out of range: use 0 to {max} seconds")]
+    Leeway { leeway: i64, max: i64 },
+    /// A configured maximum lifetime outside the accepted range.
+    #[error("the JWT maximum lifetime {value} is out of range: use 1 to {max} seconds")]
+    MaxLifetime { value: i64, max: i64 },
+
+    // --- the token's form ---
+    /// A token longer than the cap.
+    #[error("the JWT is longer than {max} bytes")]
+    TooLong { max: usize },
+    /// Not three unpadded base64url parts.
+    #[error("the JWT is not three base64url parts")]
+    Malformed,
+    /// The header or payload is not JSON.
+    #[error("the JWT's {part} is not valid JSON (error at column {column})")]
+    NotJson { part: &'static str, column: usize },
+    /// The header or payload is JSON, but not an object.
+    #[error("the JWT's {0} is not a JSON object")]
+    NotObject(&'static str),
+    /// The header or payload nests deeper than the cap.
+    #[error("the JWT's {part} nests more than {max} levels deep")]
+    TooDeep { part: &'static str, max: usize },
+    /// The header or payload has the same member twice.
+    #[error("the JWT's {part} has \"{}\" more than once", printable(.name))]
+    DuplicateMember { part: &'static str, name: String },
+    /// The header has no string `alg`.
+    #[error("the JWT's header has no \"alg\" string")]
+    NoAlg,
+    /// `alg: "none"`, in any case.
+    #[error("alg \"none\" is never accepted")]
+    AlgNone,
+    /// The header's `alg` is not the configured algorithm.
+    #[error("the JWT's alg \"{}\" is not the configured {expected}", printable(.got))]
+    AlgMismatch { got: String, expected: &'static str },
+    /// The header has a `crit` parameter.
+    #[error("the JWT's header has a \"crit\" parameter, and no critical extension is supported")]
+    Crit,
+    /// A header parameter (`typ`, `kid`) that is present but not a string.
+    #[error("the JWT's header \"{0}\" is not a string")]
+    HeaderNotString(&'static str),
+    /// The signature does not verify.
+    #[error("the JWT's signature does not match")]
+    BadSignature,
+
+    // --- the claims ---
+    /// A required claim is absent.
+    #[error("the JWT has no \"{0}\" claim")]
+    ClaimMissing(&'static str),
+    /// A NumericDate claim that is not a number.
+    #[error("the JWT's \"{0}\" claim is not a number")]
+    ClaimNotNumber(&'static str),
+    /// A claim that must be a string is not one.
+    #[error("the JWT's \"{0}\" claim is not a string")]
+    ClaimNotString(&'static str),
+    /// `now` is past `exp` plus the leeway.
+    #[error("the JWT has expired")]
+    Expired,
+    /// `now` plus the leeway is before `nbf`.
+    #[error("the JWT is not valid yet (\"nbf\")")]
+    NotYetValid,
+    /// `iat` is after `now` plus the leeway.
+    #[error("the JWT was issued in the future (\"iat\")")]
+    IssuedInFuture,
+    /// `iss` is not the configured issuer.
+    #[error("the JWT's issuer \"{}\" is not the configured one", printable(.0))]
+    IssuerMismatch(String),
+    /// `aud` neither is nor contains the configured audience.
+    #[error("the JWT's audience does not include \"{}\"", printable(.0))]
+    AudienceMismatch(String),
+    /// `aud` is neither a string nor an array of strings.
+    #[error("the JWT's \"aud\" claim is not a string or an array of strings")]
+    AudienceNotStrings,
+    /// `sub` is an empty string.
+    #[error("the JWT's \"sub\" claim is empty")]
+    SubjectEmpty,
+    /// `exp - iat` is longer than the configured maximum lifetime.
+    #[error("the JWT's lifetime (exp - iat) is longer than the allowed {max} seconds")]
+    LifetimeTooLong { max: i64 },
+}
+
+/// How a key for `alg` must look (for the error message).
+fn key_forms(alg: &str) -> &'static str {
+    if alg == "RS256" {
+        "a PEM RSA public key (\"BEGIN PUBLIC KEY\" or \"BEGIN RSA PUBLIC KEY\")"
+    } else {
+        "a PEM Ed25519 public key (\"BEGIN PUBLIC KEY\")"
+    }
+}
+
+use JwtError as Error;
+type Result<T> = std::result::Result<T, Error>;
 
 /// Longest token accepted, in bytes.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
@@ -68,7 +187,7 @@ impl Algorithm {
             "HS256" => Ok(Algorithm::Hs256),
             "RS256" => Ok(Algorithm::Rs256),
             "EdDSA" => Ok(Algorithm::EdDsa),
-            other => Err(Error::JwtUnknownAlgorithm(other.to_string())),
+            other => Err(Error::UnknownAlgorithm(other.to_string())),
         }
     }
 
@@ -82,15 +201,14 @@ impl Algorithm {
     }
 }
 
-/// What the claims must say, and the clock to judge them by.
+/// What the claims must say: the configuration of a [`Verifier`]. The clock
+/// is an argument of each verification.
 #[derive(Debug, Clone, Copy)]
 pub struct Expectations<'a> {
     /// The one accepted `iss`.
     pub issuer: &'a str,
     /// An `aud` must be this, or an array containing it.
     pub audience: &'a str,
-    /// The current time, in seconds since the epoch.
-    pub now: i64,
     /// Clock skew allowed on `exp`, `nbf` and `iat`, in seconds.
     pub leeway: i64,
     /// Longest accepted lifetime, `exp - iat`, in seconds (1 to
@@ -118,7 +236,7 @@ pub struct Verifier {
 }
 
 impl Verifier {
-    /// Checks the configuration and parses the key. `expect.now` is not used.
+    /// Checks the configuration and parses the key.
     pub fn new(alg: Algorithm, key: &[u8], expect: &Expectations) -> Result<Verifier> {
         check_expectations(expect)?;
         Ok(Verifier {
@@ -133,85 +251,120 @@ impl Verifier {
 
     /// Verifies `token` at `now` (seconds since the epoch) and returns its claims.
     pub fn verify(&self, token: &[u8], now: i64) -> Result<Map<String, Value>> {
-        let expect = Expectations {
-            issuer: &self.issuer,
-            audience: &self.audience,
-            now,
-            leeway: self.leeway,
-            max_lifetime: self.max_lifetime,
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(Error::TooLong {
+                max: MAX_TOKEN_BYTES,
+            });
+        }
+        let mut parts = token.split(|&b| b == b'.');
+        let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Error::Malformed);
         };
-        verify_with(token, self.alg, &self.key, &expect)
+        if header_b64.is_empty() || payload_b64.is_empty() {
+            return Err(Error::Malformed);
+        }
+        // Unpadded, and canonical: no stray bits in a last partial group.
+        let decode = |part: &[u8]| URL_SAFE_NO_PAD.decode(part).map_err(|_| Error::Malformed);
+        let header_json = decode(header_b64)?;
+        let payload_json = decode(payload_b64)?;
+        let signature = decode(signature_b64)?;
+
+        let header = parse_object(&header_json, "header")?;
+        check_header(&header, self.alg)?;
+
+        // The signed bytes are the first two parts exactly as they were sent.
+        let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
+        check_signature(&self.key, signing_input, &signature)?;
+
+        let claims = parse_object(&payload_json, "payload")?;
+        self.check_claims(&claims, now)?;
+        Ok(claims)
+    }
+
+    fn check_claims(&self, claims: &Map<String, Value>, now: i64) -> Result<()> {
+        // NumericDates may be fractional; f64 is exact for every integer time
+        // before the year 285 million.
+        let now = now as f64;
+        let leeway = self.leeway as f64;
+
+        let exp = numeric_date(claims, "exp")?.ok_or(Error::ClaimMissing("exp"))?;
+        if now > exp + leeway {
+            return Err(Error::Expired);
+        }
+        if let Some(nbf) = numeric_date(claims, "nbf")? {
+            if now + leeway < nbf {
+                return Err(Error::NotYetValid);
+            }
+        }
+        let iat = numeric_date(claims, "iat")?.ok_or(Error::ClaimMissing("iat"))?;
+        if iat > now + leeway {
+            return Err(Error::IssuedInFuture);
+        }
+        // Bounds exp (iat is at most now + leeway), so that nothing computed
+        // from it later (a replay record's expiry) can overflow.
+        if exp - iat > self.max_lifetime as f64 {
+            return Err(Error::LifetimeTooLong {
+                max: self.max_lifetime,
+            });
+        }
+
+        let iss = string_claim(claims, "iss")?;
+        if iss != self.issuer {
+            return Err(Error::IssuerMismatch(iss.to_string()));
+        }
+
+        let audience_ok = match claims.get("aud") {
+            None => return Err(Error::ClaimMissing("aud")),
+            Some(Value::String(aud)) => *aud == self.audience,
+            Some(Value::Array(list)) => {
+                if !list.iter().all(Value::is_string) {
+                    return Err(Error::AudienceNotStrings);
+                }
+                list.iter()
+                    .any(|a| a.as_str() == Some(self.audience.as_str()))
+            }
+            Some(_) => return Err(Error::AudienceNotStrings),
+        };
+        if !audience_ok {
+            return Err(Error::AudienceMismatch(self.audience.clone()));
+        }
+
+        if string_claim(claims, "sub")?.is_empty() {
+            return Err(Error::SubjectEmpty);
+        }
+        Ok(())
     }
 }
 
-/// Verifies `token` under `key` with the pinned `alg` and returns its claims
-/// (a [`Verifier`] for one token).
+/// Verifies `token` at `now` under `key` with the pinned `alg` and returns
+/// its claims (a [`Verifier`] for one token).
 pub fn verify(
     token: &[u8],
     alg: Algorithm,
     key: &[u8],
     expect: &Expectations,
+    now: i64,
 ) -> Result<Map<String, Value>> {
-    Verifier::new(alg, key, expect)?.verify(token, expect.now)
-}
-
-fn verify_with(
-    token: &[u8],
-    alg: Algorithm,
-    key: &Key,
-    expect: &Expectations,
-) -> Result<Map<String, Value>> {
-    if token.len() > MAX_TOKEN_BYTES {
-        return Err(Error::JwtTooLong {
-            max: MAX_TOKEN_BYTES,
-        });
-    }
-    let mut parts = token.split(|&b| b == b'.');
-    let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Error::JwtMalformed);
-    };
-    if header_b64.is_empty() || payload_b64.is_empty() {
-        return Err(Error::JwtMalformed);
-    }
-    // Unpadded, and canonical: no stray bits in a last partial group.
-    let decode = |part: &[u8]| {
-        URL_SAFE_NO_PAD
-            .decode(part)
-            .map_err(|_| Error::JwtMalformed)
-    };
-    let header_json = decode(header_b64)?;
-    let payload_json = decode(payload_b64)?;
-    let signature = decode(signature_b64)?;
-
-    let header = parse_object(&header_json, "header")?;
-    check_header(&header, alg)?;
-
-    // The signed bytes are the first two parts exactly as they were sent.
-    let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
-    check_signature(key, signing_input, &signature)?;
-
-    let claims = parse_object(&payload_json, "payload")?;
-    check_claims(&claims, expect)?;
-    Ok(claims)
+    Verifier::new(alg, key, expect)?.verify(token, now)
 }
 
 fn check_expectations(expect: &Expectations) -> Result<()> {
     if expect.issuer.is_empty() {
-        return Err(Error::JwtNotConfigured("issuer"));
+        return Err(Error::NotConfigured("issuer"));
     }
     if expect.audience.is_empty() {
-        return Err(Error::JwtNotConfigured("audience"));
+        return Err(Error::NotConfigured("audience"));
     }
     if !(0..=MAX_LEEWAY).contains(&expect.leeway) {
-        return Err(Error::JwtLeeway {
+        return Err(Error::Leeway {
             leeway: expect.leeway,
             max: MAX_LEEWAY,
         });
     }
     if !(1..=MAX_MAX_LIFETIME).contains(&expect.max_lifetime) {
-        return Err(Error::JwtMaxLifetime {
+        return Err(Error::MaxLifetime {
             value: expect.max_lifetime,
             max: MAX_MAX_LIFETIME,
         });
@@ -235,18 +388,18 @@ fn pem_decode(text: &str) -> Option<(&str, Vec<u8>)> {
 fn parse_key(alg: Algorithm, key: &[u8]) -> Result<Key> {
     if alg == Algorithm::Hs256 {
         if key.is_empty() {
-            return Err(Error::JwtEmptySecret);
+            return Err(Error::EmptySecret);
         }
         if key.windows(11).any(|w| w == b"-----BEGIN ") {
-            return Err(Error::JwtSecretIsPem);
+            return Err(Error::SecretIsPem);
         }
         return Ok(Key::Hmac(key.to_vec()));
     }
     let name = alg.as_str();
-    let bad = || Error::JwtBadKey(name);
+    let bad = || Error::BadKey(name);
     let text = std::str::from_utf8(key).map_err(|_| bad())?;
     if text.contains("PRIVATE KEY-----") {
-        return Err(Error::JwtPrivateKey(name));
+        return Err(Error::PrivateKey(name));
     }
     let (label, der) = pem_decode(text).ok_or_else(bad)?;
     match (alg, label) {
@@ -259,7 +412,7 @@ fn parse_key(alg: Algorithm, key: &[u8]) -> Result<Key> {
             let public = parsed.map_err(|_| bad())?;
             let bits = public.n().bits();
             if bits < MIN_RSA_BITS {
-                return Err(Error::JwtRsaKeyTooSmall {
+                return Err(Error::RsaKeyTooSmall {
                     bits,
                     min: MIN_RSA_BITS,
                 });
@@ -275,23 +428,23 @@ fn parse_key(alg: Algorithm, key: &[u8]) -> Result<Key> {
 
 fn check_header(header: &Map<String, Value>, alg: Algorithm) -> Result<()> {
     let Some(Value::String(got)) = header.get("alg") else {
-        return Err(Error::JwtNoAlg);
+        return Err(Error::NoAlg);
     };
     if got.eq_ignore_ascii_case("none") {
-        return Err(Error::JwtAlgNone);
+        return Err(Error::AlgNone);
     }
     if got != alg.as_str() {
-        return Err(Error::JwtAlgMismatch {
+        return Err(Error::AlgMismatch {
             got: got.clone(),
             expected: alg.as_str(),
         });
     }
     if header.contains_key("crit") {
-        return Err(Error::JwtCrit);
+        return Err(Error::Crit);
     }
     for name in ["typ", "kid"] {
         if matches!(header.get(name), Some(v) if !v.is_string()) {
-            return Err(Error::JwtHeaderNotString(name));
+            return Err(Error::HeaderNotString(name));
         }
     }
     Ok(())
@@ -299,8 +452,8 @@ fn check_header(header: &Map<String, Value>, alg: Algorithm) -> Result<()> {
 
 fn check_signature(key: &Key, signing_input: &[u8], signature: &[u8]) -> Result<()> {
     let ok = match key {
-        // Constant-time comparison, by the one HMAC of sign.rs.
-        Key::Hmac(secret) => sign::hmac_sha256_verify(secret, signing_input, signature),
+        // Constant-time comparison, by the one HMAC of digest.rs.
+        Key::Hmac(secret) => digest::hmac_sha256_verify(secret, signing_input, signature),
         Key::Rsa(public) => public
             .verify(
                 rsa::Pkcs1v15Sign::new::<Sha256>(),
@@ -316,7 +469,7 @@ fn check_signature(key: &Key, signing_input: &[u8], signature: &[u8]) -> Result<
     if ok {
         Ok(())
     } else {
-        Err(Error::JwtBadSignature)
+        Err(Error::BadSignature)
     }
 }
 
@@ -324,82 +477,29 @@ fn check_signature(key: &Key, signing_input: &[u8], signature: &[u8]) -> Result<
 fn numeric_date(claims: &Map<String, Value>, name: &'static str) -> Result<Option<f64>> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::Number(n)) => n.as_f64().map(Some).ok_or(Error::JwtClaimNotNumber(name)),
-        Some(_) => Err(Error::JwtClaimNotNumber(name)),
+        Some(Value::Number(n)) => n.as_f64().map(Some).ok_or(Error::ClaimNotNumber(name)),
+        Some(_) => Err(Error::ClaimNotNumber(name)),
     }
 }
 
 fn string_claim<'c>(claims: &'c Map<String, Value>, name: &'static str) -> Result<&'c str> {
     match claims.get(name) {
-        None => Err(Error::JwtClaimMissing(name)),
+        None => Err(Error::ClaimMissing(name)),
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(Error::JwtClaimNotString(name)),
+        Some(_) => Err(Error::ClaimNotString(name)),
     }
-}
-
-fn check_claims(claims: &Map<String, Value>, expect: &Expectations) -> Result<()> {
-    // NumericDates may be fractional; f64 is exact for every integer time
-    // before the year 285 million.
-    let now = expect.now as f64;
-    let leeway = expect.leeway as f64;
-
-    let exp = numeric_date(claims, "exp")?.ok_or(Error::JwtClaimMissing("exp"))?;
-    if now > exp + leeway {
-        return Err(Error::JwtExpired);
-    }
-    if let Some(nbf) = numeric_date(claims, "nbf")? {
-        if now + leeway < nbf {
-            return Err(Error::JwtNotYetValid);
-        }
-    }
-    let iat = numeric_date(claims, "iat")?.ok_or(Error::JwtClaimMissing("iat"))?;
-    if iat > now + leeway {
-        return Err(Error::JwtIssuedInFuture);
-    }
-    // Bounds exp (iat is at most now + leeway), so that nothing computed
-    // from it later (a replay record's expiry) can overflow.
-    if exp - iat > expect.max_lifetime as f64 {
-        return Err(Error::JwtLifetimeTooLong {
-            max: expect.max_lifetime,
-        });
-    }
-
-    let iss = string_claim(claims, "iss")?;
-    if iss != expect.issuer {
-        return Err(Error::JwtIssuerMismatch(iss.to_string()));
-    }
-
-    let audience_ok = match claims.get("aud") {
-        None => return Err(Error::JwtClaimMissing("aud")),
-        Some(Value::String(aud)) => aud == expect.audience,
-        Some(Value::Array(list)) => {
-            if !list.iter().all(Value::is_string) {
-                return Err(Error::JwtAudienceNotStrings);
-            }
-            list.iter().any(|a| a.as_str() == Some(expect.audience))
-        }
-        Some(_) => return Err(Error::JwtAudienceNotStrings),
-    };
-    if !audience_ok {
-        return Err(Error::JwtAudienceMismatch(expect.audience.to_string()));
-    }
-
-    if string_claim(claims, "sub")?.is_empty() {
-        return Err(Error::JwtSubjectEmpty);
-    }
-    Ok(())
 }
 
 /// A JWT part as a JSON object, read by the one strict reader.
 fn parse_object(bytes: &[u8], part: &'static str) -> Result<Map<String, Value>> {
     json::object(bytes).map_err(|p| match p {
-        json::Problem::NotJson { column } => Error::JwtNotJson { part, column },
-        json::Problem::NotObject => Error::JwtNotObject(part),
-        json::Problem::TooDeep => Error::JwtTooDeep {
+        json::Problem::NotJson { column } => Error::NotJson { part, column },
+        json::Problem::NotObject => Error::NotObject(part),
+        json::Problem::TooDeep => Error::TooDeep {
             part,
             max: MAX_JSON_DEPTH,
         },
-        json::Problem::Duplicate(name) => Error::JwtDuplicateMember { part, name },
+        json::Problem::Duplicate(name) => Error::DuplicateMember { part, name },
     })
 }
 
@@ -480,7 +580,6 @@ bh5TajqMG+qzGj8FqQIDAQAB
         Expectations {
             issuer: ISS,
             audience: AUD,
-            now: NOW,
             leeway: 30,
             max_lifetime: 86_400,
         }
@@ -593,7 +692,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
     }
 
     fn check_hs(token: &str) -> Result<Map<String, Value>> {
-        verify(token.as_bytes(), Algorithm::Hs256, SECRET, &expect())
+        verify(token.as_bytes(), Algorithm::Hs256, SECRET, &expect(), NOW)
     }
 
     fn check_rs(token: &str) -> Result<Map<String, Value>> {
@@ -602,6 +701,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
             Algorithm::Rs256,
             RSA_PUBLIC_PEM.as_bytes(),
             &expect(),
+            NOW,
         )
     }
 
@@ -611,6 +711,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
             Algorithm::EdDsa,
             ed_pem().as_bytes(),
             &expect(),
+            NOW,
         )
     }
 
@@ -653,7 +754,8 @@ bh5TajqMG+qzGj8FqQIDAQAB
                 rs256(&claims()).as_bytes(),
                 Algorithm::Rs256,
                 RSA_PUBLIC_PKCS1_PEM.as_bytes(),
-                &expect()
+                &expect(),
+                NOW
             )
             .unwrap(),
             want
@@ -679,7 +781,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         for bad in ["hs256", "RS384", "EDDSA", "ES256", "none", "", " HS256"] {
             assert_eq!(
                 Algorithm::parse(bad),
-                Err(Error::JwtUnknownAlgorithm(bad.to_string()))
+                Err(Error::UnknownAlgorithm(bad.to_string()))
             );
         }
         assert_eq!(
@@ -694,20 +796,20 @@ bh5TajqMG+qzGj8FqQIDAQAB
         assert!(claims_result(with(json!({"iat": NOW - 10, "exp": NOW - 10 + 86_400}))).is_ok());
         assert_eq!(
             claims_result(with(json!({"iat": NOW - 10, "exp": NOW - 9 + 86_400}))),
-            Err(Error::JwtLifetimeTooLong { max: 86_400 })
+            Err(Error::LifetimeTooLong { max: 86_400 })
         );
         // Far futures and values beyond i64 are refused, never wrapped.
         for exp in [json!(1e19), json!(1e23), json!(9.3e18), json!(i64::MAX)] {
             assert_eq!(
                 claims_result(with(json!({ "exp": exp }))),
-                Err(Error::JwtLifetimeTooLong { max: 86_400 }),
+                Err(Error::LifetimeTooLong { max: 86_400 }),
                 "{exp}"
             );
         }
         // A very old iat cannot stretch the window either.
         assert_eq!(
             claims_result(with(json!({"iat": -1e19}))),
-            Err(Error::JwtLifetimeTooLong { max: 86_400 })
+            Err(Error::LifetimeTooLong { max: 86_400 })
         );
         for max_lifetime in [0, -1, MAX_MAX_LIFETIME + 1, i64::MIN, i64::MAX] {
             assert_eq!(
@@ -718,9 +820,10 @@ bh5TajqMG+qzGj8FqQIDAQAB
                     &Expectations {
                         max_lifetime,
                         ..expect()
-                    }
+                    },
+                    NOW
                 ),
-                Err(Error::JwtMaxLifetime {
+                Err(Error::MaxLifetime {
                     value: max_lifetime,
                     max: MAX_MAX_LIFETIME
                 })
@@ -734,12 +837,12 @@ bh5TajqMG+qzGj8FqQIDAQAB
         assert!(claims_result(with(json!({"exp": NOW - 30}))).is_ok());
         assert_eq!(
             claims_result(with(json!({"exp": NOW - 31}))),
-            Err(Error::JwtExpired)
+            Err(Error::Expired)
         );
         assert!(claims_result(with(json!({"exp": (NOW as f64) - 29.5}))).is_ok());
         assert_eq!(
             claims_result(with(json!({"exp": (NOW as f64) - 30.5}))),
-            Err(Error::JwtExpired)
+            Err(Error::Expired)
         );
         let strict = Expectations {
             leeway: 0,
@@ -751,11 +854,12 @@ bh5TajqMG+qzGj8FqQIDAQAB
                 Algorithm::Hs256,
                 SECRET,
                 &strict,
+                NOW,
             )
         };
         assert!(at(NOW).is_ok());
-        assert_eq!(at(NOW - 1), Err(Error::JwtExpired));
-        assert_eq!(Error::JwtExpired.to_string(), "the JWT has expired");
+        assert_eq!(at(NOW - 1), Err(Error::Expired));
+        assert_eq!(Error::Expired.to_string(), "the JWT has expired");
     }
 
     #[test]
@@ -764,11 +868,11 @@ bh5TajqMG+qzGj8FqQIDAQAB
         assert!(claims_result(with(json!({"nbf": NOW - 1000}))).is_ok());
         assert_eq!(
             claims_result(with(json!({"nbf": NOW + 31}))),
-            Err(Error::JwtNotYetValid)
+            Err(Error::NotYetValid)
         );
         assert_eq!(
             claims_result(with(json!({"nbf": (NOW as f64) + 30.25}))),
-            Err(Error::JwtNotYetValid)
+            Err(Error::NotYetValid)
         );
     }
 
@@ -777,13 +881,13 @@ bh5TajqMG+qzGj8FqQIDAQAB
         assert!(claims_result(with(json!({"iat": NOW + 30}))).is_ok());
         assert_eq!(
             claims_result(with(json!({"iat": NOW + 31}))),
-            Err(Error::JwtIssuedInFuture)
+            Err(Error::IssuedInFuture)
         );
         // Any time in the past will do, within the lifetime cap.
         assert!(claims_result(with(json!({"iat": NOW - 86_000}))).is_ok());
         assert_eq!(
             claims_result(with(json!({"iat": 0}))),
-            Err(Error::JwtLifetimeTooLong { max: 86_400 })
+            Err(Error::LifetimeTooLong { max: 86_400 })
         );
     }
 
@@ -791,17 +895,17 @@ bh5TajqMG+qzGj8FqQIDAQAB
     fn time_claims_must_be_numbers() {
         assert_eq!(
             claims_result(with(json!({"exp": null}))),
-            Err(Error::JwtClaimMissing("exp"))
+            Err(Error::ClaimMissing("exp"))
         );
         assert_eq!(
             claims_result(with(json!({"iat": null}))),
-            Err(Error::JwtClaimMissing("iat"))
+            Err(Error::ClaimMissing("iat"))
         );
         for bad in [json!("1800000000"), json!(true), json!([NOW]), json!({})] {
             for name in ["exp", "nbf", "iat"] {
                 assert_eq!(
                     claims_result(with(json!({ name: bad.clone() }))),
-                    Err(Error::JwtClaimNotNumber(name)),
+                    Err(Error::ClaimNotNumber(name)),
                     "{name} = {bad}"
                 );
             }
@@ -809,9 +913,9 @@ bh5TajqMG+qzGj8FqQIDAQAB
         // A JSON null is not a number either (and not "absent").
         let mut c = claims();
         c["nbf"] = Value::Null;
-        assert_eq!(claims_result(c), Err(Error::JwtClaimNotNumber("nbf")));
+        assert_eq!(claims_result(c), Err(Error::ClaimNotNumber("nbf")));
         assert_eq!(
-            Error::JwtClaimMissing("sub").to_string(),
+            Error::ClaimMissing("sub").to_string(),
             "the JWT has no \"sub\" claim"
         );
     }
@@ -826,24 +930,24 @@ bh5TajqMG+qzGj8FqQIDAQAB
         ] {
             assert_eq!(
                 claims_result(with(json!({ "iss": other }))),
-                Err(Error::JwtIssuerMismatch(other.to_string()))
+                Err(Error::IssuerMismatch(other.to_string()))
             );
         }
         assert_eq!(
             claims_result(with(json!({"iss": null}))),
-            Err(Error::JwtClaimMissing("iss"))
+            Err(Error::ClaimMissing("iss"))
         );
         assert_eq!(
             claims_result(with(json!({"iss": [ISS]}))),
-            Err(Error::JwtClaimNotString("iss"))
+            Err(Error::ClaimNotString("iss"))
         );
         assert_eq!(
-            Error::JwtIssuerMismatch("x".into()).to_string(),
+            Error::IssuerMismatch("x".into()).to_string(),
             "the JWT's issuer \"x\" is not the configured one"
         );
         // Claim values are quoted safely.
         assert_eq!(
-            Error::JwtIssuerMismatch("a\nb".into()).to_string(),
+            Error::IssuerMismatch("a\nb".into()).to_string(),
             "the JWT's issuer \"a\\nb\" is not the configured one"
         );
     }
@@ -852,14 +956,14 @@ bh5TajqMG+qzGj8FqQIDAQAB
     fn audience_string_or_array() {
         assert!(claims_result(with(json!({"aud": [AUD]}))).is_ok());
         assert!(claims_result(with(json!({"aud": ["other", AUD]}))).is_ok());
-        let mismatch = Err(Error::JwtAudienceMismatch(AUD.to_string()));
+        let mismatch = Err(Error::AudienceMismatch(AUD.to_string()));
         assert_eq!(claims_result(with(json!({"aud": "other"}))), mismatch);
         assert_eq!(claims_result(with(json!({"aud": "MEDIAWIKI"}))), mismatch);
         assert_eq!(claims_result(with(json!({"aud": ["a", "b"]}))), mismatch);
         assert_eq!(claims_result(with(json!({"aud": []}))), mismatch);
         assert_eq!(
             claims_result(with(json!({"aud": null}))),
-            Err(Error::JwtClaimMissing("aud"))
+            Err(Error::ClaimMissing("aud"))
         );
         for bad in [
             json!(5),
@@ -869,11 +973,11 @@ bh5TajqMG+qzGj8FqQIDAQAB
         ] {
             assert_eq!(
                 claims_result(with(json!({ "aud": bad }))),
-                Err(Error::JwtAudienceNotStrings)
+                Err(Error::AudienceNotStrings)
             );
         }
         assert_eq!(
-            Error::JwtAudienceMismatch("y".into()).to_string(),
+            Error::AudienceMismatch("y".into()).to_string(),
             "the JWT's audience does not include \"y\""
         );
     }
@@ -882,22 +986,22 @@ bh5TajqMG+qzGj8FqQIDAQAB
     fn subject_required_non_empty_string() {
         assert_eq!(
             claims_result(with(json!({"sub": null}))),
-            Err(Error::JwtClaimMissing("sub"))
+            Err(Error::ClaimMissing("sub"))
         );
         assert_eq!(
             claims_result(with(json!({"sub": ""}))),
-            Err(Error::JwtSubjectEmpty)
+            Err(Error::SubjectEmpty)
         );
         assert_eq!(
             claims_result(with(json!({"sub": 42}))),
-            Err(Error::JwtClaimNotString("sub"))
+            Err(Error::ClaimNotString("sub"))
         );
     }
 
     #[test]
     fn alg_must_be_the_pinned_one() {
         let mismatch = |got: &str, expected: &'static str| {
-            Err(Error::JwtAlgMismatch {
+            Err(Error::AlgMismatch {
                 got: got.to_string(),
                 expected,
             })
@@ -921,26 +1025,24 @@ bh5TajqMG+qzGj8FqQIDAQAB
         // The classic attack: an HS256 token whose HMAC secret is the RS256
         // public key, sent to a verifier configured for RS256.
         let forged = hs256_with(RSA_PUBLIC_PEM.as_bytes(), &header("HS256"), &claims());
-        assert!(matches!(
-            check_rs(&forged),
-            Err(Error::JwtAlgMismatch { .. })
-        ));
+        assert!(matches!(check_rs(&forged), Err(Error::AlgMismatch { .. })));
         let forged_pkcs1 = hs256_with(RSA_PUBLIC_PKCS1_PEM.as_bytes(), &header("HS256"), &claims());
         assert!(matches!(
             verify(
                 forged_pkcs1.as_bytes(),
                 Algorithm::Rs256,
                 RSA_PUBLIC_PKCS1_PEM.as_bytes(),
-                &expect()
+                &expect(),
+                NOW
             ),
-            Err(Error::JwtAlgMismatch { .. })
+            Err(Error::AlgMismatch { .. })
         ));
         // The same with the header claiming RS256: the HMAC is no RSA signature.
         let relabelled = hs256_with(RSA_PUBLIC_PEM.as_bytes(), &header("RS256"), &claims());
-        assert_eq!(check_rs(&relabelled), Err(Error::JwtBadSignature));
+        assert_eq!(check_rs(&relabelled), Err(Error::BadSignature));
         let ed_pem = ed_pem();
         let relabelled = hs256_with(ed_pem.as_bytes(), &header("EdDSA"), &claims());
-        assert_eq!(check_ed(&relabelled), Err(Error::JwtBadSignature));
+        assert_eq!(check_ed(&relabelled), Err(Error::BadSignature));
         // And a verifier misconfigured with a public key as HS256 secret
         // refuses to run at all.
         assert_eq!(
@@ -948,9 +1050,10 @@ bh5TajqMG+qzGj8FqQIDAQAB
                 forged.as_bytes(),
                 Algorithm::Hs256,
                 RSA_PUBLIC_PEM.as_bytes(),
-                &expect()
+                &expect(),
+                NOW
             ),
-            Err(Error::JwtSecretIsPem)
+            Err(Error::SecretIsPem)
         );
     }
 
@@ -965,19 +1068,16 @@ bh5TajqMG+qzGj8FqQIDAQAB
                     claims().to_string().as_bytes()
                 )
             );
-            assert_eq!(check_hs(&unsigned), Err(Error::JwtAlgNone));
-            assert_eq!(check_rs(&unsigned), Err(Error::JwtAlgNone));
-            assert_eq!(check_ed(&unsigned), Err(Error::JwtAlgNone));
+            assert_eq!(check_hs(&unsigned), Err(Error::AlgNone));
+            assert_eq!(check_rs(&unsigned), Err(Error::AlgNone));
+            assert_eq!(check_ed(&unsigned), Err(Error::AlgNone));
             // Even with a valid HMAC over it.
             assert_eq!(
                 check_hs(&hs256_with(SECRET, &header, &claims())),
-                Err(Error::JwtAlgNone)
+                Err(Error::AlgNone)
             );
         }
-        assert_eq!(
-            Error::JwtAlgNone.to_string(),
-            "alg \"none\" is never accepted"
-        );
+        assert_eq!(Error::AlgNone.to_string(), "alg \"none\" is never accepted");
     }
 
     #[test]
@@ -990,13 +1090,13 @@ bh5TajqMG+qzGj8FqQIDAQAB
         ] {
             assert_eq!(
                 check_hs(&hs256_with(SECRET, &h, &claims())),
-                Err(Error::JwtNoAlg)
+                Err(Error::NoAlg)
             );
         }
         let crit = json!({"alg": "HS256", "crit": ["exp"], "exp": 1});
         assert_eq!(
             check_hs(&hs256_with(SECRET, &crit, &claims())),
-            Err(Error::JwtCrit)
+            Err(Error::Crit)
         );
         let ok = json!({"alg": "HS256", "kid": "key-1", "typ": "at+jwt"});
         assert!(check_hs(&hs256_with(SECRET, &ok, &claims())).is_ok());
@@ -1006,7 +1106,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
             let h = json!({"alg": "HS256", name: 1});
             assert_eq!(
                 check_hs(&hs256_with(SECRET, &h, &claims())),
-                Err(Error::JwtHeaderNotString(name))
+                Err(Error::HeaderNotString(name))
             );
         }
     }
@@ -1024,18 +1124,18 @@ bh5TajqMG+qzGj8FqQIDAQAB
             (eddsa(&claims()), check_ed),
         ] {
             let tampered = replace_part(&token, 1, &evil_b64);
-            assert_eq!(check(&tampered), Err(Error::JwtBadSignature));
+            assert_eq!(check(&tampered), Err(Error::BadSignature));
             // Tampering with the header counts too.
             let h = b64(json!({"alg": token_alg(&token), "kid": "x"})
                 .to_string()
                 .as_bytes());
             assert_eq!(
                 check(&replace_part(&token, 0, &h)),
-                Err(Error::JwtBadSignature)
+                Err(Error::BadSignature)
             );
         }
         assert_eq!(
-            Error::JwtBadSignature.to_string(),
+            Error::BadSignature.to_string(),
             "the JWT's signature does not match"
         );
     }
@@ -1059,30 +1159,27 @@ bh5TajqMG+qzGj8FqQIDAQAB
             (eddsa(&claims()), check_ed),
         ] {
             assert!(check(&token).is_ok());
-            assert_eq!(
-                check(&flip_signature_bit(&token)),
-                Err(Error::JwtBadSignature)
-            );
+            assert_eq!(check(&flip_signature_bit(&token)), Err(Error::BadSignature));
             let sig = token.rsplit('.').next().unwrap();
             let bytes = URL_SAFE_NO_PAD.decode(sig).unwrap();
             let short = &b64(&bytes[..bytes.len() - 3]);
             assert_eq!(
                 check(&replace_part(&token, 2, short)),
-                Err(Error::JwtBadSignature)
+                Err(Error::BadSignature)
             );
             assert_eq!(
                 check(&replace_part(&token, 2, "")),
-                Err(Error::JwtBadSignature)
+                Err(Error::BadSignature)
             );
             let long = format!("{sig}AAAA");
             assert_eq!(
                 check(&replace_part(&token, 2, &long)),
-                Err(Error::JwtBadSignature)
+                Err(Error::BadSignature)
             );
         }
         // A token signed by another secret or key.
         let other = hs256_with(b"another secret", &header("HS256"), &claims());
-        assert_eq!(check_hs(&other), Err(Error::JwtBadSignature));
+        assert_eq!(check_hs(&other), Err(Error::BadSignature));
         let other_ed = ed25519_dalek::SigningKey::from_bytes(&[8u8; 32]);
         let input = input_raw(
             header("EdDSA").to_string().as_bytes(),
@@ -1092,14 +1189,14 @@ bh5TajqMG+qzGj8FqQIDAQAB
             "{input}.{}",
             b64(&other_ed.sign(input.as_bytes()).to_bytes())
         );
-        assert_eq!(check_ed(&forged), Err(Error::JwtBadSignature));
+        assert_eq!(check_ed(&forged), Err(Error::BadSignature));
     }
 
     #[test]
     fn claims_are_not_read_before_the_signature_is_checked() {
         // An expired token with a bad signature reports the signature.
         let token = flip_signature_bit(&hs256(&with(json!({"exp": 1}))));
-        assert_eq!(check_hs(&token), Err(Error::JwtBadSignature));
+        assert_eq!(check_hs(&token), Err(Error::BadSignature));
         // A payload that is not JSON, unsigned by us: the signature first.
         let bad = format!(
             "{}.{}.{}",
@@ -1107,7 +1204,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
             b64(b"nope"),
             b64(b"x")
         );
-        assert_eq!(check_hs(&bad), Err(Error::JwtBadSignature));
+        assert_eq!(check_hs(&bad), Err(Error::BadSignature));
     }
 
     #[test]
@@ -1131,8 +1228,8 @@ bh5TajqMG+qzGj8FqQIDAQAB
         ];
         for input in inputs {
             assert_eq!(
-                verify(&input, Algorithm::Hs256, SECRET, &expect()),
-                Err(Error::JwtMalformed),
+                verify(&input, Algorithm::Hs256, SECRET, &expect(), NOW),
+                Err(Error::Malformed),
                 "{}",
                 String::from_utf8_lossy(&input)
             );
@@ -1149,15 +1246,15 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let lax = format!("{}{}", &sig[..42], ALPHABET[index ^ 1] as char);
         assert_eq!(
             check_hs(&replace_part(&good, 2, &lax)),
-            Err(Error::JwtMalformed)
+            Err(Error::Malformed)
         );
         // A single base64url character encodes nothing.
         assert_eq!(
             check_hs(&replace_part(&good, 0, "e")),
-            Err(Error::JwtMalformed)
+            Err(Error::Malformed)
         );
         assert_eq!(
-            Error::JwtMalformed.to_string(),
+            Error::Malformed.to_string(),
             "the JWT is not three base64url parts"
         );
     }
@@ -1168,7 +1265,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let claims_json = claims().to_string();
         assert_eq!(
             check_hs(&sign(b"not json", claims_json.as_bytes())),
-            Err(Error::JwtNotJson {
+            Err(Error::NotJson {
                 part: "header",
                 column: 2
             })
@@ -1176,44 +1273,44 @@ bh5TajqMG+qzGj8FqQIDAQAB
         // An empty part is no base64url part at all.
         assert_eq!(
             check_hs(&sign(b"", claims_json.as_bytes())),
-            Err(Error::JwtMalformed)
+            Err(Error::Malformed)
         );
         assert_eq!(
             check_hs(&sign(b" ", claims_json.as_bytes())),
-            Err(Error::JwtNotJson {
+            Err(Error::NotJson {
                 part: "header",
                 column: 1
             })
         );
         assert_eq!(
             check_hs(&sign(br#"["HS256"]"#, claims_json.as_bytes())),
-            Err(Error::JwtNotObject("header"))
+            Err(Error::NotObject("header"))
         );
         let h = br#"{"alg":"HS256"}"#;
         assert!(matches!(
             check_hs(&sign(h, b"{\"sub\":")),
-            Err(Error::JwtNotJson {
+            Err(Error::NotJson {
                 part: "payload",
                 ..
             })
         ));
         assert!(matches!(
             check_hs(&sign(h, b"{\"sub\":\"\xff\"}")),
-            Err(Error::JwtNotJson {
+            Err(Error::NotJson {
                 part: "payload",
                 ..
             })
         ));
         assert!(matches!(
             check_hs(&sign(h, format!("{claims_json} x").as_bytes())),
-            Err(Error::JwtNotJson {
+            Err(Error::NotJson {
                 part: "payload",
                 ..
             })
         ));
         assert_eq!(
             check_hs(&sign(h, b"\"a string\"")),
-            Err(Error::JwtNotObject("payload"))
+            Err(Error::NotObject("payload"))
         );
         // Whitespace around the JSON is fine.
         assert!(check_hs(&sign(b" {\"alg\":\"HS256\"}\n", claims_json.as_bytes())).is_ok());
@@ -1226,7 +1323,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let p = claims().to_string();
         assert_eq!(
             check_hs(&hs256_raw(SECRET, h, p.as_bytes())),
-            Err(Error::JwtDuplicateMember {
+            Err(Error::DuplicateMember {
                 part: "header",
                 name: "alg".into()
             })
@@ -1234,7 +1331,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let p = format!("{},\"sub\":\"admin\"}}", p.trim_end_matches('}'));
         assert_eq!(
             check_hs(&hs256_raw(SECRET, br#"{"alg":"HS256"}"#, p.as_bytes())),
-            Err(Error::JwtDuplicateMember {
+            Err(Error::DuplicateMember {
                 part: "payload",
                 name: "sub".into()
             })
@@ -1248,7 +1345,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         );
         assert!(matches!(
             check_hs(&hs256_raw(SECRET, br#"{"alg":"HS256"}"#, p.as_bytes())),
-            Err(Error::JwtDuplicateMember {
+            Err(Error::DuplicateMember {
                 part: "payload",
                 ..
             })
@@ -1268,7 +1365,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         assert!(check_hs(&hs256_raw(SECRET, h, nest(MAX_JSON_DEPTH).as_bytes())).is_ok());
         assert_eq!(
             check_hs(&hs256_raw(SECRET, h, nest(MAX_JSON_DEPTH + 1).as_bytes())),
-            Err(Error::JwtTooDeep {
+            Err(Error::TooDeep {
                 part: "payload",
                 max: MAX_JSON_DEPTH
             })
@@ -1277,12 +1374,12 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let deep = format!("{{\"alg\":\"HS256\",\"x\":{}}}", "[".repeat(5000));
         assert!(matches!(
             check_hs(&hs256_raw(SECRET, deep.as_bytes(), b"{}")),
-            Err(Error::JwtTooLong { .. }) | Err(Error::JwtTooDeep { part: "header", .. })
+            Err(Error::TooLong { .. }) | Err(Error::TooDeep { part: "header", .. })
         ));
         let deep = format!("{{\"alg\":\"HS256\",\"x\":{}}}", "[".repeat(1000));
         assert!(matches!(
             check_hs(&hs256_raw(SECRET, deep.as_bytes(), b"{}")),
-            Err(Error::JwtTooDeep { part: "header", .. })
+            Err(Error::TooDeep { part: "header", .. })
         ));
     }
 
@@ -1292,14 +1389,14 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let token = hs256(&with(json!({ "pad": padding })));
         assert_eq!(
             check_hs(&token),
-            Err(Error::JwtTooLong {
+            Err(Error::TooLong {
                 max: MAX_TOKEN_BYTES
             })
         );
         let big = vec![b'a'; 10 * MAX_TOKEN_BYTES];
         assert_eq!(
-            verify(&big, Algorithm::Hs256, SECRET, &expect()),
-            Err(Error::JwtTooLong {
+            verify(&big, Algorithm::Hs256, SECRET, &expect(), NOW),
+            Err(Error::TooLong {
                 max: MAX_TOKEN_BYTES
             })
         );
@@ -1314,46 +1411,43 @@ bh5TajqMG+qzGj8FqQIDAQAB
     #[test]
     fn keys_that_do_not_fit_are_refused() {
         let token = hs256(&claims());
-        let run = |alg, key: &[u8]| verify(token.as_bytes(), alg, key, &expect());
-        assert_eq!(run(Algorithm::Hs256, b""), Err(Error::JwtEmptySecret));
-        assert_eq!(run(Algorithm::Rs256, b""), Err(Error::JwtBadKey("RS256")));
-        assert_eq!(run(Algorithm::EdDsa, b""), Err(Error::JwtBadKey("EdDSA")));
-        assert_eq!(
-            run(Algorithm::Rs256, SECRET),
-            Err(Error::JwtBadKey("RS256"))
-        );
+        let run = |alg, key: &[u8]| verify(token.as_bytes(), alg, key, &expect(), NOW);
+        assert_eq!(run(Algorithm::Hs256, b""), Err(Error::EmptySecret));
+        assert_eq!(run(Algorithm::Rs256, b""), Err(Error::BadKey("RS256")));
+        assert_eq!(run(Algorithm::EdDsa, b""), Err(Error::BadKey("EdDSA")));
+        assert_eq!(run(Algorithm::Rs256, SECRET), Err(Error::BadKey("RS256")));
         assert_eq!(
             run(Algorithm::Rs256, b"\xff-----BEGIN PUBLIC KEY-----"),
-            Err(Error::JwtBadKey("RS256"))
+            Err(Error::BadKey("RS256"))
         );
         assert_eq!(
             run(
                 Algorithm::Rs256,
                 b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
             ),
-            Err(Error::JwtBadKey("RS256"))
+            Err(Error::BadKey("RS256"))
         );
         // The other algorithm's key.
         assert_eq!(
             run(Algorithm::Rs256, ed_pem().as_bytes()),
-            Err(Error::JwtBadKey("RS256"))
+            Err(Error::BadKey("RS256"))
         );
         assert_eq!(
             run(Algorithm::EdDsa, RSA_PUBLIC_PEM.as_bytes()),
-            Err(Error::JwtBadKey("EdDSA"))
+            Err(Error::BadKey("EdDSA"))
         );
         assert_eq!(
             run(Algorithm::EdDsa, RSA_PUBLIC_PKCS1_PEM.as_bytes()),
-            Err(Error::JwtBadKey("EdDSA"))
+            Err(Error::BadKey("EdDSA"))
         );
         // A private key is never configured where a public key belongs.
         assert_eq!(
             run(Algorithm::Rs256, RSA_PRIVATE_PEM.as_bytes()),
-            Err(Error::JwtPrivateKey("RS256"))
+            Err(Error::PrivateKey("RS256"))
         );
         assert_eq!(
             run(Algorithm::Hs256, RSA_PRIVATE_PEM.as_bytes()),
-            Err(Error::JwtSecretIsPem)
+            Err(Error::SecretIsPem)
         );
         // One PEM block, with matching labels, and nothing else.
         let body = RSA_PUBLIC_PEM
@@ -1374,7 +1468,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         ] {
             assert_eq!(
                 run(Algorithm::Rs256, pem.as_bytes()),
-                Err(Error::JwtBadKey("RS256")),
+                Err(Error::BadKey("RS256")),
                 "{pem}"
             );
         }
@@ -1383,12 +1477,12 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let both = format!("{RSA_PUBLIC_PEM}{RSA_PRIVATE_PEM}");
         assert_eq!(
             run(Algorithm::Rs256, both.as_bytes()),
-            Err(Error::JwtPrivateKey("RS256"))
+            Err(Error::PrivateKey("RS256"))
         );
         // Too short an RSA key.
         assert_eq!(
             run(Algorithm::Rs256, RSA_1024_PUBLIC_PEM.as_bytes()),
-            Err(Error::JwtRsaKeyTooSmall {
+            Err(Error::RsaKeyTooSmall {
                 bits: 1024,
                 min: MIN_RSA_BITS
             })
@@ -1436,7 +1530,8 @@ bh5TajqMG+qzGj8FqQIDAQAB
                     token.as_bytes(),
                     Algorithm::Rs256,
                     pem.as_bytes(),
-                    &expect()
+                    &expect(),
+                    NOW
                 )
                 .is_ok(),
                 "{pem:?}"
@@ -1447,25 +1542,25 @@ bh5TajqMG+qzGj8FqQIDAQAB
     #[test]
     fn configuration_is_checked() {
         let token = hs256(&claims());
-        let run = |e: Expectations| verify(token.as_bytes(), Algorithm::Hs256, SECRET, &e);
+        let run = |e: Expectations| verify(token.as_bytes(), Algorithm::Hs256, SECRET, &e, NOW);
         assert_eq!(
             run(Expectations {
                 issuer: "",
                 ..expect()
             }),
-            Err(Error::JwtNotConfigured("issuer"))
+            Err(Error::NotConfigured("issuer"))
         );
         assert_eq!(
             run(Expectations {
                 audience: "",
                 ..expect()
             }),
-            Err(Error::JwtNotConfigured("audience"))
+            Err(Error::NotConfigured("audience"))
         );
         for leeway in [-1, MAX_LEEWAY + 1, i64::MIN, i64::MAX] {
             assert_eq!(
                 run(Expectations { leeway, ..expect() }),
-                Err(Error::JwtLeeway {
+                Err(Error::Leeway {
                     leeway,
                     max: MAX_LEEWAY
                 })
@@ -1478,7 +1573,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         .is_ok());
         // Extreme clocks neither panic nor wrap.
         for now in [i64::MIN, i64::MAX] {
-            assert!(run(Expectations { now, ..expect() }).is_err());
+            assert!(verify(token.as_bytes(), Algorithm::Hs256, SECRET, &expect(), now).is_err());
         }
     }
 
@@ -1497,6 +1592,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
                 Algorithm::Hs256,
                 b"-----BEGIN x",
                 &expect(),
+                NOW,
             ),
         ];
         for r in cases {

@@ -4,15 +4,35 @@
 //! `php` binds them to PHP and is the only code that touches Zend symbols,
 //! so it is left out of test builds (a test binary cannot link them) and of
 //! builds without the default feature `php` (the fuzz targets).
+//!
+//! - `token`: mints tokens, and turns client text into their lookup hash.
+//! - `digest`: HMAC-SHA256 (signing, and checking in constant time) and
+//!   SHA-256.
+//! - `constant_time`: constant-time equality of secrets and hashes.
+//! - `envelope`: the salted token of the mwstake reference.
+//! - `json`: the one strict reader of untrusted JSON.
+//! - `cidr`: IP range sets.
+//! - `jwt`, `session_verification`: the two verifiers.
+//! - `derive`: the hashes and keys built from parts that PHP stores or looks
+//!   things up by, so that PHP joins none of them itself: the token store's
+//!   claim hash (`mws_ta_claim_hash`), an app token's binding to its
+//!   service key secret (`mws_ta_app_token_binding`), a JWT's replay key
+//!   (`mws_ta_jwt_replay_key`) and the seed of a service session's ID
+//!   (`mws_ta_session_seed`).
+//! - `error`: one error enum per module, wrapped by [`Error`], and their
+//!   classification into PHP exception classes and codes.
+//! - `hex`: lower-case hex.
 
 pub mod cidr;
+pub mod constant_time;
+pub mod derive;
+pub mod digest;
 pub mod envelope;
 pub mod error;
 pub mod hex;
 pub mod json;
 pub mod jwt;
 pub mod session_verification;
-pub mod sign;
 pub mod token;
 
 #[cfg(all(feature = "php", not(test)))]

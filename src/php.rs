@@ -6,9 +6,11 @@
 //! a TypeError). Names are set explicitly: ext-php-rs would otherwise
 //! re-case them.
 
-use crate::cidr::CidrSet as NativeCidrSet;
+use crate::cidr::{CidrError, CidrSet as NativeCidrSet};
 use crate::error::{Error, Kind, Reason};
-use crate::{envelope, json, jwt, session_verification, sign, token};
+use crate::session_verification::SessionVerificationError;
+use crate::{constant_time, derive, digest, envelope, json, jwt, session_verification, token};
+use ext_php_rs::binary::Binary;
 use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::class::RegisteredClass;
@@ -60,7 +62,8 @@ impl RefusedException {
 
 /// The one conversion from a native error to a PHP exception: the class
 /// by kind, the code by reason.
-fn throw(e: Error) -> PhpException {
+fn throw(e: impl Into<Error>) -> PhpException {
+    let e = e.into();
     let class = match e.kind() {
         Kind::Configuration => ConfigurationException::get_metadata().ce(),
         Kind::Refused => RefusedException::get_metadata().ce(),
@@ -90,7 +93,7 @@ pub fn random_token(bytes: i64, encoding: Option<BinarySlice<u8>>) -> PhpResult<
 #[php_function]
 #[php(name = "mws_ta_hmac_sha256")]
 pub fn hmac_sha256(key: BinarySlice<u8>, message: BinarySlice<u8>) -> String {
-    sign::hmac_sha256_hex(&key, &message)
+    digest::hmac_sha256_hex(&key, &message)
 }
 
 /// Constant-time check of a hex HMAC-SHA256 signature.
@@ -101,14 +104,14 @@ pub fn hmac_sha256_verify(
     message: BinarySlice<u8>,
     signature: BinarySlice<u8>,
 ) -> bool {
-    sign::hmac_sha256_verify_hex(&key, &message, &signature)
+    digest::hmac_sha256_verify_hex(&key, &message, &signature)
 }
 
 /// SHA-256 as lower-case hex: the form in which tokens are stored.
 #[php_function]
 #[php(name = "mws_ta_sha256")]
 pub fn sha256(data: BinarySlice<u8>) -> String {
-    sign::sha256_hex(&data)
+    digest::sha256_hex(&data)
 }
 
 /// The hash a token is stored and looked up by, from client text; refuses
@@ -212,7 +215,48 @@ impl json::Build for PhpValues {
 #[php_function]
 #[php(name = "mws_ta_equals")]
 pub fn equals(known: BinarySlice<u8>, given: BinarySlice<u8>) -> bool {
-    sign::equals(&known, &given)
+    constant_time::equals(&known, &given)
+}
+
+/// The hash a token-store claim is recorded by: SHA-256 of `kind NUL key`.
+#[php_function]
+#[php(name = "mws_ta_claim_hash")]
+pub fn claim_hash(kind: BinarySlice<u8>, key: BinarySlice<u8>) -> PhpResult<String> {
+    derive::claim_hash(&kind, &key).map_err(throw)
+}
+
+/// What ties an app token to the hex SHA-256 of the secret it was minted with.
+#[php_function]
+#[php(name = "mws_ta_app_token_binding")]
+pub fn app_token_binding(secret_hash: BinarySlice<u8>) -> PhpResult<String> {
+    derive::app_token_binding(&secret_hash).map_err(throw)
+}
+
+/// The key a verified JWT is used up by: by its jti when it has one, else
+/// by its hash.
+#[php_function]
+#[php(name = "mws_ta_jwt_replay_key")]
+pub fn jwt_replay_key(
+    jwt: BinarySlice<u8>,
+    issuer: BinarySlice<u8>,
+    jti: Option<BinarySlice<u8>>,
+) -> PhpResult<Binary<u8>> {
+    derive::jwt_replay_key(&jwt, &issuer, jti.map(<&[u8]>::from))
+        .map(Binary::from)
+        .map_err(throw)
+}
+
+/// The text a service session's ID is hashed from: `kind:subject:credential`.
+#[php_function]
+#[php(name = "mws_ta_session_seed")]
+pub fn session_seed(
+    kind: BinarySlice<u8>,
+    subject: BinarySlice<u8>,
+    credential: BinarySlice<u8>,
+) -> PhpResult<Binary<u8>> {
+    derive::session_seed(&kind, &subject, &credential)
+        .map(Binary::from)
+        .map_err(throw)
 }
 
 /// Salted token: base64(json{verifyCallback, token, sig}).
@@ -265,7 +309,7 @@ impl CidrSet {
         for (index, value) in ranges.values().enumerate() {
             let s = value
                 .zend_str()
-                .ok_or_else(|| throw(Error::RangeNotString { index }))?;
+                .ok_or_else(|| throw(CidrError::RangeNotString { index }))?;
             entries.push(s.as_bytes());
         }
         Ok(CidrSet {
@@ -274,8 +318,11 @@ impl CidrSet {
     }
 
     pub fn contains(&self, ip: BinarySlice<u8>) -> PhpResult<bool> {
-        let ip = std::str::from_utf8(&ip)
-            .map_err(|_| throw(Error::InvalidAddress(String::from_utf8_lossy(&ip).into())))?;
+        let ip = std::str::from_utf8(&ip).map_err(|_| {
+            throw(CidrError::InvalidAddress(
+                String::from_utf8_lossy(&ip).into(),
+            ))
+        })?;
         self.set.contains_str(ip).map_err(throw)
     }
 
@@ -351,7 +398,6 @@ impl JwtVerifier {
         let expect = jwt::Expectations {
             issuer: utf8(&issuer, "the JWT issuer")?,
             audience: utf8(&audience, "the JWT audience")?,
-            now: 0,
             leeway,
             max_lifetime,
         };
@@ -376,7 +422,7 @@ pub struct SessionVerifier {
 }
 
 fn to_user_id(user_id: i64) -> PhpResult<u64> {
-    u64::try_from(user_id).map_err(|_| throw(Error::SvUserId(user_id.into())))
+    u64::try_from(user_id).map_err(|_| throw(SessionVerificationError::UserId(user_id.into())))
 }
 
 #[php_impl]
@@ -456,5 +502,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(equals))
         .function(wrap_function!(envelope_encode))
         .function(wrap_function!(envelope_decode))
+        .function(wrap_function!(claim_hash))
+        .function(wrap_function!(app_token_binding))
+        .function(wrap_function!(jwt_replay_key))
+        .function(wrap_function!(session_seed))
         .info_function(module_info)
 }

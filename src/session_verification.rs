@@ -8,8 +8,58 @@
 //! leading zeros, so that one (user, time) pair has exactly one token text.
 //! Both numbers fit a PHP int (at most `i64::MAX`); the user id is at least 1.
 
-use crate::error::{Error, Result};
-use crate::sign;
+use crate::digest::{self, DigestError};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionVerificationError {
+    /// An empty session verification key.
+    #[error("the session verification key is empty")]
+    EmptyKey,
+    /// A user id to sign outside 1 to `i64::MAX`.
+    #[error("user id {id} cannot be signed: use 1 to {max}", id = .0, max = i64::MAX)]
+    UserId(i128),
+    /// A negative issue time to sign.
+    #[error("issue time {0} cannot be signed: it must not be negative")]
+    IssuedAt(i64),
+    /// A negative maximum age or leeway.
+    #[error("the session verification maximum age and leeway must not be negative")]
+    TimeSetting,
+    /// A token longer than the cap.
+    #[error("the session verification token is longer than {max} bytes")]
+    TooLong { max: usize },
+    /// Not `v1.<user id>.<issued at>.<signature>`.
+    #[error(
+        "the session verification token is not of the form v1.<user id>.<issued at>.<signature>"
+    )]
+    Shape,
+    /// A number field that is not plain decimal digits.
+    #[error("the session verification token's {0} is not a decimal number")]
+    NotDecimal(&'static str),
+    /// A number field with a leading zero.
+    #[error("the session verification token's {0} has a leading zero")]
+    LeadingZero(&'static str),
+    /// A number field too large.
+    #[error("the session verification token's {0} is out of range")]
+    OutOfRange(&'static str),
+    /// A user id of 0.
+    #[error("the session verification token's user id is 0")]
+    ZeroUserId,
+    /// A signature that is not 64 lower-case hex digits.
+    #[error("the session verification token's signature is not 64 lower-case hex digits")]
+    SignatureForm,
+    /// A token issued further in the future than the leeway allows.
+    #[error("the session verification token was issued in the future")]
+    FromTheFuture,
+    /// A token older than the maximum age.
+    #[error("the session verification token is older than {max} seconds")]
+    TooOld { max: i64 },
+    /// A well-formed token whose signature does not match.
+    #[error(transparent)]
+    Signature(#[from] DigestError),
+}
+
+use SessionVerificationError as Error;
+type Result<T> = std::result::Result<T, Error>;
 
 /// Longest token accepted, in bytes. A real one is at most 3 + 19 + 1 + 19 +
 /// 1 + 64 = 107.
@@ -31,16 +81,16 @@ fn signed_text(user_id: u64, issued_at: i64) -> String {
 /// Mints the token for `user_id` at `issued_at` (seconds since the epoch).
 pub fn sign(key: &[u8], user_id: u64, issued_at: i64) -> Result<String> {
     if key.is_empty() {
-        return Err(Error::SvEmptyKey);
+        return Err(Error::EmptyKey);
     }
     if user_id == 0 || i64::try_from(user_id).is_err() {
-        return Err(Error::SvUserId(user_id.into()));
+        return Err(Error::UserId(user_id.into()));
     }
     if issued_at < 0 {
-        return Err(Error::SvIssuedAt(issued_at));
+        return Err(Error::IssuedAt(issued_at));
     }
     let text = signed_text(user_id, issued_at);
-    let sig = sign::hmac_sha256_hex(key, text.as_bytes());
+    let sig = digest::hmac_sha256_hex(key, text.as_bytes());
     Ok(format!("{text}.{sig}"))
 }
 
@@ -48,18 +98,18 @@ pub fn sign(key: &[u8], user_id: u64, issued_at: i64) -> Result<String> {
 /// `i64::MAX`.
 fn decimal(field: &[u8], name: &'static str) -> Result<u64> {
     if field.is_empty() || !field.iter().all(u8::is_ascii_digit) {
-        return Err(Error::SvNotDecimal(name));
+        return Err(Error::NotDecimal(name));
     }
     if field.len() > 1 && field[0] == b'0' {
-        return Err(Error::SvLeadingZero(name));
+        return Err(Error::LeadingZero(name));
     }
     // Digits only, so this is ASCII; it fails only on overflow.
     let n: u64 = std::str::from_utf8(field)
         .ok()
         .and_then(|s| s.parse().ok())
-        .ok_or(Error::SvOutOfRange(name))?;
+        .ok_or(Error::OutOfRange(name))?;
     if i64::try_from(n).is_err() {
-        return Err(Error::SvOutOfRange(name));
+        return Err(Error::OutOfRange(name));
     }
     Ok(n)
 }
@@ -67,7 +117,7 @@ fn decimal(field: &[u8], name: &'static str) -> Result<u64> {
 /// Splits a token into its fields and its signature bytes, strictly.
 fn split(token: &[u8]) -> Result<(Parsed, &[u8], &[u8])> {
     if token.len() > MAX_TOKEN_BYTES {
-        return Err(Error::SvTooLong {
+        return Err(Error::TooLong {
             max: MAX_TOKEN_BYTES,
         });
     }
@@ -79,18 +129,18 @@ fn split(token: &[u8]) -> Result<(Parsed, &[u8], &[u8])> {
         parts.next(),
         parts.next(),
     ) else {
-        return Err(Error::SvShape);
+        return Err(Error::Shape);
     };
     if version != VERSION.as_bytes() {
-        return Err(Error::SvShape);
+        return Err(Error::Shape);
     }
     let user_id = decimal(user, "user id")?;
     if user_id == 0 {
-        return Err(Error::SvZeroUserId);
+        return Err(Error::ZeroUserId);
     }
     let issued_at = decimal(time, "issue time")? as i64;
     if sig.len() != 64 || !sig.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        return Err(Error::SvSignatureForm);
+        return Err(Error::SignatureForm);
     }
     let signed = &token[..token.len() - sig.len() - 1];
     Ok((Parsed { user_id, issued_at }, signed, sig))
@@ -128,10 +178,10 @@ impl Verifier {
     /// seconds a token may seem to come from the future (clock skew).
     pub fn new(secret: &[u8], max_age: i64, future_leeway: i64) -> Result<Verifier> {
         if secret.is_empty() {
-            return Err(Error::SvEmptyKey);
+            return Err(Error::EmptyKey);
         }
         if max_age < 0 || future_leeway < 0 {
-            return Err(Error::SvTimeSetting);
+            return Err(Error::TimeSetting);
         }
         Ok(Verifier {
             secret: secret.to_vec(),
@@ -143,7 +193,7 @@ impl Verifier {
     fn key(&self, user_id: u64, user_token: &[u8]) -> String {
         let mut message = format!("mws-session-verification\0{user_id}\0").into_bytes();
         message.extend_from_slice(user_token);
-        sign::hmac_sha256_hex(&self.secret, &message)
+        digest::hmac_sha256_hex(&self.secret, &message)
     }
 
     /// The token of `user_id` (whose `user_token` is given) issued at `now`.
@@ -156,14 +206,14 @@ impl Verifier {
     pub fn verify(&self, token: &[u8], user_token: &[u8], now: i64) -> Result<Verified> {
         let parsed = parse(token)?;
         if !verify(self.key(parsed.user_id, user_token).as_bytes(), token) {
-            return Err(Error::BadSignature);
+            return Err(DigestError::BadSignature.into());
         }
         let age = now.saturating_sub(parsed.issued_at);
         if age < -self.future_leeway {
-            return Err(Error::SvFromTheFuture);
+            return Err(Error::FromTheFuture);
         }
         if self.max_age > 0 && age > self.max_age {
-            return Err(Error::SvTooOld { max: self.max_age });
+            return Err(Error::TooOld { max: self.max_age });
         }
         Ok(Verified {
             user_id: parsed.user_id,
@@ -181,7 +231,7 @@ pub fn verify(key: &[u8], token: &[u8]) -> bool {
     let Ok((_, signed, sig_hex)) = split(token) else {
         return false;
     };
-    sign::hmac_sha256_verify_hex(key, signed, sig_hex)
+    digest::hmac_sha256_verify_hex(key, signed, sig_hex)
 }
 
 #[cfg(test)]
@@ -214,7 +264,7 @@ mod tests {
     #[test]
     fn signature_is_hmac_sha256_of_the_prefix() {
         let t = sign(KEY, 7, 1_700_000_000).unwrap();
-        let want = sign::hmac_sha256_hex(KEY, b"v1.7.1700000000");
+        let want = digest::hmac_sha256_hex(KEY, b"v1.7.1700000000");
         assert_eq!(t, format!("v1.7.1700000000.{want}"));
         // Binary keys work.
         let bin = b"\0\xff\x80";
@@ -225,14 +275,11 @@ mod tests {
 
     #[test]
     fn sign_refuses_bad_input() {
-        assert_eq!(sign(b"", 1, 0), Err(Error::SvEmptyKey));
-        assert_eq!(sign(KEY, 0, 0), Err(Error::SvUserId(0)));
-        assert_eq!(
-            sign(KEY, u64::MAX, 0),
-            Err(Error::SvUserId(u64::MAX.into()))
-        );
-        assert_eq!(sign(KEY, 1, -1), Err(Error::SvIssuedAt(-1)));
-        assert_eq!(sign(KEY, 1, i64::MIN), Err(Error::SvIssuedAt(i64::MIN)));
+        assert_eq!(sign(b"", 1, 0), Err(Error::EmptyKey));
+        assert_eq!(sign(KEY, 0, 0), Err(Error::UserId(0)));
+        assert_eq!(sign(KEY, u64::MAX, 0), Err(Error::UserId(u64::MAX.into())));
+        assert_eq!(sign(KEY, 1, -1), Err(Error::IssuedAt(-1)));
+        assert_eq!(sign(KEY, 1, i64::MIN), Err(Error::IssuedAt(i64::MIN)));
     }
 
     #[test]
@@ -257,7 +304,7 @@ mod tests {
         let upper = format!("v1.42.1700000000.{}", sig.to_uppercase());
         if upper != t {
             assert!(!verify(KEY, upper.as_bytes()));
-            assert_eq!(parse(upper.as_bytes()), Err(Error::SvSignatureForm));
+            assert_eq!(parse(upper.as_bytes()), Err(Error::SignatureForm));
         }
     }
 
@@ -265,114 +312,108 @@ mod tests {
     fn malformed_tokens_say_what_is_wrong() {
         let sig = "a".repeat(64);
         let cases: Vec<(Vec<u8>, Error)> = vec![
-            (b"".to_vec(), Error::SvShape),
-            (b"v1".to_vec(), Error::SvShape),
-            (b"v1.1.2".to_vec(), Error::SvShape),
-            (format!("v1.1.2.{sig}.").into_bytes(), Error::SvShape),
-            (format!("v1.1.2.3.{sig}").into_bytes(), Error::SvShape),
-            (format!("v2.1.2.{sig}").into_bytes(), Error::SvShape),
-            (format!("V1.1.2.{sig}").into_bytes(), Error::SvShape),
-            (format!(".v1.1.2.{sig}").into_bytes(), Error::SvShape),
+            (b"".to_vec(), Error::Shape),
+            (b"v1".to_vec(), Error::Shape),
+            (b"v1.1.2".to_vec(), Error::Shape),
+            (format!("v1.1.2.{sig}.").into_bytes(), Error::Shape),
+            (format!("v1.1.2.3.{sig}").into_bytes(), Error::Shape),
+            (format!("v2.1.2.{sig}").into_bytes(), Error::Shape),
+            (format!("V1.1.2.{sig}").into_bytes(), Error::Shape),
+            (format!(".v1.1.2.{sig}").into_bytes(), Error::Shape),
             (
                 format!("v1..2.{sig}").into_bytes(),
-                Error::SvNotDecimal("user id"),
+                Error::NotDecimal("user id"),
             ),
             (
                 format!("v1.-1.2.{sig}").into_bytes(),
-                Error::SvNotDecimal("user id"),
+                Error::NotDecimal("user id"),
             ),
             (
                 format!("v1.+1.2.{sig}").into_bytes(),
-                Error::SvNotDecimal("user id"),
+                Error::NotDecimal("user id"),
             ),
             (
                 format!("v1. 1.2.{sig}").into_bytes(),
-                Error::SvNotDecimal("user id"),
+                Error::NotDecimal("user id"),
             ),
             (
                 format!("v1.1e3.2.{sig}").into_bytes(),
-                Error::SvNotDecimal("user id"),
+                Error::NotDecimal("user id"),
             ),
             (
                 format!("v1.0x1.2.{sig}").into_bytes(),
-                Error::SvNotDecimal("user id"),
+                Error::NotDecimal("user id"),
             ),
             (
                 format!("v1.١.2.{sig}").into_bytes(),
-                Error::SvNotDecimal("user id"),
+                Error::NotDecimal("user id"),
             ),
             (
                 format!("v1.1.-2.{sig}").into_bytes(),
-                Error::SvNotDecimal("issue time"),
+                Error::NotDecimal("issue time"),
             ),
             (
                 format!("v1.1..{sig}").into_bytes(),
-                Error::SvNotDecimal("issue time"),
+                Error::NotDecimal("issue time"),
             ),
             (
                 format!("v1.01.2.{sig}").into_bytes(),
-                Error::SvLeadingZero("user id"),
+                Error::LeadingZero("user id"),
             ),
             (
                 format!("v1.00.2.{sig}").into_bytes(),
-                Error::SvLeadingZero("user id"),
+                Error::LeadingZero("user id"),
             ),
             (
                 format!("v1.1.02.{sig}").into_bytes(),
-                Error::SvLeadingZero("issue time"),
+                Error::LeadingZero("issue time"),
             ),
-            (format!("v1.0.2.{sig}").into_bytes(), Error::SvZeroUserId),
+            (format!("v1.0.2.{sig}").into_bytes(), Error::ZeroUserId),
             (
                 format!("v1.9223372036854775808.2.{sig}").into_bytes(),
-                Error::SvOutOfRange("user id"),
+                Error::OutOfRange("user id"),
             ),
             (
                 format!("v1.18446744073709551616.2.{sig}").into_bytes(),
-                Error::SvOutOfRange("user id"),
+                Error::OutOfRange("user id"),
             ),
             (
                 format!("v1.1.9223372036854775808.{sig}").into_bytes(),
-                Error::SvOutOfRange("issue time"),
+                Error::OutOfRange("issue time"),
             ),
             (
                 format!("v1.1.{}.{sig}", "9".repeat(100)).into_bytes(),
-                Error::SvOutOfRange("issue time"),
+                Error::OutOfRange("issue time"),
             ),
-            (b"v1.1.2.".to_vec(), Error::SvSignatureForm),
+            (b"v1.1.2.".to_vec(), Error::SignatureForm),
             (
                 format!("v1.1.2.{}", &sig[..63]).into_bytes(),
-                Error::SvSignatureForm,
+                Error::SignatureForm,
             ),
-            (
-                format!("v1.1.2.{sig}0").into_bytes(),
-                Error::SvSignatureForm,
-            ),
+            (format!("v1.1.2.{sig}0").into_bytes(), Error::SignatureForm),
             (
                 format!("v1.1.2.{}", "A".repeat(64)).into_bytes(),
-                Error::SvSignatureForm,
+                Error::SignatureForm,
             ),
             (
                 format!("v1.1.2.{}", "g".repeat(64)).into_bytes(),
-                Error::SvSignatureForm,
+                Error::SignatureForm,
             ),
-            (
-                format!("v1.1.2.{sig}\n").into_bytes(),
-                Error::SvSignatureForm,
-            ),
+            (format!("v1.1.2.{sig}\n").into_bytes(), Error::SignatureForm),
             (
                 [b"v1.1.2.".as_slice(), &[0xffu8; 64]].concat(),
-                Error::SvSignatureForm,
+                Error::SignatureForm,
             ),
-            (b"v1.\xff.2.x".to_vec(), Error::SvNotDecimal("user id")),
+            (b"v1.\xff.2.x".to_vec(), Error::NotDecimal("user id")),
             (
                 vec![b'v'; MAX_TOKEN_BYTES + 1],
-                Error::SvTooLong {
+                Error::TooLong {
                     max: MAX_TOKEN_BYTES,
                 },
             ),
             (
                 format!("v1.1.{}.{sig}", "1".repeat(300)).into_bytes(),
-                Error::SvTooLong {
+                Error::TooLong {
                     max: MAX_TOKEN_BYTES,
                 },
             ),
@@ -395,12 +436,12 @@ mod tests {
     #[test]
     fn messages_name_the_field() {
         assert_eq!(
-            Error::SvLeadingZero("user id").to_string(),
+            Error::LeadingZero("user id").to_string(),
             "the session verification token's user id has a leading zero"
         );
-        assert!(Error::SvShape.to_string().contains("v1.<user id>"));
+        assert!(Error::Shape.to_string().contains("v1.<user id>"));
         assert_eq!(
-            Error::SvUserId(0).to_string(),
+            Error::UserId(0).to_string(),
             "user id 0 cannot be signed: use 1 to 9223372036854775807"
         );
     }
@@ -418,21 +459,21 @@ mod tests {
         );
         // The key is the one PHP derived before (tokens survive the upgrade).
         let key =
-            sign::hmac_sha256_hex(b"secret", b"mws-session-verification\x007\x00user-token-a");
+            digest::hmac_sha256_hex(b"secret", b"mws-session-verification\x007\x00user-token-a");
         assert_eq!(sign(key.as_bytes(), 7, 1_000_000).unwrap(), t);
         // Another user_token (logged out everywhere): refused.
         assert_eq!(
             v.verify(t.as_bytes(), b"user-token-b", 1_000_045),
-            Err(Error::BadSignature)
+            Err(DigestError::BadSignature.into())
         );
         assert_eq!(
             v.verify(t.as_bytes(), b"user-token-a", 1_003_601),
-            Err(Error::SvTooOld { max: 3600 })
+            Err(Error::TooOld { max: 3600 })
         );
         assert!(v.verify(t.as_bytes(), b"user-token-a", 1_003_600).is_ok());
         assert_eq!(
             v.verify(t.as_bytes(), b"user-token-a", 1_000_000 - 61),
-            Err(Error::SvFromTheFuture)
+            Err(Error::FromTheFuture)
         );
         assert_eq!(
             v.verify(t.as_bytes(), b"user-token-a", 1_000_000 - 60),
@@ -442,7 +483,7 @@ mod tests {
         assert!(forever
             .verify(t.as_bytes(), b"user-token-a", i64::MAX)
             .is_ok());
-        assert_eq!(Verifier::new(b"", 1, 1).err(), Some(Error::SvEmptyKey));
-        assert_eq!(Verifier::new(b"s", -1, 1).err(), Some(Error::SvTimeSetting));
+        assert_eq!(Verifier::new(b"", 1, 1).err(), Some(Error::EmptyKey));
+        assert_eq!(Verifier::new(b"s", -1, 1).err(), Some(Error::TimeSetting));
     }
 }

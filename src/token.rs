@@ -1,20 +1,13 @@
 //! Where every token is minted, and where client text becomes the hash a
 //! token is looked up by.
 //!
-//! Bytes come from the operating system's CSPRNG (`getrandom`), read 4 KiB at
-//! a time and handed out once each, so that a token costs a copy rather than
-//! a system call (a `getrandom` costs more than all the rest of a token on a
-//! virtual machine). The pool belongs to one process: a php-fpm worker forked
-//! from a parent that had drawn from it would otherwise repeat the parent's
-//! bytes, so a `pthread_atfork` child handler marks the pool stale in every
-//! child (asking the process id on each call would be a system call again).
-//! Handed-out bytes are wiped from it.
+//! Each token's bytes are read from the OS CSPRNG (`getrandom(2)`) as it is
+//! minted: no random bytes are kept between calls, so a forked php-fpm or
+//! mod_php worker can never repeat its parent's.
 
-use crate::error::{Error, Result};
+use crate::error::printable;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, Once};
 
 pub const DEFAULT_BYTES: usize = 32;
 pub const MIN_BYTES: usize = 16;
@@ -23,73 +16,27 @@ pub const MAX_BYTES: usize = 1024;
 /// cannot be a token and is refused before it is hashed.
 pub const MAX_TEXT: usize = 2 * MAX_BYTES;
 
-const POOL_BYTES: usize = 4096;
-
-struct Pool {
-    /// The fork generation the bytes were read in.
-    generation: u64,
-    bytes: [u8; POOL_BYTES],
-    /// Bytes from here on are unused.
-    next: usize,
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// A token length outside the accepted range.
+    #[error("token length {requested} is out of range: use {min} to {max} bytes")]
+    Length {
+        requested: i64,
+        min: usize,
+        max: usize,
+    },
+    /// An encoding name the token generator does not know.
+    #[error("unknown token encoding \"{}\": use \"hex\" or \"base64url\"", printable(.0))]
+    UnknownEncoding(String),
+    /// The operating system's random source failed.
+    #[error("the system random source failed: {0}")]
+    Random(String),
+    /// Client text that no minted token can be.
+    #[error("the token is not 1 to {max} characters of hex or base64url")]
+    Text { max: usize },
 }
 
-static POOL: Mutex<Option<Pool>> = Mutex::new(None);
-
-/// Bumped in every child process as it is forked.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
-static AT_FORK: Once = Once::new();
-
-extern "C" fn forked_child() {
-    GENERATION.fetch_add(1, Ordering::SeqCst);
-}
-
-/// The current fork generation, with the handler registered before the
-/// first byte is drawn (so no fork can come between).
-fn generation() -> u64 {
-    AT_FORK.call_once(|| {
-        // SAFETY: registers a handler that only bumps an atomic, which is
-        // async-signal-safe as a fork child handler must be.
-        let rc = unsafe { libc::pthread_atfork(None, None, Some(forked_child)) };
-        // Without the handler the pool could repeat bytes across processes:
-        // then every token is read from the OS directly.
-        if rc != 0 {
-            GENERATION.store(u64::MAX, Ordering::SeqCst);
-        }
-    });
-    GENERATION.load(Ordering::SeqCst)
-}
-
-/// Fills `out` with bytes from the OS CSPRNG, each used once.
-fn fill(out: &mut [u8]) -> Result<()> {
-    let random =
-        |buf: &mut [u8]| getrandom::getrandom(buf).map_err(|e| Error::Random(e.to_string()));
-    let generation = generation();
-    if out.len() > POOL_BYTES / 4 || generation == u64::MAX {
-        return random(out);
-    }
-    // A poisoned lock only means a panic elsewhere; the pool is still sound
-    // (bytes are wiped before they are handed out).
-    let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
-    let stale = match guard.as_ref() {
-        Some(pool) => pool.generation != generation || pool.next + out.len() > POOL_BYTES,
-        None => true,
-    };
-    if stale {
-        let mut pool = Pool {
-            generation,
-            bytes: [0; POOL_BYTES],
-            next: 0,
-        };
-        random(&mut pool.bytes)?;
-        *guard = Some(pool);
-    }
-    let pool = guard.as_mut().expect("filled above");
-    let range = pool.next..pool.next + out.len();
-    out.copy_from_slice(&pool.bytes[range.clone()]);
-    pool.bytes[range].fill(0);
-    pool.next += out.len();
-    Ok(())
-}
+type Result<T> = std::result::Result<T, TokenError>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -102,7 +49,7 @@ impl Encoding {
         match name {
             "hex" => Ok(Encoding::Hex),
             "base64url" => Ok(Encoding::Base64Url),
-            other => Err(Error::UnknownEncoding(other.to_string())),
+            other => Err(TokenError::UnknownEncoding(other.to_string())),
         }
     }
 }
@@ -114,14 +61,14 @@ pub fn random_token(bytes: i64, encoding: Encoding) -> Result<String> {
     let n = usize::try_from(bytes)
         .ok()
         .filter(|n| (MIN_BYTES..=MAX_BYTES).contains(n))
-        .ok_or(Error::TokenLength {
+        .ok_or(TokenError::Length {
             requested: bytes,
             min: MIN_BYTES,
             max: MAX_BYTES,
         })?;
     let mut storage = [0u8; MAX_BYTES];
     let buf = &mut storage[..n];
-    fill(&mut *buf)?;
+    getrandom::getrandom(buf).map_err(|e| TokenError::Random(e.to_string()))?;
     let token = match encoding {
         Encoding::Hex => crate::hex::encode(&*buf),
         Encoding::Base64Url => URL_SAFE_NO_PAD.encode(&*buf),
@@ -140,9 +87,9 @@ pub fn lookup_hash(text: &[u8]) -> Result<String> {
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
     {
-        return Err(Error::TokenText { max: MAX_TEXT });
+        return Err(TokenError::Text { max: MAX_TEXT });
     }
-    Ok(crate::sign::sha256_hex(text))
+    Ok(crate::digest::sha256_hex(text))
 }
 
 #[cfg(test)]
@@ -175,7 +122,7 @@ mod tests {
         for bad in [15, 1025, 0, -1, i64::MIN, i64::MAX] {
             assert!(matches!(
                 random_token(bad, Encoding::Hex),
-                Err(Error::TokenLength { .. })
+                Err(TokenError::Length { .. })
             ));
         }
     }
@@ -201,7 +148,7 @@ mod tests {
         let t = random_token(32, Encoding::Hex).unwrap();
         assert_eq!(
             lookup_hash(t.as_bytes()).unwrap(),
-            crate::sign::sha256_hex(t.as_bytes())
+            crate::digest::sha256_hex(t.as_bytes())
         );
         let b = random_token(1024, Encoding::Base64Url).unwrap();
         assert!(lookup_hash(b.as_bytes()).is_ok());
@@ -220,88 +167,9 @@ mod tests {
         ] {
             assert_eq!(
                 lookup_hash(bad),
-                Err(Error::TokenText { max: MAX_TEXT }),
+                Err(TokenError::Text { max: MAX_TEXT }),
                 "{bad:?}"
             );
         }
-    }
-
-    #[test]
-    fn the_pool_hands_each_byte_out_once_and_refills() {
-        // More than a pool's worth in small draws: all distinct.
-        let set: HashSet<_> = (0..(2 * POOL_BYTES / 16 + 10))
-            .map(|_| random_token(16, Encoding::Hex).unwrap())
-            .collect();
-        assert_eq!(set.len(), 2 * POOL_BYTES / 16 + 10);
-        // A fork (here: its handler) makes the pool stale.
-        let before = generation();
-        forked_child();
-        random_token(16, Encoding::Hex).unwrap();
-        let guard = POOL.lock().unwrap();
-        let pool = guard.as_ref().unwrap();
-        assert_eq!(pool.generation, before + 1);
-        // (Other tests may draw in parallel: at least ours is handed out.)
-        assert!(pool.next >= 16);
-        assert!(
-            pool.bytes[..16].iter().all(|b| *b == 0),
-            "handed-out bytes are wiped"
-        );
-    }
-
-    /// Forks and draws in parent and child; run alone, single-threaded, by
-    /// the test below (a fork while another test thread holds the pool's
-    /// lock would leave the child waiting forever).
-    #[test]
-    fn fork_probe() {
-        if std::env::var_os("MWS_TA_FORK_PROBE").is_none() {
-            return;
-        }
-        random_token(16, Encoding::Hex).unwrap();
-        let mut fds = [0; 2];
-        // SAFETY: plain pipe and fork; the child only draws, writes and exits.
-        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-        let pid = unsafe { libc::fork() };
-        assert!(pid >= 0);
-        if pid == 0 {
-            let t = random_token(32, Encoding::Hex).unwrap();
-            unsafe {
-                libc::write(fds[1], t.as_ptr().cast(), t.len());
-                libc::_exit(0);
-            }
-        }
-        let parent = random_token(32, Encoding::Hex).unwrap();
-        let mut buf = [0u8; 64];
-        let n = unsafe { libc::read(fds[0], buf.as_mut_ptr().cast(), 64) };
-        unsafe {
-            libc::waitpid(pid, std::ptr::null_mut(), 0);
-            libc::close(fds[0]);
-            libc::close(fds[1]);
-        }
-        assert_eq!(n, 64);
-        assert_ne!(
-            std::str::from_utf8(&buf).unwrap(),
-            parent,
-            "the child repeated the parent's bytes"
-        );
-        println!("MWS_TA_FORK_PROBE_OK");
-    }
-
-    #[test]
-    fn a_forked_child_never_repeats_the_parents_bytes() {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "token::tests::fork_probe",
-                "--test-threads=1",
-                "--nocapture",
-            ])
-            .env("MWS_TA_FORK_PROBE", "1")
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && text.contains("MWS_TA_FORK_PROBE_OK"),
-            "{text}"
-        );
     }
 }

@@ -280,7 +280,7 @@ fn malformed_bodies_and_garbage_parameters() {
 
 #[test]
 fn invalid_settings_fail_closed_and_name_the_setting() {
-    // Each configuration error's message: tests/phpunit/unit/PrincipalRegistryTest.php.
+    // Each configuration error's message: mediawiki-extension/tests/phpunit/unit/ServiceKey/ServiceKeyLookupTest.php.
     let rows = [(
         "$mwsgTokenAuthenticatorServiceTokens = 'not a list';",
         "ApiKey anything-at-all-0123456789",

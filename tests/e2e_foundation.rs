@@ -177,7 +177,7 @@ fn update_php_brings_an_older_schema_up_to_date() {
 /// registration callback and the session provider (and, where a page is
 /// shown, the ResourceLoader modules' registration): not the services
 /// (`Services`, `ServiceWiring.php`), not the REST handlers, not
-/// `RequestRefusal`. Each class loaded costs every request of the wiki
+/// `ServiceRequest`. Each class loaded costs every request of the wiki
 /// thousands of instructions (BENCHMARKS.md section 5).
 #[test]
 fn requests_without_credentials_load_only_registration_and_the_provider() {

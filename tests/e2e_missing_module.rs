@@ -351,21 +351,21 @@ fn update_php_completes_and_our_scripts_refuse() {
 
     // A script of ours that needs the module stops with the message.
     let script = format!(
-        "{}/mediawiki-extension/maintenance/createServicePrincipal.php",
+        "{}/mediawiki-extension/maintenance/createServiceKey.php",
         env!("CARGO_MANIFEST_DIR")
     );
     let out = wiki
         .php(false)
         .env("MW_INSTALL_PATH", MW_DIR)
-        .args([script.as_str(), "--user", "Script bot"])
+        .args([script.as_str(), "--config", "--user", "Script bot"])
         .output()
         .unwrap();
     let text = output_text(&out);
     assert!(!out.status.success(), "ran without the module:\n{text}");
-    assert_names_the_fix(&text, "createServicePrincipal.php");
+    assert_names_the_fix(&text, "createServiceKey.php");
     assert!(
         !text.contains("PHP Fatal error") && !text.contains("Call to undefined function"),
         "{text}"
     );
-    assert!(!text.contains("Secret of the new principal"), "{text}");
+    assert!(!text.contains("Secret of the new key"), "{text}");
 }

@@ -1,6 +1,6 @@
 //! Regression tests of the security review of a running wiki (issue 13),
 //! one per finding outside JWT login (those are in e2e_jwt.rs): each failed
-//! before its fix. RELIABILITY.md lists the findings and their fixes.
+//! before its fix. RELIABILITY.md lists the attacks and the test of each.
 
 mod common;
 use common::*;
@@ -486,7 +486,7 @@ fn blocked_users_get_no_tokens_and_their_tokens_fail() {
 }
 
 /// Finding 12: session verification tokens, reusable for an hour, went into
-/// access logs by GET. POST works (the README says so), and single use is
+/// access logs by GET. POST works (docs/session-verification.md says so), and single use is
 /// one setting away.
 #[test]
 fn session_verification_by_post_and_single_use() {

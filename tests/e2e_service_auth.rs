@@ -127,7 +127,7 @@ fn api_keys_allow_and_deny() {
         r.header("vary").unwrap_or("").contains("Authorization"),
         "{r}"
     );
-    // Scheme names in any case (the header forms: tests/phpunit CredentialTest).
+    // Scheme names in any case (the header forms: mediawiki-extension/tests/phpunit/unit/ServiceKey/CredentialTest.php).
     let who = whoami(&wiki, &format!("APIKEY {SHORTHAND}"));
     assert_eq!(who["query"]["userinfo"]["name"], "ChatBot service user");
     // The header's name in any case too (HTTP header names are).
@@ -264,7 +264,7 @@ fn api_keys_allow_and_deny() {
     );
 
     // REST allow-list: whole segments of the routed path (the matching:
-    // PrincipalRegistryTest); here, that the router's path is what is matched.
+    // ServiceKeyLookupTest); here, that the router's path is what is matched.
     let alice_agent = {
         wiki.create_user("Alice", "alice-password-123", &[]);
         wiki.login("Alice", "alice-password-123")
@@ -577,7 +577,7 @@ fn trusted_proxy_and_app_token_cidr() {
 
 #[test]
 fn invalid_configuration_fails_closed_naming_the_setting() {
-    // Every configuration error and its message: tests/phpunit/unit/PrincipalRegistryTest.php.
+    // Every configuration error and its message: mediawiki-extension/tests/phpunit/unit/ServiceKey/ServiceKeyLookupTest.php.
     // Here, that one fails the requests that carry a credential, on both
     // entry points, and no other request.
     let wiki = Wiki::builder()
@@ -602,18 +602,24 @@ fn invalid_configuration_fails_closed_naming_the_setting() {
 }
 
 #[test]
-fn create_service_principal_script() {
+fn create_service_key_script_prints_a_config_entry() {
     let wiki = Wiki::builder()
         .setting(format!("$mwsgTokenAuthenticatorSalt = '{SALT}';"))
         .start();
     let script = format!(
-        "{}/mediawiki-extension/maintenance/createServicePrincipal.php",
+        "{}/mediawiki-extension/maintenance/createServiceKey.php",
         env!("CARGO_MANIFEST_DIR")
     );
     let out = wiki
         .php(true)
         .env("MW_INSTALL_PATH", MW_DIR)
-        .args([script.as_str(), "--user", "Script bot", "--app-tokens"])
+        .args([
+            script.as_str(),
+            "--config",
+            "--user",
+            "Script bot",
+            "--app-tokens",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
@@ -624,7 +630,7 @@ fn create_service_principal_script() {
     );
     let secret = text
         .lines()
-        .skip_while(|l| !l.starts_with("Secret of the new principal"))
+        .skip_while(|l| !l.starts_with("Secret of the new key"))
         .nth(2)
         .unwrap()
         .trim()

@@ -678,8 +678,8 @@ fn a_key_never_acts_as_a_person() {
     eval(
         &wiki,
         &format!(
-            "MediaWiki\\Extension\\TokenAuthenticator\\Services::container()->getService( \
-             'TokenAuthenticator.ServiceKeyStore' )->create( 'legacy', User::newFromName( 'Dana' ), \
+            "MediaWiki\\Extension\\TokenAuthenticator\\Setup\\Services::container()->getService( \
+             'TokenAuthenticator.StoredServiceKeys' )->create( 'legacy', User::newFromName( 'Dana' ), \
              hash( 'sha256', '{LEGACY}' ), [ 'cidr' => [ '127.0.0.1/32' ], 'apiModules' => [ 'ApiQuery' ], \
              'restPaths' => [ '/v1/page' ], 'rights' => null, 'appTokens' => false, 'expires' => null ] );\n"
         ),
@@ -789,7 +789,7 @@ fn a_key_never_acts_as_a_person() {
     );
     eval(
         &wiki,
-        "MediaWiki\\Extension\\TokenAuthenticator\\Services::getServiceAccounts()->mark( \
+        "MediaWiki\\Extension\\TokenAuthenticator\\Setup\\Services::getServiceAccounts()->mark( \
          User::newFromName( 'Svc bot' ), 'admin' );\n",
     );
 
@@ -1193,4 +1193,73 @@ fn app_tokens_of_keys_with_any_name_are_revoked_from_the_page() {
         let again = get(&admin, &wiki.url("/index.php?title=Special:ServiceKeys"));
         assert!(!again.body.contains("mw-tokenauth-done"), "{name}: {again}");
     }
+}
+
+/// One set of rules for both sources (#25): a key of LocalSettings.php that
+/// allows what the wiki does not have keeps working (it only grants less),
+/// and the page, listServiceKeys.php and update.php say what is wrong with
+/// the same messages the page uses to refuse such a key.
+#[test]
+fn configured_keys_are_checked_by_the_rules_of_created_ones() {
+    const SECRET: &str = "configured-rules-secret-0123456789";
+    let wiki = Wiki::builder()
+        .setting(format!(
+            "$mwsgTokenAuthenticatorServiceTokens[] = [ 'name' => 'typo-bot', 'user' => 'Typo bot', \
+             'token' => '{SECRET}', 'apiModules' => [ 'ApiQuery', 'ApiNoSuchModule' ], \
+             'restPaths' => [ '/v1/no-such-route' ], 'rights' => [ 'read', 'no-such-right' ] ];"
+        ))
+        .start();
+    let out = wiki.maintenance("update.php", &["--quick"]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("\"typo-bot\" of LocalSettings.php: Not an API module class of this wiki: ApiNoSuchModule"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No REST route of this wiki starts with /v1/no-such-route"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not a right of this wiki: no-such-right"),
+        "{text}"
+    );
+
+    // The key works, as far as it reaches.
+    let r = userinfo_as(&wiki, SECRET);
+    assert_eq!(r.json()["query"]["userinfo"]["name"], "Typo bot", "{r}");
+
+    let (ok, text) = script(&wiki, "listServiceKeys.php", &["--json"]);
+    assert!(ok, "{text}");
+    let list: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let problems = list[0]["problems"].as_array().expect("problems").clone();
+    assert_eq!(problems.len(), 3, "{text}");
+
+    let admin = wiki.login_admin();
+    let list = page(&wiki, &admin, "");
+    assert_eq!(list.status, 200, "{list}");
+    assert_eq!(
+        list.body.matches("mw-tokenauth-key-problem").count(),
+        3,
+        "{list}"
+    );
+    assert!(list.body.contains("ApiNoSuchModule"), "{list}");
+
+    // The page refuses the same allow-list for a created key.
+    let r = submit(
+        &wiki,
+        &admin,
+        "create",
+        &key_fields("page-bot", "Page bot", "ApiNoSuchModule"),
+    );
+    assert!(
+        r.body
+            .contains("Not an API module class of this wiki: ApiNoSuchModule"),
+        "{r}"
+    );
+    assert!(form_field(&r.body, "secret").is_none(), "created: {r}");
 }

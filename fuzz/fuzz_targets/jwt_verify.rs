@@ -5,10 +5,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use mws_token_authenticator::digest;
 use mws_token_authenticator::jwt::{self, Algorithm, Expectations};
-use mws_token_authenticator::sign;
 
 const SECRET: &[u8] = b"fuzz-shared-secret-0123456789abcdef";
+const NOW: i64 = 1_800_000_000;
 
 fn b64url(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -29,12 +30,11 @@ fuzz_target!(|data: &[u8]| {
     let expect = Expectations {
         issuer: "https://idp.example",
         audience: "wiki",
-        now: 1_800_000_000,
         leeway: 60,
         max_lifetime: 86_400,
     };
     let result = match mode % 4 {
-        0 => jwt::verify(rest, Algorithm::Hs256, SECRET, &expect),
+        0 => jwt::verify(rest, Algorithm::Hs256, SECRET, &expect, NOW),
         1 => {
             let cut = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
             let (header, payload) = rest.split_at(cut);
@@ -43,12 +43,12 @@ fuzz_target!(|data: &[u8]| {
                 b64url(header),
                 b64url(payload.get(1..).unwrap_or(&[]))
             );
-            let sig = sign::hmac_sha256(SECRET, input.as_bytes());
+            let sig = digest::hmac_sha256(SECRET, input.as_bytes());
             let token = format!("{input}.{}", b64url(&sig));
-            jwt::verify(token.as_bytes(), Algorithm::Hs256, SECRET, &expect)
+            jwt::verify(token.as_bytes(), Algorithm::Hs256, SECRET, &expect, NOW)
         }
-        2 => jwt::verify(b"e30.e30.AAAA", Algorithm::Rs256, rest, &expect),
-        _ => jwt::verify(b"e30.e30.AAAA", Algorithm::EdDsa, rest, &expect),
+        2 => jwt::verify(b"e30.e30.AAAA", Algorithm::Rs256, rest, &expect, NOW),
+        _ => jwt::verify(b"e30.e30.AAAA", Algorithm::EdDsa, rest, &expect, NOW),
     };
     if let Ok(claims) = result {
         assert_eq!(claims["iss"], "https://idp.example");

@@ -7,9 +7,11 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 
 use Maintenance;
-use MediaWiki\Extension\TokenAuthenticator\ConfigurationException;
-use MediaWiki\Extension\TokenAuthenticator\NativeModule;
-use MediaWiki\Extension\TokenAuthenticator\Services;
+use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
+use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceKeyRules;
+use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
+use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
+use MediaWiki\MediaWikiServices;
 
 require_once __DIR__ . '/loadMaintenance.php';
 
@@ -26,14 +28,15 @@ class ListServiceKeys extends Maintenance {
 			$this->fatalError( NativeModule::missingMessage() );
 		}
 		try {
-			$principals = Services::getPrincipalRegistry()->configured()
-				+ Services::getServiceKeys()->created();
-		} catch ( ConfigurationException $e ) {
+			$serviceKeys = Services::getServiceKeyLookup()->configured()
+				+ Services::getServiceKeyManager()->created();
+		} catch ( InvalidSettingException $e ) {
 			$this->fatalError( 'TokenAuthenticator: ' . $e->getMessage() );
 		}
-		$uses = Services::getKeyUse()->lastUses( array_map( 'strval', array_keys( $principals ) ) );
+		$uses = Services::getKeyUse()->lastUses( array_map( 'strval', array_keys( $serviceKeys ) ) );
+		$rights = MediaWikiServices::getInstance()->getPermissionManager()->getAllPermissions();
 		$rows = [];
-		foreach ( $principals as $p ) {
+		foreach ( $serviceKeys as $p ) {
 			$use = $uses[$p->id] ?? null;
 			$rows[] = [
 				'name' => $p->id,
@@ -47,6 +50,11 @@ class ListServiceKeys extends Maintenance {
 				'expires' => $p->expires === null ? null : wfTimestamp( TS_ISO_8601, $p->expires ),
 				'lastUsed' => $use === null ? null : wfTimestamp( TS_ISO_8601, $use['time'] ),
 				'lastAddress' => $use['ip'] ?? null,
+				// What it allows that the wiki does not have (ServiceKeyRules).
+				'problems' => array_map(
+					static fn ( $problem ) => ServiceKeyRules::message( $problem )->inLanguage( 'en' )->text(),
+					ServiceKeyRules::problems( $p, $rights )
+				),
 			];
 		}
 		if ( $this->hasOption( 'json' ) ) {
@@ -62,6 +70,9 @@ class ListServiceKeys extends Maintenance {
 				$row['rights'] === null ? 'not capped' : implode( ' ', $row['rights'] ),
 				$row['appTokens'] ? 'yes' : 'no', $row['expires'] ?? 'never',
 				$row['lastUsed'] === null ? 'never' : "{$row['lastUsed']} from {$row['lastAddress']}" ) );
+			foreach ( $row['problems'] as $problem ) {
+				$this->output( "  warning: $problem\n" );
+			}
 		}
 		if ( !$rows ) {
 			$this->output( "No service keys.\n" );

@@ -14,8 +14,8 @@ namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 
 use Maintenance;
 use ManualLogEntry;
-use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
-use MediaWiki\Extension\TokenAuthenticator\Services;
+use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceAccounts;
+use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use User;
 
 require_once __DIR__ . '/loadMaintenance.php';

@@ -9,9 +9,9 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 
 use Maintenance;
-use MediaWiki\Extension\TokenAuthenticator\NativeModule;
-use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceKeys;
-use MediaWiki\Extension\TokenAuthenticator\Services;
+use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
+use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceKeyManager;
+use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use User;
 
 require_once __DIR__ . '/loadMaintenance.php';
@@ -28,8 +28,8 @@ class RevokeServiceKey extends Maintenance {
 		if ( !NativeModule::isLoaded() ) {
 			$this->fatalError( NativeModule::missingMessage() );
 		}
-		/** @var ServiceKeys $keys */
-		$keys = Services::getServiceKeys();
+		/** @var ServiceKeyManager $keys */
+		$keys = Services::getServiceKeyManager();
 		$name = (string)$this->getOption( 'name' );
 		$performer = User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] );
 		if ( !$keys->revoke( $performer, $name ) ) {

@@ -9,8 +9,8 @@
  * "claim <n>") and every error ("error <message>").
  */
 
-use MediaWiki\Extension\TokenAuthenticator\Services;
-use MediaWiki\Extension\TokenAuthenticator\TokenStore;
+use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
 use MediaWiki\User\UserIdentityValue;
 
 $IP = getenv( 'MW_INSTALL_PATH' ) ?: '/usr/share/mediawiki';

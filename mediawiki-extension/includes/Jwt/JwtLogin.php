@@ -7,9 +7,9 @@ use IDBAccessObject;
 use ManualLogEntry;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Config\ServiceOptions;
-use MediaWiki\Extension\TokenAuthenticator\DatabaseTokenStore;
-use MediaWiki\Extension\TokenAuthenticator\ServiceAuth\ServiceAccounts;
-use MediaWiki\Extension\TokenAuthenticator\TokenStore;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\DatabaseTokenStore;
+use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceAccounts;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserGroupManager;
 use MediaWiki\User\UserIdentity;
@@ -181,9 +181,8 @@ class JwtLogin {
 		$claims = $attempt->claims;
 		// Only now, with every check passed, is the token used up. exp is
 		// within the maximum lifetime of now (the native check), so in range.
-		$replayKey = isset( $claims['jti'] ) && is_string( $claims['jti'] ) && $claims['jti'] !== ''
-			? "jti\0{$attempt->issuer}\0{$claims['jti']}"
-			: 'jwt' . "\0" . mws_ta_sha256( $attempt->jwt );
+		$replayKey = mws_ta_jwt_replay_key( $attempt->jwt, $attempt->issuer,
+			is_string( $claims['jti'] ?? null ) ? $claims['jti'] : null );
 		$expires = (int)ceil( (float)$claims['exp'] ) + $this->leeway();
 		if ( !$this->replays->claimOnce( TokenStore::KIND_JWT_SEEN, $replayKey, $expires ) ) {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-replayed', [], 401 );

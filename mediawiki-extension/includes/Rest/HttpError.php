@@ -2,10 +2,10 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
-use MediaWiki\Extension\TokenAuthenticator\MessageText;
-use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
-use MediaWiki\Extension\TokenAuthenticator\Outage;
-use MediaWiki\Extension\TokenAuthenticator\TokenStoreUnavailableException;
+use MediaWiki\Extension\TokenAuthenticator\Error\MessageText;
+use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
+use MediaWiki\Extension\TokenAuthenticator\Error\Outage;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStoreUnavailableException;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
 use MediaWiki\Rest\ResponseFactory;
@@ -45,7 +45,7 @@ class HttpError {
 	public static function unavailable( ResponseFactory $factory, Throwable $e ): Response {
 		MWExceptionHandler::logException( $e );
 		$response = $factory->createFromException( self::make(
-			Outage::of( $e ) ?? Outage::DATABASE, 503, [ WebRequest::getRequestId() ]
+			Outage::messageKey( $e ) ?? Outage::DATABASE, 503, [ WebRequest::getRequestId() ]
 		) );
 		foreach ( ErrorAnswer::headers( 503 ) as $name => $value ) {
 			$response->setHeader( $name, $value );

@@ -2,7 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
-use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
+use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Rest\ResponseInterface;
 
 /**

@@ -2,8 +2,8 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
-use MediaWiki\Extension\TokenAuthenticator\ErrorAnswer;
-use MediaWiki\Extension\TokenAuthenticator\NativeModule;
+use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
+use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
 use MediaWiki\Rest\Validator\Validator;

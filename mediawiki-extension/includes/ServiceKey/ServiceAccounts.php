@@ -1,0 +1,263 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\ServiceKey;
+
+use DeferredUpdates;
+use ManualLogEntry;
+use MediaWiki\Auth\AuthManager;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\DatabaseTokenStore;
+use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
+use MediaWiki\HookContainer\HookContainer;
+use MediaWiki\Permissions\Authority;
+use MediaWiki\User\UserFactory;
+use MediaWiki\User\UserGroupManager;
+use MediaWiki\User\UserIdentity;
+use MediaWiki\User\UserRigorOptions;
+use SiteStatsUpdate;
+use Status;
+use StatusValue;
+use User;
+use Wikimedia\Rdbms\ILoadBalancer;
+
+/**
+ * Service accounts: the only accounts a service key, configured or created,
+ * acts as. An account becomes one when this extension creates it for a key
+ * (Special:ServiceKeys, createServiceKey.php, update.php for the users of
+ * configured keys), when update.php finds a configured key's existing
+ * account to be one nobody could use as a person, or when an administrator
+ * names it to maintenance/markServiceAccount.php. Table mws_service_account
+ * records which.
+ *
+ * "Cannot log in with a password" is not enough: accounts made by JWT
+ * login, SSO or NetworkSession autocreation have no password and are
+ * people's, and MediaWiki's system users have none either.
+ */
+class ServiceAccounts {
+	private const TABLE = 'mws_service_account';
+
+	/** How an account became one (sa_origin). */
+	public const ORIGIN_PAGE = 'page';
+	public const ORIGIN_SCRIPT = 'script';
+	public const ORIGIN_UPDATE = 'update';
+	public const ORIGIN_ADMIN = 'admin';
+
+	/** Why an account may be a person's (personalUse()), as message key suffixes. */
+	public const USE_SYSTEM = 'system';
+	public const USE_JWT = 'jwt';
+	public const USE_AUTOCREATED = 'autocreated';
+	public const USE_PASSWORD = 'password';
+	public const USE_EMAIL = 'email';
+	/** Account creations are not logged ($wgNewUserLog): an autocreation cannot be told. */
+	public const USE_UNLOGGED = 'unlogged';
+
+	private ILoadBalancer $loadBalancer;
+	private UserFactory $userFactory;
+	private AuthManager $authManager;
+	private UserGroupManager $userGroupManager;
+	private HookContainer $hookContainer;
+	private JwtLinkStore $jwtLinks;
+	/** $wgNewUserLog: whether autocreations leave the log entry wasAutocreated() reads. */
+	private bool $newUserLog;
+	/**
+	 * @var array<string,array|null> find()'s answers in this request: an app
+	 * token's check and its session ask for the same account.
+	 */
+	private array $found = [];
+
+	public function __construct(
+		ILoadBalancer $loadBalancer, UserFactory $userFactory, AuthManager $authManager,
+		UserGroupManager $userGroupManager, HookContainer $hookContainer, JwtLinkStore $jwtLinks, bool $newUserLog
+	) {
+		$this->loadBalancer = $loadBalancer;
+		$this->userFactory = $userFactory;
+		$this->authManager = $authManager;
+		$this->userGroupManager = $userGroupManager;
+		$this->hookContainer = $hookContainer;
+		$this->jwtLinks = $jwtLinks;
+		$this->newUserLog = $newUserLog;
+	}
+
+	/**
+	 * The account named $name and whether it is a service account, read in
+	 * one statement: the session provider asks this on every request with a
+	 * service credential.
+	 *
+	 * @param string $name
+	 * @param int $index DB_REPLICA, or DB_PRIMARY for a decision that writes
+	 * @return array{0: User, 1: bool}|null Null when there is no such account
+	 */
+	public function find( string $name, int $index = DB_REPLICA ): ?array {
+		$user = $this->userFactory->newFromName( $name );
+		if ( !$user ) {
+			return null;
+		}
+		$memo = "$index:{$user->getName()}";
+		if ( !array_key_exists( $memo, $this->found ) ) {
+			$this->found[$memo] = $this->read( $user->getName(), $index );
+		}
+		return $this->found[$memo];
+	}
+
+	/**
+	 * @param string $name A valid user name
+	 * @param int $index
+	 * @return array{0: User, 1: bool}|null
+	 */
+	private function read( string $name, int $index ): ?array {
+		$db = $this->loadBalancer->getConnection( $index );
+		$row = $db->selectRow(
+			[ 'user', 'user_actor' => 'actor', self::TABLE ],
+			array_merge( DatabaseTokenStore::USER_FIELDS, [ 'sa_user' ] ),
+			[ 'user_name' => $name ],
+			__METHOD__,
+			[],
+			[
+				'user_actor' => [ 'JOIN', 'user_actor.actor_user = user_id' ],
+				self::TABLE => [ 'LEFT JOIN', 'sa_user = user_id' ],
+			]
+		);
+		if ( !$row ) {
+			return null;
+		}
+		return [ $this->userFactory->newFromRow( $row ), $row->sa_user !== null ];
+	}
+
+	public function isServiceAccount( UserIdentity $user ): bool {
+		return $user->isRegistered() && (bool)$this->loadBalancer->getConnection( DB_PRIMARY )
+			->selectField( self::TABLE, '1', [ 'sa_user' => $user->getId() ], __METHOD__ );
+	}
+
+	/**
+	 * Why $user may be a person's account, one of the USE_ constants, or
+	 * null when nothing says so: then update.php may take a configured
+	 * key's existing account as a service account without asking.
+	 */
+	public function personalUse( User $user ): ?string {
+		if ( $user->isSystemUser() ) {
+			return self::USE_SYSTEM;
+		}
+		if ( $this->authManager->userCanAuthenticate( $user->getName() ) ) {
+			return self::USE_PASSWORD;
+		}
+		if ( $user->getEmail() !== '' ) {
+			return self::USE_EMAIL;
+		}
+		if ( $this->jwtLinks->isLinked( $user->getId() ) ) {
+			return self::USE_JWT;
+		}
+		// Also createAndPromote.php's accounts: MediaWiki logs those as autocreated.
+		if ( $this->wasAutocreated( $user ) ) {
+			return self::USE_AUTOCREATED;
+		}
+		// Without the log, an SSO account would look like nobody's.
+		return $this->newUserLog ? null : self::USE_UNLOGGED;
+	}
+
+	/**
+	 * Creates $name as a service account, without a password.
+	 *
+	 * Created on the page, the account passes the checks AuthManager offers
+	 * before an account is made for another user: the creator's
+	 * (authorizeCreateAccount(): the createaccount right, account-creation
+	 * blocks, read-only mode) and the name's (canCreateAccount(): valid,
+	 * free, not reserved, and each provider's testUserForCreation()). What
+	 * providers test only of a sign-up request (testForAccountCreation():
+	 * captchas, the per-address throttle) needs a password or e-mail
+	 * request, which a service account has not. A script is the server's
+	 * administrator: only the name's checks. update.php creates the accounts
+	 * that LocalSettings.php names, when MediaWiki could give the name to
+	 * anyone (not reserved). Each creation runs LocalUserCreated and is
+	 * logged in Special:Log/newusers, as core's.
+	 *
+	 * @param string $name
+	 * @param string $origin One of the ORIGIN_ constants
+	 * @param Authority $creator Who asks: the manager, or the maintenance script user
+	 * @return StatusValue Good with the new User as value, or why not
+	 */
+	public function create( string $name, string $origin, Authority $creator ): StatusValue {
+		if ( $origin === self::ORIGIN_PAGE ) {
+			$status = $this->authManager->authorizeCreateAccount( $creator );
+			if ( !$status->isGood() ) {
+				return $status;
+			}
+		}
+		if ( $origin !== self::ORIGIN_UPDATE ) {
+			$status = $this->authManager->canCreateAccount( $name, [ 'flags' => User::READ_LATEST ] );
+			if ( !$status->isGood() ) {
+				return $status;
+			}
+		}
+		// Not a reserved name ("Maintenance script", "MediaWiki default", ...):
+		// MediaWiki takes those over as system users.
+		$user = $this->userFactory->newFromName( $name, UserRigorOptions::RIGOR_USABLE );
+		if ( !$user ) {
+			return StatusValue::newFatal( 'noname' );
+		}
+		$status = $user->addToDatabase();
+		if ( !$status->isOK() ) {
+			return $status;
+		}
+		$this->mark( $user, $origin );
+		$this->hookContainer->run( 'LocalUserCreated', [ $user, false ] );
+		$user->saveSettings();
+		DeferredUpdates::addUpdate( SiteStatsUpdate::factory( [ 'users' => 1 ] ) );
+
+		$entry = new ManualLogEntry( 'newusers', 'create2' );
+		$entry->setPerformer( $creator->getUser() );
+		$entry->setTarget( $user->getUserPage() );
+		$entry->setParameters( [ '4::userid' => $user->getId() ] );
+		$entry->publish( $entry->insert() );
+		return Status::newGood( $user );
+	}
+
+	/**
+	 * Records $user as a service account (once; a second call changes nothing).
+	 */
+	public function mark( UserIdentity $user, string $origin ): void {
+		// find() read it as none, or before it was one.
+		$this->found = [];
+		$db = $this->loadBalancer->getConnection( DB_PRIMARY );
+		$db->insert( self::TABLE, [
+			'sa_user' => $user->getId(),
+			'sa_origin' => $origin,
+			'sa_created' => $db->timestamp(),
+		], __METHOD__, [ 'IGNORE' ] );
+	}
+
+	/**
+	 * What an administrator needs to see before naming an account to
+	 * markServiceAccount.php.
+	 *
+	 * @param User $user
+	 * @param bool $isServiceAccount As find() said
+	 * @return array<string,string> Label => value, in English (a maintenance script's output)
+	 */
+	public function describe( User $user, bool $isServiceAccount ): array {
+		$groups = $this->userGroupManager->getUserGroups( $user );
+		return [
+			'Account' => $user->getName() . ' (#' . $user->getId() . ')',
+			'Registered' => (string)( $user->getRegistration() ?: 'unknown' ),
+			'Groups' => $groups ? implode( ', ', $groups ) : '(none)',
+			'Can log in with a password' => $this->authManager->userCanAuthenticate( $user->getName() ) ? 'yes' : 'no',
+			'E-mail address' => $user->getEmail() !== '' ? $user->getEmail() : '(none)',
+			'Linked to a JWT subject' => $this->jwtLinks->isLinked( $user->getId() ) ? 'yes' : 'no',
+			'Autocreated' => $this->wasAutocreated( $user ) ? 'yes' : 'no',
+			'System user' => $user->isSystemUser() ? 'yes' : 'no',
+			'Edits' => (string)$user->getEditCount(),
+			'Service account' => $isServiceAccount ? 'yes' : 'no',
+		];
+	}
+
+	/**
+	 * Whether MediaWiki autocreated the account (SSO, JWT login, another
+	 * session provider), by its Special:Log/newusers entry, whose performer
+	 * is the account itself (by actor, which a rename keeps).
+	 */
+	private function wasAutocreated( User $user ): bool {
+		return (bool)$this->loadBalancer->getConnection( DB_PRIMARY )->selectField( 'logging', '1', [
+			'log_type' => 'newusers',
+			'log_action' => 'autocreate',
+			'log_actor' => $user->getActorId(),
+		], __METHOD__ );
+	}
+}

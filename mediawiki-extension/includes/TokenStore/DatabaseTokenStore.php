@@ -1,0 +1,253 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\TokenStore;
+
+use MediaWiki\User\UserFactory;
+use MediaWiki\User\UserIdentity;
+use Wikimedia\Rdbms\IDatabase;
+use Wikimedia\Rdbms\ILoadBalancer;
+use Wikimedia\Timestamp\ConvertibleTimestamp;
+
+/**
+ * Tokens in the wiki's database, the table mws_auth_token
+ * ($mwsgTokenAuthenticatorTokenStore = 'database', the default).
+ *
+ * Only the SHA-256 of a token is written, so a database leak yields no usable
+ * token. Every row carries its kind, and every lookup names the kind it
+ * wants, so a token minted as one kind can never be redeemed as another.
+ */
+class DatabaseTokenStore implements TokenStore {
+	private const TABLE = 'mws_auth_token';
+
+	private const TOKEN_FIELDS = [
+		'mat_kind', 'mat_user', 'mat_user_text', 'mat_principal', 'mat_binding', 'mat_created', 'mat_expires',
+	];
+
+	/**
+	 * What User::loadFromRow() needs to count a user as fully loaded: the
+	 * fields of User::getQueryInfo() in 1.39, listed here so that this does
+	 * not depend on how later releases build user queries. Should a release
+	 * want a field more, that costs only the query this saves: the User then
+	 * loads itself on first use. (ServiceAccounts reads accounts with them too.)
+	 */
+	public const USER_FIELDS = [
+		'user_id', 'user_name', 'user_real_name', 'user_email', 'user_touched', 'user_token',
+		'user_email_authenticated', 'user_email_token', 'user_email_token_expires', 'user_registration',
+		'user_editcount', 'user_actor.actor_id',
+	];
+
+	private const GROUP_FIELDS = [ 'ug_user', 'ug_group', 'ug_expiry' ];
+
+	private ILoadBalancer $loadBalancer;
+	private UserFactory $userFactory;
+
+	public function __construct( ILoadBalancer $loadBalancer, UserFactory $userFactory ) {
+		$this->loadBalancer = $loadBalancer;
+		$this->userFactory = $userFactory;
+	}
+
+	/** @inheritDoc */
+	public function mint(
+		string $kind, UserIdentity $user, int $ttl, ?string $keyName = null, ?string $binding = null
+	): string {
+		$token = mws_ta_random_token( 32 );
+		$now = time();
+		$dbw = $this->writer();
+		$this->schedulePurge();
+		$dbw->insert(
+			self::TABLE,
+			[
+				'mat_hash' => mws_ta_token_hash( $token ),
+				'mat_kind' => $kind,
+				'mat_user' => $user->getId(),
+				'mat_user_text' => $user->getName(),
+				'mat_principal' => $keyName,
+				'mat_binding' => $binding,
+				'mat_used' => 0,
+				'mat_created' => $dbw->timestamp( $now ),
+				'mat_expires' => $dbw->timestamp( $now + max( 1, $ttl ) ),
+			],
+			__METHOD__
+		);
+		return $token;
+	}
+
+	/**
+	 * The conditional UPDATE is the decision: of any number of concurrent
+	 * redeemers exactly one changes the row, and writing before reading
+	 * keeps SQLite from the lock upgrade that fails read-then-write
+	 * transactions under concurrency.
+	 *
+	 * @inheritDoc
+	 */
+	public function consume( string $kind, string $token ): ?StoredToken {
+		$hash = $this->hashOf( $token );
+		if ( $hash === null ) {
+			return null;
+		}
+		$dbw = $this->writer();
+		$dbw->update(
+			self::TABLE,
+			[ 'mat_used' => 1 ],
+			$this->liveConditions( $dbw, $kind, $hash ),
+			__METHOD__
+		);
+		if ( $dbw->affectedRows() !== 1 ) {
+			return null;
+		}
+		// The used row stays until it expires and a writer purges it.
+		return $this->read( $dbw, [ 'mat_hash' => $hash ], __METHOD__ );
+	}
+
+	/** @inheritDoc */
+	public function peek( string $kind, string $token ): ?StoredToken {
+		$hash = $this->hashOf( $token );
+		if ( $hash === null ) {
+			return null;
+		}
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		return $this->read( $dbw, $this->liveConditions( $dbw, $kind, $hash ), __METHOD__ );
+	}
+
+	/** @inheritDoc */
+	public function revoke( string $kind, string $hash ): void {
+		$this->writer()->delete( self::TABLE, [ 'mat_hash' => $hash, 'mat_kind' => $kind ], __METHOD__ );
+	}
+
+	/**
+	 * The token row with, in the same statement, its user's account row and
+	 * group memberships (one row per group), so that whoever answers for the
+	 * user (user-token/verify: name, real name, groups, the hook, the block
+	 * check) asks the database for neither again.
+	 *
+	 * @param IDatabase $db
+	 * @param array $conds Conditions on the token table, naming one hash
+	 * @param string $fname
+	 * @return StoredToken|null
+	 */
+	private function read( IDatabase $db, array $conds, string $fname ): ?StoredToken {
+		$res = $db->select(
+			[ self::TABLE, 'user', 'user_actor' => 'actor', 'user_groups' ],
+			array_merge( self::TOKEN_FIELDS, self::USER_FIELDS, self::GROUP_FIELDS ),
+			$conds,
+			$fname,
+			[],
+			[
+				// Anonymous tokens (mat_user = 0) have no account row.
+				'user' => [ 'LEFT JOIN', 'user_id = mat_user' ],
+				'user_actor' => [ 'LEFT JOIN', 'user_actor.actor_user = user_id' ],
+				'user_groups' => [ 'LEFT JOIN', 'ug_user = user_id' ],
+			]
+		);
+		$first = null;
+		$groups = [];
+		$now = ConvertibleTimestamp::now( TS_MW );
+		foreach ( $res as $row ) {
+			$first ??= $row;
+			// As UserGroupManager::getUserGroupMemberships() reads them:
+			// expired memberships do not count.
+			if ( $row->ug_group !== null && ( $row->ug_expiry === null
+				|| ConvertibleTimestamp::convert( TS_MW, $row->ug_expiry ) >= $now )
+			) {
+				$groups[$row->ug_group] = $row;
+			}
+		}
+		if ( !$first ) {
+			return null;
+		}
+		$stored = StoredToken::newFromRow( $first );
+		// No account row (a deleted user): whoever needs the user loads it.
+		if ( (int)$first->mat_user !== 0 && $first->user_id !== null ) {
+			// Sorted by name, as core's own read sorts them (the order of "groups").
+			ksort( $groups );
+			$stored->account = $this->userFactory->newFromRow( $first, [ 'user_groups' => array_values( $groups ) ] );
+		}
+		return $stored;
+	}
+
+	/**
+	 * Records $key as used until $expires: replay records, kept here
+	 * whatever the token store (the service TokenAuthenticator.ReplayRecords),
+	 * since a cache forgets them when it restarts or evicts. The unique index
+	 * on the hash is the decision, so of two concurrent claims of one key
+	 * exactly one wins.
+	 *
+	 * @param string $kind TokenStore::KIND_JWT_SEEN or KIND_SV_SEEN
+	 * @param string $key Any string naming the thing used once
+	 * @param int $expires Unix time after which the record may be forgotten
+	 * @return bool True the first time, false for a replay
+	 */
+	public function claimOnce( string $kind, string $key, int $expires ): bool {
+		$now = time();
+		$dbw = $this->writer();
+		$this->schedulePurge();
+		$dbw->insert(
+			self::TABLE,
+			[
+				'mat_hash' => mws_ta_claim_hash( $kind, $key ),
+				'mat_kind' => $kind,
+				'mat_user' => 0,
+				'mat_user_text' => '',
+				'mat_principal' => null,
+				'mat_used' => 1,
+				'mat_created' => $dbw->timestamp( $now ),
+				'mat_expires' => $dbw->timestamp( max( $expires, $now + 1 ) ),
+			],
+			__METHOD__,
+			[ 'IGNORE' ]
+		);
+		return $dbw->affectedRows() === 1;
+	}
+
+	/**
+	 * The primary connection, ready for a transaction that starts by writing.
+	 *
+	 * MediaWiki opens an implicit transaction at a request's first query, so
+	 * a logged-in request already holds SQLite's shared lock from loading the
+	 * user when it comes to write here. Upgrading that lock while another
+	 * request writes fails at once with "database is locked" (the busy
+	 * timeout does not apply to an upgrade). Ending the read-only snapshot
+	 * first makes the write the start of its transaction, which waits its
+	 * turn instead. Other databases lock rows, not the file, and need none
+	 * of this.
+	 *
+	 * @return IDatabase
+	 */
+	private function writer(): IDatabase {
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
+		if ( $dbw->getType() === 'sqlite' && $dbw->trxLevel() && !$dbw->explicitTrxActive()
+			&& !$dbw->writesOrCallbacksPending()
+		) {
+			$dbw->flushSnapshot( __METHOD__ );
+		}
+		return $dbw;
+	}
+
+	/** Expired rows of every kind go after the response (ExpiredRows). */
+	private function schedulePurge(): void {
+		ExpiredRows::purgeAfterResponse( $this->loadBalancer, self::TABLE, 'mat_expires' );
+	}
+
+	/**
+	 * The stored form of a token, or null for text no minted token can be
+	 * (the native rule, with the one length limit of what it mints).
+	 */
+	private function hashOf( string $token ): ?string {
+		return TokenHash::of( $token );
+	}
+
+	/**
+	 * @param IDatabase $db
+	 * @param string $kind
+	 * @param string $hash
+	 * @return array
+	 */
+	private function liveConditions( $db, string $kind, string $hash ): array {
+		return [
+			'mat_hash' => $hash,
+			'mat_kind' => $kind,
+			'mat_used' => 0,
+			'mat_expires > ' . $db->addQuotes( $db->timestamp( time() ) ),
+		];
+	}
+}

@@ -1,0 +1,90 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\UserToken;
+
+use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
+use MediaWiki\Extension\TokenAuthenticator\Setup\SettingReader;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
+use MediaWiki\User\UserIdentity;
+use MediaWiki\User\UserIdentityValue;
+
+/**
+ * Minting and redeeming user tokens: short-lived, single use by default, and
+ * never redeemable as any other kind of token.
+ */
+class UserTokens {
+	public const CONSTRUCTOR_OPTIONS = [
+		'TokenAuthenticatorUserTokenTTL',
+		'TokenAuthenticatorSingleUse',
+		'TokenAuthenticatorSalt',
+		'TokenAuthenticatorAllowAnonymous',
+	];
+
+	private ServiceOptions $options;
+	private TokenStore $store;
+
+	public function __construct( ServiceOptions $options, TokenStore $store ) {
+		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
+		$this->options = $options;
+		$this->store = $store;
+	}
+
+	public function allowsAnonymous(): bool {
+		return (bool)$this->options->get( 'TokenAuthenticatorAllowAnonymous' );
+	}
+
+	/**
+	 * @param UserIdentity $user
+	 * @return string The plain token
+	 */
+	public function mint( UserIdentity $user ): string {
+		return $this->store->mint( TokenStore::KIND_USER, $user, $this->ttl() );
+	}
+
+	/**
+	 * Wraps a token in the salted envelope that names this wiki.
+	 *
+	 * @param string $token
+	 * @param string $verifyCallback The envelope's verifyCallback (VerifyCallback)
+	 * @return string
+	 * @throws InvalidSettingException when no salt is configured
+	 */
+	public function wrap( string $token, string $verifyCallback ): string {
+		return mws_ta_envelope_encode( $this->salt(), $verifyCallback, $token );
+	}
+
+	/**
+	 * @param string $token The plain token (for a salted one, its "token" field)
+	 * @return UserIdentity|null Null for unknown, expired, used or malformed tokens alike;
+	 *   a loaded User when the store read the account with the token
+	 */
+	public function redeem( string $token ): ?UserIdentity {
+		$stored = $this->options->get( 'TokenAuthenticatorSingleUse' )
+			? $this->store->consume( TokenStore::KIND_USER, $token )
+			: $this->store->peek( TokenStore::KIND_USER, $token );
+		if ( !$stored ) {
+			return null;
+		}
+		if ( $stored->user->getId() === 0 ) {
+			return $this->allowsAnonymous()
+				? new UserIdentityValue( 0, $stored->user->getName() )
+				: null;
+		}
+		// The account as the store read it with the token, if it did: the
+		// answer then needs no query of its own for the user.
+		return $stored->account ?? $stored->user;
+	}
+
+	/**
+	 * @return string
+	 * @throws InvalidSettingException
+	 */
+	public function salt(): string {
+		return SettingReader::salt( $this->options );
+	}
+
+	private function ttl(): int {
+		return SettingReader::seconds( $this->options, 'TokenAuthenticatorUserTokenTTL' );
+	}
+}
