@@ -174,8 +174,8 @@ fn update_php_brings_an_older_schema_up_to_date() {
 }
 
 /// Requests without credentials load no file of the extension but the
-/// registration callback and the session provider (and, where a page is
-/// shown, the ResourceLoader modules' registration): not the services
+/// registration callback and the session provider (and, on index.php, the
+/// alias file when the localisation cache is rebuilt): not the services
 /// (`Services`, `ServiceWiring.php`), not the REST handlers, not
 /// `ServiceRequest`. Each class loaded costs every request of the wiki
 /// thousands of instructions (BENCHMARKS.md section 5).
@@ -227,10 +227,11 @@ fn requests_without_credentials_load_only_registration_and_the_provider() {
         ),
         (
             "/index.php",
+            // The alias file only when the localisation cache is rebuilt.
             &[
                 "Registration.php",
                 "ServiceSessionProvider.php",
-                "ResourceModules.php",
+                "TokenAuthenticator.alias.php",
             ][..],
         ),
     ] {

@@ -2,7 +2,6 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Jwt;
 
-use MediaWiki\MediaWikiServices;
 use MediaWiki\Permissions\Hook\TitleReadWhitelistHook;
 use MediaWiki\SpecialPage\SpecialPageFactory;
 
@@ -12,19 +11,6 @@ use MediaWiki\SpecialPage\SpecialPageFactory;
  */
 class JwtLoginHooks implements TitleReadWhitelistHook {
 	private SpecialPageFactory $specialPageFactory;
-
-	/**
-	 * The handler Registration adds to $wgHooks on index.php, the only
-	 * entry point that shows the page.
-	 *
-	 * @param \Title $title
-	 * @param \User $user
-	 * @param bool &$whitelisted
-	 */
-	public static function onIndexTitleReadWhitelist( $title, $user, &$whitelisted ): void {
-		( new self( MediaWikiServices::getInstance()->getSpecialPageFactory() ) )
-			->onTitleReadWhitelist( $title, $user, $whitelisted );
-	}
 
 	public function __construct( SpecialPageFactory $specialPageFactory ) {
 		$this->specialPageFactory = $specialPageFactory;

@@ -3,7 +3,6 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Setup;
 
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
-use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLoginHooks;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\SpecialJWTLogin;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionAutocreate;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceSessionProvider;
@@ -13,24 +12,24 @@ use RequestContext;
 use RuntimeException;
 
 /**
- * The registration callback (extension.json "callback"), and what
- * extension.json would otherwise register through core's globals: the
- * session provider, the API module, the special pages, the log type, the
- * rights, the rate limits, the config registry entry, the extension
- * function, the alias file, the hooks that run on some entry points only
- * (ResourceLoader modules, update.php, the private-wiki whitelist); and, on
- * api.php and rest.php, "Vary: Authorization".
+ * The registration callback (extension.json "callback"), and the table of
+ * entry points that extension.json does not declare (GLOBALS): the session
+ * provider, the API module, the special pages, the REST route file, the log
+ * type, the rights and the rate limits; plus, in code, NetworkSession's
+ * autocreation before MediaWiki 1.42 and, on api.php and rest.php,
+ * "Vary: Authorization". mediawiki-extension/README.md lists every entry
+ * point and where it is declared.
  *
  * MediaWiki 1.39 exports each global of an extension.json with
  * array_key_exists( $key, $GLOBALS ), which copies the global symbol table
  * on PHP 8.1+, once per key and request; these keys are ones no other
- * extension of a plain wiki brings, so each would be a copy of its own.
- * Written here directly (after LocalSettings.php, like extension.json's),
- * with the same merge rules: what the admin set wins.
+ * extension of a plain wiki brings, so each would be a copy of its own
+ * (BENCHMARKS.md section 5 has the cost of each). What costs less than that
+ * is in extension.json.
  *
- * Every request loads this class, so what every request needs is here and
- * names no other class of the extension until it is used: each class
- * loaded costs a request thousands of instructions (BENCHMARKS.md section 5).
+ * Every request loads this class, so it names no other class of the
+ * extension until it is used: each class loaded costs a request thousands
+ * of instructions.
  */
 class Registration {
 	/** The extension's REST routes (/mws/v1/...). */
@@ -45,6 +44,60 @@ class Registration {
 	 * router then fails every REST request with a path conflict.
 	 */
 	public const COMPONENT_CONSTANT = 'MWSTAKE_MEDIAWIKI_COMPONENT_TOKEN_AUTHENTICATOR_VERSION';
+
+	/**
+	 * The entry points extension.json does not declare, as it would declare
+	 * them: each global with what this extension adds to it. merge() writes
+	 * them with extension.json's rules: a list gains the values it lacks; in
+	 * a map, what the admin set wins, per key, and per inner key for the two
+	 * maps MediaWiki merges two levels deep.
+	 */
+	private const GLOBALS = [
+		// Always, not only for requests with an Authorization header: a
+		// service session is kept in the session store under the provider's
+		// name, and a request that loads it by ID without the provider (a job
+		// of an upload, on any entry point) would delete it as "unknown".
+		'wgSessionProviders' => [
+			'TokenAuthenticatorService' => [ 'class' => ServiceSessionProvider::class ],
+		],
+		// Factories, not "services": the extension's services are wired on
+		// first use (Services).
+		'wgAPIModules' => [
+			'session_verification' => [
+				'class' => ApiSessionVerification::class,
+				'factory' => ApiSessionVerification::class . '::factory',
+			],
+		],
+		'wgSpecialPages' => [
+			'JWTLogin' => [ 'factory' => SpecialJWTLogin::class . '::factory' ],
+			'ServiceKeys' => [ 'factory' => SpecialServiceKeys::class . '::factory' ],
+		],
+		// A route file, not extension.json's RestRoutes: the registry cache
+		// would carry the routes on every request, and the router would
+		// json_encode them for its cache key on every rest.php request.
+		'wgRestAPIAdditionalRouteFiles' => [ self::ROUTE_FILE ],
+		// Special:Log's "tokenauth" type, readable with its own right.
+		'wgLogTypes' => [ 'tokenauth' ],
+		'wgLogNames' => [ 'tokenauth' => 'log-name-tokenauth' ],
+		'wgLogHeaders' => [ 'tokenauth' => 'log-description-tokenauth' ],
+		'wgLogActionsHandlers' => [ 'tokenauth/*' => 'LogFormatter' ],
+		'wgLogRestrictions' => [ 'tokenauth' => 'tokenauthenticator-viewlog' ],
+		// Special:ServiceKeys: creating a key hands out a secret, as granting
+		// rights does.
+		'wgAvailableRights' => [ 'tokenauthenticator-viewlog', 'tokenauthenticator-manage' ],
+		'wgGroupPermissions' => [
+			'sysop' => [ 'tokenauthenticator-viewlog' => true ],
+			'bureaucrat' => [ 'tokenauthenticator-manage' => true ],
+		],
+		// Failed verifies, per IP and per user.
+		'wgRateLimits' => [
+			'tokenauthenticator-verify-fail' => [ 'ip' => [ 60, 60 ], 'user' => [ 60, 60 ] ],
+			'tokenauthenticator-sv-fail' => [ 'ip' => [ 60, 60 ], 'user' => [ 60, 60 ] ],
+		],
+	];
+
+	/** Maps MediaWiki merges two levels deep (array_plus_2d). */
+	private const TWO_LEVELS = [ 'wgGroupPermissions', 'wgRateLimits' ];
 
 	/**
 	 * Called by ExtensionRegistry once the extension is registered.
@@ -81,6 +134,15 @@ class Registration {
 	}
 
 	/**
+	 * The extension's Config (extension.json "ConfigRegistry"). Here, not
+	 * ExtensionConfig::newInstance: ConfigFactory checks the callable with
+	 * is_callable() on every request, and this class is loaded anyway.
+	 */
+	public static function config(): \Config {
+		return ExtensionConfig::newInstance();
+	}
+
+	/**
 	 * @param string $version The component's version
 	 * @return string
 	 */
@@ -94,12 +156,7 @@ class Registration {
 	}
 
 	private static function register(): void {
-		// Always, not only for requests with an Authorization header (which
-		// saved about 40,000 instructions on rest.php): a service session is
-		// kept in the session store under the provider's name, and a request
-		// that loads it by ID without the provider (a job of an upload, on
-		// any entry point) would delete it as "unknown provider".
-		$GLOBALS['wgSessionProviders']['TokenAuthenticatorService'] ??= [ 'class' => ServiceSessionProvider::class ];
+		self::merge();
 		// MediaWiki 1.42+ autocreates NetworkSession accounts itself (the
 		// provider's canAlwaysAutocreate()). Before, only a request with a
 		// credential loads the class that does it. The version, not
@@ -115,51 +172,31 @@ class Registration {
 			// Answers differ by credential, also those to requests without one.
 			self::varyOnAuthorization();
 		}
-		// Hooks in $wgHooks, each where it can run, not in extension.json,
-		// whose handlers the registry cache carries on every request.
-		$GLOBALS['wgHooks']['ResourceLoaderRegisterModules'][] =
-			ResourceModules::class . '::onResourceLoaderRegisterModules';
-		if ( PHP_SAPI === 'cli' || PHP_SAPI === 'phpdbg' || defined( 'MEDIAWIKI_INSTALL' ) ) {
-			// update.php, and the web installer's upgrade.
-			$GLOBALS['wgHooks']['LoadExtensionSchemaUpdates'][] = [ new SchemaHooks(), 'onLoadExtensionSchemaUpdates' ];
-		}
-		if ( defined( 'MW_ENTRY_POINT' ) && MW_ENTRY_POINT === 'index' ) {
-			$GLOBALS['wgHooks']['TitleReadWhitelist'][] = JwtLoginHooks::class . '::onIndexTitleReadWhitelist';
-		}
-		// A closure, not extension.json's ConfigRegistry: ConfigFactory checks
-		// a callable string with is_callable(), which loads its class.
-		$GLOBALS['wgConfigRegistry']['TokenAuthenticator'] ??= static fn () => ExtensionConfig::newInstance();
-		// A route file, not extension.json's RestRoutes: the registry cache
-		// would carry the routes on every request, and the router would
-		// json_encode them for its cache key on every rest.php request.
-		$GLOBALS['wgRestAPIAdditionalRouteFiles'][] = self::ROUTE_FILE;
-		// Factories, not "services": the extension's services are wired on
-		// first use (Services).
-		$GLOBALS['wgAPIModules']['session_verification'] ??= [
-			'class' => ApiSessionVerification::class,
-			'factory' => ApiSessionVerification::class . '::factory',
-		];
-		$GLOBALS['wgSpecialPages']['JWTLogin'] ??= [ 'factory' => SpecialJWTLogin::class . '::factory' ];
-		$GLOBALS['wgSpecialPages']['ServiceKeys'] ??= [ 'factory' => SpecialServiceKeys::class . '::factory' ];
-		$GLOBALS['wgExtensionMessagesFiles']['TokenAuthenticatorAlias'] ??= dirname( __DIR__, 2 ) . '/TokenAuthenticator.alias.php';
+	}
 
-		// Special:Log's "tokenauth" type, readable with its own right.
-		self::addOnce( $GLOBALS['wgLogTypes'], 'tokenauth' );
-		$GLOBALS['wgLogNames']['tokenauth'] ??= 'log-name-tokenauth';
-		$GLOBALS['wgLogHeaders']['tokenauth'] ??= 'log-description-tokenauth';
-		$GLOBALS['wgLogActionsHandlers']['tokenauth/*'] ??= 'LogFormatter';
-		$GLOBALS['wgLogRestrictions']['tokenauth'] ??= 'tokenauthenticator-viewlog';
-		self::addOnce( $GLOBALS['wgAvailableRights'], 'tokenauthenticator-viewlog' );
-		$GLOBALS['wgGroupPermissions']['sysop']['tokenauthenticator-viewlog'] ??= true;
-		// Special:ServiceKeys: creating a key hands out a secret, as granting rights does.
-		self::addOnce( $GLOBALS['wgAvailableRights'], 'tokenauthenticator-manage' );
-		$GLOBALS['wgGroupPermissions']['bureaucrat']['tokenauthenticator-manage'] ??= true;
-
-		// Failed verifies, per IP and per user (array_plus_2d, as core merges
-		// extension.json's RateLimits: the admin's entries win per key).
-		foreach ( [ 'tokenauthenticator-verify-fail', 'tokenauthenticator-sv-fail' ] as $action ) {
-			$GLOBALS['wgRateLimits'][$action] = ( $GLOBALS['wgRateLimits'][$action] ?? [] )
-				+ [ 'ip' => [ 60, 60 ], 'user' => [ 60, 60 ] ];
+	/**
+	 * Writes GLOBALS into core's globals, in place (a copy of a global as
+	 * large as $wgGroupPermissions would cost every request). Public for its
+	 * test.
+	 */
+	public static function merge(): void {
+		foreach ( self::GLOBALS as $name => $ours ) {
+			$global = &$GLOBALS[$name];
+			$global ??= [];
+			if ( array_is_list( $ours ) ) {
+				foreach ( $ours as $value ) {
+					if ( !in_array( $value, $global, true ) ) {
+						$global[] = $value;
+					}
+				}
+				continue;
+			}
+			$twoLevels = in_array( $name, self::TWO_LEVELS, true );
+			foreach ( $ours as $key => $value ) {
+				$global[$key] = $twoLevels && is_array( $global[$key] ?? null )
+					? $global[$key] + $value
+					: $global[$key] ?? $value;
+			}
 		}
 	}
 
@@ -226,16 +263,5 @@ class Registration {
 		unset( $values[''] );
 		$values['authorization'] ??= 'Authorization';
 		return implode( ', ', $values );
-	}
-
-	/**
-	 * @param mixed &$list
-	 * @param string $value
-	 */
-	private static function addOnce( &$list, string $value ): void {
-		$list ??= [];
-		if ( !in_array( $value, $list, true ) ) {
-			$list[] = $value;
-		}
 	}
 }
