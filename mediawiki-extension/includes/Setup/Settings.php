@@ -105,7 +105,7 @@ final class Settings {
 			'value' => [
 				'sysop',
 			],
-			'description' => 'Groups update.php gives to the service accounts of principals with appTokens; an AppToken '
+			'description' => 'Groups update.php gives to the service accounts of keys with appTokens; an AppToken '
 				. 'session has the user\'s rights, cut by the key\'s rights cap when it has one.',
 		],
 		'TokenAuthenticatorSessionVerificationMaxAge' => [
