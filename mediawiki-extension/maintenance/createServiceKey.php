@@ -17,10 +17,10 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 
 use Maintenance;
-use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceAccounts;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceKeyManager;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceKeyRules;
+use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\MediaWikiServices;
 use Status;

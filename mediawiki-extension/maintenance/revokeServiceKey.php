@@ -9,8 +9,8 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Maintenance;
 
 use Maintenance;
-use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceKeyManager;
+use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use User;
 

@@ -2,8 +2,8 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
-use MediaWiki\Extension\TokenAuthenticator\Error\MessageText;
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
+use MediaWiki\Extension\TokenAuthenticator\Error\MessageText;
 use MediaWiki\Extension\TokenAuthenticator\Error\Outage;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStoreUnavailableException;
 use MediaWiki\Rest\HttpException;

@@ -3,12 +3,12 @@
 namespace MediaWiki\Extension\TokenAuthenticator\ServiceKey;
 
 use ManualLogEntry;
-use Message;
 use MediaWiki\Permissions\Authority;
 use MediaWiki\Permissions\GroupPermissionsLookup;
 use MediaWiki\Permissions\PermissionManager;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
+use Message;
 use SpecialPage;
 use StatusValue;
 
