@@ -13,10 +13,11 @@ use SpecialPage;
 use StatusValue;
 
 /**
- * Managing service keys, for Special:ServiceKeys and the maintenance
- * scripts alike: the rules a key must satisfy, the no-escalation check, and
- * each change with its Special:Log entry. A secret is minted here, returned
- * once, and stored only as its SHA-256.
+ * Managing created service keys, for Special:ServiceKeys and the
+ * maintenance scripts alike: names and accounts, the no-escalation check,
+ * and each change with its Special:Log entry (what a key may allow is
+ * ServiceKeyRules'). A secret is minted here, returned once, and stored
+ * only as its SHA-256.
  */
 class ServiceKeyManager {
 	private ServiceKeyLookup $lookup;
