@@ -36,17 +36,11 @@ fn settings() -> String {
 
 /// A wiki on `store`, with the cache server it needs (kept alive with it).
 fn wiki_on(store: Store) -> (Wiki, Option<CacheServer>) {
-    let server =
-        matches!(store, Store::Redis | Store::Memcached).then(|| CacheServer::start(store));
-    let mut builder = Wiki::builder().setting(settings());
-    builder = match &server {
-        Some(server) => builder.setting(server.settings()),
-        None => builder.setting(format!(
-            "$mwsgTokenAuthenticatorTokenStore = '{}';",
-            store.setting_value()
-        )),
-    };
-    let wiki = builder.start();
+    let (server, store_settings) = store.start();
+    let wiki = Wiki::builder()
+        .setting(settings())
+        .setting(store_settings)
+        .start();
     wiki.create_user("Alice", "alice-password-123", &[]);
     (wiki, server)
 }

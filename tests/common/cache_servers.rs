@@ -42,6 +42,27 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The server this store needs (Redis, memcached; none for the others),
+    /// started, and the LocalSettings.php lines that make it the token store.
+    pub fn start(self) -> (Option<CacheServer>, String) {
+        match self {
+            Store::Redis | Store::Memcached => {
+                let server = CacheServer::start(self);
+                let settings = server.settings();
+                (Some(server), settings)
+            }
+            _ => (
+                None,
+                format!(
+                    "$mwsgTokenAuthenticatorTokenStore = '{}';",
+                    self.setting_value()
+                ),
+            ),
+        }
+    }
+}
+
 /// A Redis or memcached server on a free port of 127.0.0.1, in its own
 /// process group, killed on drop (and by the watchdog should the test die).
 /// Redis runs without persistence, as the README says token stores should:

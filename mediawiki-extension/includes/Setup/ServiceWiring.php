@@ -18,6 +18,7 @@ use MediaWiki\Extension\TokenAuthenticator\SessionVerification\SessionVerificati
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\DatabaseTokenStore;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\SelectedTokenStore;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
+use MediaWiki\Extension\TokenAuthenticator\UserToken\AccountSnapshots;
 use MediaWiki\Extension\TokenAuthenticator\UserToken\AuthInfo;
 use MediaWiki\Extension\TokenAuthenticator\UserToken\UserTokens;
 use MediaWiki\Extension\TokenAuthenticator\UserToken\VerifyCallback;
@@ -33,7 +34,7 @@ return [
 		return new SelectedTokenStore(
 			$services->getService( 'TokenAuthenticator.Config' )->get( 'TokenAuthenticatorTokenStore' ),
 			(array)$services->getMainConfig()->get( 'ObjectCaches' ),
-			static fn () => new DatabaseTokenStore( $services->getDBLoadBalancer(), $services->getUserFactory() ),
+			static fn () => new DatabaseTokenStore( $services->getDBLoadBalancer() ),
 			static fn () => $services->getMainObjectStash(),
 			static fn ( $name ) => method_exists( $services, 'getObjectCacheFactory' )
 				// 1.42+; ObjectCache::getInstance() is deprecated in 1.43.
@@ -46,7 +47,7 @@ return [
 	// tokens): always the database, whatever the token store. A cache forgets
 	// them when it restarts or evicts, and a replay would then pass.
 	'TokenAuthenticator.ReplayRecords' => static function ( MediaWikiServices $services ): DatabaseTokenStore {
-		return new DatabaseTokenStore( $services->getDBLoadBalancer(), $services->getUserFactory() );
+		return new DatabaseTokenStore( $services->getDBLoadBalancer() );
 	},
 
 	'TokenAuthenticator.UserTokens' => static function ( MediaWikiServices $services ): UserTokens {
@@ -73,7 +74,8 @@ return [
 			$services->getUserOptionsLookup(),
 			$services->getLanguageNameUtils(),
 			$services->getContentLanguage()->getCode(),
-			new HookRunner( $services->getHookContainer() )
+			new HookRunner( $services->getHookContainer() ),
+			new AccountSnapshots( $services->getLocalServerObjectCache() )
 		);
 	},
 
@@ -84,7 +86,7 @@ return [
 					$services->getService( 'TokenAuthenticator.Config' ) ),
 				LoggerFactory::getInstance( 'TokenAuthenticator' )
 			),
-			$services->getService( 'TokenAuthenticator.StoredServiceKeys' )
+			static fn () => $services->getService( 'TokenAuthenticator.StoredServiceKeys' )
 		);
 	},
 

@@ -25,6 +25,9 @@ use MediaWiki\User\UserIdentityValue;
  * read as "no such token" (or, for a claim, as "already used").
  */
 class CacheTokenStore implements TokenStore {
+	/** An evicted epoch is replaced by a new one, so this only bounds memory. */
+	private const EPOCH_TTL = BagOStuff::TTL_MONTH;
+
 	private BagOStuff $cache;
 	/** The setting's value, for messages. */
 	private string $name;
@@ -93,6 +96,32 @@ class CacheTokenStore implements TokenStore {
 		}
 	}
 
+	/** @inheritDoc */
+	public function accountEpoch( int $userId ): string {
+		$key = $this->epochKey( $userId );
+		$watch = $this->cache->watchErrors();
+		$epoch = $this->cache->get( $key, BagOStuff::READ_LATEST );
+		if ( !is_string( $epoch ) ) {
+			// Evicted or never set: a new epoch, since one that was set may
+			// have been lost. Of concurrent readers the first add() wins.
+			$this->cache->add( $key, AccountEpoch::unknown(), self::EPOCH_TTL );
+			$epoch = $this->cache->get( $key, BagOStuff::READ_LATEST );
+		}
+		$this->throwIfFailed( 'lookup', $watch );
+		if ( !is_string( $epoch ) ) {
+			throw $this->unavailable( 'lookup', $watch, true );
+		}
+		return $epoch;
+	}
+
+	/** @inheritDoc */
+	public function changeAccount( int $userId ): void {
+		$watch = $this->cache->watchErrors();
+		if ( !$this->cache->set( $this->epochKey( $userId ), AccountEpoch::next(), self::EPOCH_TTL ) ) {
+			throw $this->unavailable( 'change', $watch, true );
+		}
+	}
+
 	/**
 	 * The live, unused entry of a token; null when there is none.
 	 */
@@ -123,6 +152,10 @@ class CacheTokenStore implements TokenStore {
 
 	private function entryKey( string $kind, string $hash ): string {
 		return $this->cache->makeKey( 'tokenauthenticator', $kind, $hash );
+	}
+
+	private function epochKey( int $userId ): string {
+		return $this->cache->makeKey( 'tokenauthenticator-epoch', $userId );
 	}
 
 	private function usedKey( string $kind, string $hash ): string {

@@ -2,11 +2,10 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\TokenStore;
 
-use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
+use Wikimedia\Rdbms\DBError;
 use Wikimedia\Rdbms\IDatabase;
 use Wikimedia\Rdbms\ILoadBalancer;
-use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
  * Tokens in the wiki's database, the table mws_auth_token
@@ -18,6 +17,8 @@ use Wikimedia\Timestamp\ConvertibleTimestamp;
  */
 class DatabaseTokenStore implements TokenStore {
 	private const TABLE = 'mws_auth_token';
+	/** The kind of the rows that hold account epochs (accountEpoch()). */
+	private const KIND_ACCOUNT = 'account';
 
 	private const TOKEN_FIELDS = [
 		'mat_kind', 'mat_user', 'mat_user_text', 'mat_principal', 'mat_binding', 'mat_created', 'mat_expires',
@@ -36,14 +37,10 @@ class DatabaseTokenStore implements TokenStore {
 		'user_editcount', 'user_actor.actor_id',
 	];
 
-	private const GROUP_FIELDS = [ 'ug_user', 'ug_group', 'ug_expiry' ];
-
 	private ILoadBalancer $loadBalancer;
-	private UserFactory $userFactory;
 
-	public function __construct( ILoadBalancer $loadBalancer, UserFactory $userFactory ) {
+	public function __construct( ILoadBalancer $loadBalancer ) {
 		$this->loadBalancer = $loadBalancer;
-		$this->userFactory = $userFactory;
 	}
 
 	/** @inheritDoc */
@@ -96,7 +93,7 @@ class DatabaseTokenStore implements TokenStore {
 			return null;
 		}
 		// The used row stays until it expires and a writer purges it.
-		return $this->read( $dbw, [ 'mat_hash' => $hash ], __METHOD__ );
+		return $this->read( $dbw, [ 't.mat_hash' => $hash ], __METHOD__ );
 	}
 
 	/** @inheritDoc */
@@ -106,7 +103,7 @@ class DatabaseTokenStore implements TokenStore {
 			return null;
 		}
 		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
-		return $this->read( $dbw, $this->liveConditions( $dbw, $kind, $hash ), __METHOD__ );
+		return $this->read( $dbw, $this->liveConditions( $dbw, $kind, $hash, 't.' ), __METHOD__ );
 	}
 
 	/** @inheritDoc */
@@ -115,54 +112,113 @@ class DatabaseTokenStore implements TokenStore {
 	}
 
 	/**
-	 * The token row with, in the same statement, its user's account row and
-	 * group memberships (one row per group), so that whoever answers for the
-	 * user (user-token/verify: name, real name, groups, the hook, the block
-	 * check) asks the database for neither again.
+	 * The token row with, in the same statement, the epoch of its user's
+	 * account (the account's row of this table, AccountEpoch), so that a
+	 * verify whose answer was read before for this epoch asks nothing more.
 	 *
 	 * @param IDatabase $db
-	 * @param array $conds Conditions on the token table, naming one hash
+	 * @param array $conds Conditions on the token row ("t."), naming one hash
 	 * @param string $fname
 	 * @return StoredToken|null
 	 */
 	private function read( IDatabase $db, array $conds, string $fname ): ?StoredToken {
-		$res = $db->select(
-			[ self::TABLE, 'user', 'user_actor' => 'actor', 'user_groups' ],
-			array_merge( self::TOKEN_FIELDS, self::USER_FIELDS, self::GROUP_FIELDS ),
+		$fields = array_map( static fn ( $f ) => "t.$f", self::TOKEN_FIELDS );
+		$fields['mat_account_epoch'] = 'e.mat_binding';
+		$row = $db->selectRow(
+			[ 't' => self::TABLE, 'e' => self::TABLE ],
+			$fields,
 			$conds,
 			$fname,
 			[],
-			[
-				// Anonymous tokens (mat_user = 0) have no account row.
-				'user' => [ 'LEFT JOIN', 'user_id = mat_user' ],
-				'user_actor' => [ 'LEFT JOIN', 'user_actor.actor_user = user_id' ],
-				'user_groups' => [ 'LEFT JOIN', 'ug_user = user_id' ],
-			]
+			[ 'e' => [ 'LEFT JOIN', 'e.mat_hash = ' . $this->accountHashSql( $db, 't.mat_user' ) ] ]
 		);
-		$first = null;
-		$groups = [];
-		$now = ConvertibleTimestamp::now( TS_MW );
-		foreach ( $res as $row ) {
-			$first ??= $row;
-			// As UserGroupManager::getUserGroupMemberships() reads them:
-			// expired memberships do not count.
-			if ( $row->ug_group !== null && ( $row->ug_expiry === null
-				|| ConvertibleTimestamp::convert( TS_MW, $row->ug_expiry ) >= $now )
-			) {
-				$groups[$row->ug_group] = $row;
-			}
-		}
-		if ( !$first ) {
+		if ( !$row ) {
 			return null;
 		}
-		$stored = StoredToken::newFromRow( $first );
-		// No account row (a deleted user): whoever needs the user loads it.
-		if ( (int)$first->mat_user !== 0 && $first->user_id !== null ) {
-			// Sorted by name, as core's own read sorts them (the order of "groups").
-			ksort( $groups );
-			$stored->account = $this->userFactory->newFromRow( $first, [ 'user_groups' => array_values( $groups ) ] );
-		}
+		$stored = StoredToken::newFromRow( $row );
+		$stored->accountEpoch = $row->mat_account_epoch !== null
+			? (string)$row->mat_account_epoch
+			: AccountEpoch::NEVER;
 		return $stored;
+	}
+
+	/** @inheritDoc */
+	public function accountEpoch( int $userId ): string {
+		$epoch = $this->loadBalancer->getConnection( DB_PRIMARY )->selectField(
+			self::TABLE, 'mat_binding', [ 'mat_hash' => self::accountHash( $userId ) ], __METHOD__
+		);
+		return $epoch !== false && $epoch !== null ? (string)$epoch : AccountEpoch::NEVER;
+	}
+
+	/**
+	 * Written in the transaction of the change, so no reader sees the one
+	 * without the other.
+	 *
+	 * @inheritDoc
+	 */
+	public function changeAccount( int $userId ): void {
+		$dbw = $this->writer();
+		$now = time();
+		// Kept a year: by then nothing read for an older epoch is left
+		// (AccountSnapshots keeps minutes), and a missing row is NEVER.
+		$set = [
+			'mat_binding' => AccountEpoch::next(),
+			'mat_created' => $dbw->timestamp( $now ),
+			'mat_expires' => $dbw->timestamp( $now + 366 * 86400 ),
+		];
+		// Cancelable: should this fail, the change it belongs to goes on.
+		$dbw->startAtomic( __METHOD__, IDatabase::ATOMIC_CANCELABLE );
+		try {
+			$this->upsertAccount( $dbw, $userId, $set );
+		} catch ( DBError $e ) {
+			$dbw->cancelAtomic( __METHOD__ );
+			throw $e;
+		}
+		$dbw->endAtomic( __METHOD__ );
+	}
+
+	private function upsertAccount( IDatabase $dbw, int $userId, array $set ): void {
+		$dbw->upsert(
+			self::TABLE,
+			[
+				'mat_hash' => self::accountHash( $userId ),
+				'mat_kind' => self::KIND_ACCOUNT,
+				'mat_user' => $userId,
+				'mat_user_text' => '',
+				'mat_principal' => null,
+				'mat_used' => 1,
+			] + $set,
+			'mat_hash',
+			$set,
+			__METHOD__
+		);
+	}
+
+	/**
+	 * The key of an account's row: 64 characters, the width of mat_hash (no
+	 * token's hash has a letter past "f"), built the same way in SQL by
+	 * accountHashSql().
+	 */
+	private static function accountHash( int $userId ): string {
+		return self::KIND_ACCOUNT . str_pad( (string)$userId, 64 - strlen( self::KIND_ACCOUNT ), '0', STR_PAD_LEFT );
+	}
+
+	/**
+	 * @param IDatabase $db
+	 * @param string $userIdColumn
+	 * @return string SQL computing accountHash() of the column's value
+	 */
+	private function accountHashSql( IDatabase $db, string $userIdColumn ): string {
+		$width = 64 - strlen( self::KIND_ACCOUNT );
+		$prefix = $db->addQuotes( self::KIND_ACCOUNT );
+		switch ( $db->getType() ) {
+			case 'sqlite':
+				return "$prefix || printf('%0{$width}d', $userIdColumn)";
+			case 'postgres':
+				return "$prefix || LPAD(CAST($userIdColumn AS TEXT), $width, '0')";
+			default:
+				return "CONCAT($prefix, LPAD($userIdColumn, $width, '0'))";
+		}
 	}
 
 	/**
@@ -240,14 +296,15 @@ class DatabaseTokenStore implements TokenStore {
 	 * @param IDatabase $db
 	 * @param string $kind
 	 * @param string $hash
+	 * @param string $alias The token table's alias with its dot, if any
 	 * @return array
 	 */
-	private function liveConditions( $db, string $kind, string $hash ): array {
+	private function liveConditions( $db, string $kind, string $hash, string $alias = '' ): array {
 		return [
-			'mat_hash' => $hash,
-			'mat_kind' => $kind,
-			'mat_used' => 0,
-			'mat_expires > ' . $db->addQuotes( $db->timestamp( time() ) ),
+			"{$alias}mat_hash" => $hash,
+			"{$alias}mat_kind" => $kind,
+			"{$alias}mat_used" => 0,
+			"{$alias}mat_expires > " . $db->addQuotes( $db->timestamp( time() ) ),
 		];
 	}
 }

@@ -75,6 +75,16 @@ class SelectedTokenStore implements TokenStore {
 		$this->store()->revoke( $kind, $hash );
 	}
 
+	/** @inheritDoc */
+	public function accountEpoch( int $userId ): string {
+		return $this->store()->accountEpoch( $userId );
+	}
+
+	/** @inheritDoc */
+	public function changeAccount( int $userId ): void {
+		$this->store()->changeAccount( $userId );
+	}
+
 	/**
 	 * @throws InvalidSettingException For a setting that names no usable store
 	 */

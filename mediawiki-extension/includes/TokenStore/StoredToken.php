@@ -5,7 +5,6 @@ namespace MediaWiki\Extension\TokenAuthenticator\TokenStore;
 use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserIdentityValue;
 use stdClass;
-use User;
 use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
@@ -22,10 +21,10 @@ class StoredToken {
 	/** Unix time */
 	public int $expires;
 	/**
-	 * The account of $user as the store read it with the token (its row and
-	 * groups loaded), when the store can; null otherwise.
+	 * The epoch of the user's account when the store read it with the token
+	 * (TokenStore::accountEpoch()); null when the store did not.
 	 */
-	public ?User $account = null;
+	public ?string $accountEpoch = null;
 
 	public function __construct(
 		string $kind, UserIdentity $user, ?string $keyName, int $created, int $expires, ?string $binding = null

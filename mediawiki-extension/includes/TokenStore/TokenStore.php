@@ -67,4 +67,23 @@ interface TokenStore {
 	 * @param string $hash The token's stored hash (TokenHash::of())
 	 */
 	public function revoke( string $kind, string $hash ): void;
+
+	/**
+	 * The account's epoch: a value that changes whenever something a verify
+	 * answers about the account changes (AccountChangeHooks), so that what
+	 * was read for one epoch can be kept until the next (AccountSnapshots).
+	 * Kept with the tokens, so every app server and maintenance script sees
+	 * one value.
+	 *
+	 * @param int $userId
+	 * @return string AccountEpoch::NEVER, or a value of AccountEpoch::next()
+	 */
+	public function accountEpoch( int $userId ): string;
+
+	/**
+	 * Starts a new epoch for the account.
+	 *
+	 * @param int $userId
+	 */
+	public function changeAccount( int $userId ): void;
 }

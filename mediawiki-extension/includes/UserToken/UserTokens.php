@@ -5,9 +5,9 @@ namespace MediaWiki\Extension\TokenAuthenticator\UserToken;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
 use MediaWiki\Extension\TokenAuthenticator\Setup\SettingReader;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\StoredToken;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
 use MediaWiki\User\UserIdentity;
-use MediaWiki\User\UserIdentityValue;
 
 /**
  * Minting and redeeming user tokens: short-lived, single use by default, and
@@ -56,24 +56,24 @@ class UserTokens {
 
 	/**
 	 * @param string $token The plain token (for a salted one, its "token" field)
-	 * @return UserIdentity|null Null for unknown, expired, used or malformed tokens alike;
-	 *   a loaded User when the store read the account with the token
+	 * @return StoredToken|null Null for unknown, expired, used or malformed tokens
+	 *   alike (and anonymous ones unless allowed); for a registered user, with
+	 *   the account's epoch
 	 */
-	public function redeem( string $token ): ?UserIdentity {
+	public function redeem( string $token ): ?StoredToken {
 		$stored = $this->options->get( 'TokenAuthenticatorSingleUse' )
 			? $this->store->consume( TokenStore::KIND_USER, $token )
 			: $this->store->peek( TokenStore::KIND_USER, $token );
 		if ( !$stored ) {
 			return null;
 		}
-		if ( $stored->user->getId() === 0 ) {
-			return $this->allowsAnonymous()
-				? new UserIdentityValue( 0, $stored->user->getName() )
-				: null;
+		$id = $stored->user->getId();
+		if ( $id === 0 ) {
+			return $this->allowsAnonymous() ? $stored : null;
 		}
-		// The account as the store read it with the token, if it did: the
-		// answer then needs no query of its own for the user.
-		return $stored->account ?? $stored->user;
+		// A store that did not read it with the token is asked now.
+		$stored->accountEpoch ??= $this->store->accountEpoch( $id );
+		return $stored;
 	}
 
 	/**

@@ -2,7 +2,6 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\UserToken;
 
-use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
 use MediaWiki\Extension\TokenAuthenticator\Rest\HttpError;
 use MediaWiki\Extension\TokenAuthenticator\Rest\NoStore;
@@ -41,13 +40,13 @@ class VerifyUserTokenHandler extends Handler {
 	protected function answer(): Response {
 		$token = $this->tokenFromRequest();
 		try {
-			$user = $this->userTokens->redeem( $token );
+			$stored = $this->userTokens->redeem( $token );
 		} catch ( InvalidSettingException $e ) {
 			throw HttpError::make( $e->getMessageKey(), 500, $e->getMessageParams() );
 		} catch ( DBError | TokenStoreUnavailableException $e ) {
 			return HttpError::unavailable( $this->getResponseFactory(), $e );
 		}
-		if ( !$user ) {
+		if ( !$stored ) {
 			// Counted by user, or by IP for anonymous callers. A valid token
 			// is answered whatever the count: a service verifies for all its
 			// users from one address, and anyone who can send it bad tokens
@@ -58,10 +57,11 @@ class VerifyUserTokenHandler extends Handler {
 				? HttpError::make( 'tokenauthenticator-error-rate-limited', 429 )
 				: HttpError::make( 'tokenauthenticator-error-invalid-token', 400 );
 		}
-		if ( AccountBlock::isBarred( $user ) ) {
-			// Blocked since the token was minted.
+		$answer = $this->authInfo->forToken( $stored );
+		if ( $answer === null ) {
+			// Blocked or locked since the token was minted.
 			throw HttpError::make( 'tokenauthenticator-error-token-user-blocked', 403 );
 		}
-		return $this->getResponseFactory()->createJson( $this->authInfo->describe( $user ) );
+		return $this->getResponseFactory()->createJson( $answer );
 	}
 }
