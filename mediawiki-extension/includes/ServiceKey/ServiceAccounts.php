@@ -18,6 +18,7 @@ use Status;
 use StatusValue;
 use User;
 use Wikimedia\Rdbms\ILoadBalancer;
+use Wikimedia\Timestamp\ConvertibleTimestamp;
 
 /**
  * Service accounts: the only accounts a service key, configured or created,
@@ -52,7 +53,9 @@ class ServiceAccounts {
 
 	private ILoadBalancer $loadBalancer;
 	private UserFactory $userFactory;
-	private AuthManager $authManager;
+	/** @var callable(): AuthManager */
+	private $authManagerFactory;
+	private ?AuthManager $authManager = null;
 	private UserGroupManager $userGroupManager;
 	private HookContainer $hookContainer;
 	private JwtLinkStore $jwtLinks;
@@ -64,17 +67,31 @@ class ServiceAccounts {
 	 */
 	private array $found = [];
 
+	/**
+	 * @param ILoadBalancer $loadBalancer
+	 * @param UserFactory $userFactory
+	 * @param callable(): AuthManager $authManagerFactory Called when first needed: building
+	 *   AuthManager would cost every request with a service credential, which only asks find()
+	 * @param UserGroupManager $userGroupManager
+	 * @param HookContainer $hookContainer
+	 * @param JwtLinkStore $jwtLinks
+	 * @param bool $newUserLog
+	 */
 	public function __construct(
-		ILoadBalancer $loadBalancer, UserFactory $userFactory, AuthManager $authManager,
+		ILoadBalancer $loadBalancer, UserFactory $userFactory, callable $authManagerFactory,
 		UserGroupManager $userGroupManager, HookContainer $hookContainer, JwtLinkStore $jwtLinks, bool $newUserLog
 	) {
 		$this->loadBalancer = $loadBalancer;
 		$this->userFactory = $userFactory;
-		$this->authManager = $authManager;
+		$this->authManagerFactory = $authManagerFactory;
 		$this->userGroupManager = $userGroupManager;
 		$this->hookContainer = $hookContainer;
 		$this->jwtLinks = $jwtLinks;
 		$this->newUserLog = $newUserLog;
+	}
+
+	private function authManager(): AuthManager {
+		return $this->authManager ??= ( $this->authManagerFactory )();
 	}
 
 	/**
@@ -87,39 +104,65 @@ class ServiceAccounts {
 	 * @return array{0: User, 1: bool}|null Null when there is no such account
 	 */
 	public function find( string $name, int $index = DB_REPLICA ): ?array {
-		$user = $this->userFactory->newFromName( $name );
-		if ( !$user ) {
-			return null;
-		}
-		$memo = "$index:{$user->getName()}";
+		$memo = "$index:$name";
 		if ( !array_key_exists( $memo, $this->found ) ) {
-			$this->found[$memo] = $this->read( $user->getName(), $index );
+			// Stored names are canonical, so a name written as stored finds
+			// its account as it is; canonicalising (title parsing) cost more
+			// than the statement, on every request with a credential.
+			$asStored = strtr( $name, '_', ' ' );
+			$found = $this->read( $asStored, $index );
+			if ( !$found ) {
+				$user = $this->userFactory->newFromName( $name );
+				$found = $user && $user->getName() !== $asStored ? $this->read( $user->getName(), $index ) : null;
+			}
+			$this->found[$memo] = $found;
 		}
 		return $this->found[$memo];
 	}
 
 	/**
-	 * @param string $name A valid user name
+	 * The account and, in the same statement, its group memberships, which
+	 * UserGroupManager then has: the rights of a session asked for them.
+	 *
+	 * @param string $name A user name as stored
 	 * @param int $index
 	 * @return array{0: User, 1: bool}|null
 	 */
 	private function read( string $name, int $index ): ?array {
 		$db = $this->loadBalancer->getConnection( $index );
-		$row = $db->selectRow(
-			[ 'user', 'user_actor' => 'actor', self::TABLE ],
-			array_merge( DatabaseTokenStore::USER_FIELDS, [ 'sa_user' ] ),
+		$res = $db->select(
+			[ 'user', 'user_actor' => 'actor', self::TABLE, 'user_groups' ],
+			array_merge( DatabaseTokenStore::USER_FIELDS, [ 'sa_user', 'ug_user', 'ug_group', 'ug_expiry' ] ),
 			[ 'user_name' => $name ],
 			__METHOD__,
 			[],
 			[
 				'user_actor' => [ 'JOIN', 'user_actor.actor_user = user_id' ],
 				self::TABLE => [ 'LEFT JOIN', 'sa_user = user_id' ],
+				'user_groups' => [ 'LEFT JOIN', 'ug_user = user_id' ],
 			]
 		);
-		if ( !$row ) {
+		$first = null;
+		$groups = [];
+		foreach ( $res as $row ) {
+			$first ??= $row;
+			// As UserGroupManager::getUserGroupMemberships() reads them:
+			// expired memberships do not count.
+			if ( $row->ug_group !== null && ( $row->ug_expiry === null
+				|| ConvertibleTimestamp::convert( TS_MW, $row->ug_expiry ) >= ConvertibleTimestamp::now( TS_MW ) )
+			) {
+				$groups[$row->ug_group] = $row;
+			}
+		}
+		if ( !$first ) {
 			return null;
 		}
-		return [ $this->userFactory->newFromRow( $row ), $row->sa_user !== null ];
+		// Sorted by name, as core's own read sorts them.
+		ksort( $groups );
+		return [
+			$this->userFactory->newFromRow( $first, [ 'user_groups' => array_values( $groups ) ] ),
+			$first->sa_user !== null,
+		];
 	}
 
 	public function isServiceAccount( UserIdentity $user ): bool {
@@ -136,7 +179,7 @@ class ServiceAccounts {
 		if ( $user->isSystemUser() ) {
 			return self::USE_SYSTEM;
 		}
-		if ( $this->authManager->userCanAuthenticate( $user->getName() ) ) {
+		if ( $this->authManager()->userCanAuthenticate( $user->getName() ) ) {
 			return self::USE_PASSWORD;
 		}
 		if ( $user->getEmail() !== '' ) {
@@ -176,13 +219,13 @@ class ServiceAccounts {
 	 */
 	public function create( string $name, string $origin, Authority $creator ): StatusValue {
 		if ( $origin === self::ORIGIN_PAGE ) {
-			$status = $this->authManager->authorizeCreateAccount( $creator );
+			$status = $this->authManager()->authorizeCreateAccount( $creator );
 			if ( !$status->isGood() ) {
 				return $status;
 			}
 		}
 		if ( $origin !== self::ORIGIN_UPDATE ) {
-			$status = $this->authManager->canCreateAccount( $name, [ 'flags' => User::READ_LATEST ] );
+			$status = $this->authManager()->canCreateAccount( $name, [ 'flags' => User::READ_LATEST ] );
 			if ( !$status->isGood() ) {
 				return $status;
 			}
@@ -238,7 +281,7 @@ class ServiceAccounts {
 			'Account' => $user->getName() . ' (#' . $user->getId() . ')',
 			'Registered' => (string)( $user->getRegistration() ?: 'unknown' ),
 			'Groups' => $groups ? implode( ', ', $groups ) : '(none)',
-			'Can log in with a password' => $this->authManager->userCanAuthenticate( $user->getName() ) ? 'yes' : 'no',
+			'Can log in with a password' => $this->authManager()->userCanAuthenticate( $user->getName() ) ? 'yes' : 'no',
 			'E-mail address' => $user->getEmail() !== '' ? $user->getEmail() : '(none)',
 			'Linked to a JWT subject' => $this->jwtLinks->isLinked( $user->getId() ) ? 'yes' : 'no',
 			'Autocreated' => $this->wasAutocreated( $user ) ? 'yes' : 'no',

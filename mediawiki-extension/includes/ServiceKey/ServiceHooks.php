@@ -22,24 +22,43 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 	// onApiBeforeMain implements the ApiBeforeMain hook without naming its
 	// interface, whose namespace differs between MediaWiki versions.
 
-	private static bool $attached = false;
+	/** @var array<string,true> Hooks registered in this request */
+	private static array $attached = [];
+
+	private ?ServiceSessionProvider $provider;
+
+	private function __construct( ?ServiceSessionProvider $provider ) {
+		$this->provider = $provider;
+	}
 
 	/**
-	 * Registers both hooks, for an api.php request that carries one of our
-	 * credentials (ServiceSessionProvider::provideSessionInfo()). Not in
-	 * extension.json: there they would be built and run on every api.php
-	 * request (BENCHMARKS.md, analysis 5).
+	 * Registers ApiBeforeMain, for an api.php request whose credential
+	 * ServiceSessionProvider refused. Neither hook is in extension.json,
+	 * where it would run on every api.php request (BENCHMARKS.md, analysis
+	 * 5): each is registered for the requests that need it.
 	 *
 	 * @param HookContainer $hooks
 	 */
-	public static function attach( HookContainer $hooks ): void {
-		if ( self::$attached ) {
-			return;
+	public static function attachRefusal( HookContainer $hooks ): void {
+		self::attach( $hooks, 'ApiBeforeMain', new self( null ), 'onApiBeforeMain' );
+	}
+
+	/**
+	 * Registers ApiCheckCanExecute, for an api.php request that
+	 * ServiceSessionProvider gave an ApiKey session.
+	 *
+	 * @param HookContainer $hooks
+	 * @param ServiceSessionProvider $provider Which knows the sessions it built
+	 */
+	public static function attachPolicy( HookContainer $hooks, ServiceSessionProvider $provider ): void {
+		self::attach( $hooks, 'ApiCheckCanExecute', new self( $provider ), 'onApiCheckCanExecute' );
+	}
+
+	private static function attach( HookContainer $hooks, string $hook, self $handler, string $method ): void {
+		if ( !isset( self::$attached[$hook] ) ) {
+			self::$attached[$hook] = true;
+			$hooks->register( $hook, [ $handler, $method ] );
 		}
-		self::$attached = true;
-		$handler = new self();
-		$hooks->register( 'ApiBeforeMain', [ $handler, 'onApiBeforeMain' ] );
-		$hooks->register( 'ApiCheckCanExecute', [ $handler, 'onApiCheckCanExecute' ] );
 	}
 
 	private static function lookup(): ServiceKeyLookup {
@@ -81,7 +100,11 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 	 * @return bool
 	 */
 	public function onApiCheckCanExecute( $module, $user, &$message ) {
-		$meta = self::serviceMetadata( $module->getRequest()->getSession() );
+		$request = $module->getRequest();
+		// The provider that built this request's session knows its metadata
+		// without asking the request for its session, which costs more.
+		$meta = $this->provider ? $this->provider->metadataOf( $request ) : null;
+		$meta ??= self::serviceMetadata( $request->getSession() );
 		if ( ( $meta['kind'] ?? null ) !== ServiceSessionProvider::KIND_API_KEY ) {
 			return true;
 		}

@@ -15,14 +15,24 @@ class ServiceKeyLookup {
 	private const LIST_SETTING = 'mwsgTokenAuthenticatorServiceTokens';
 
 	private ConfiguredServiceKeys $configured;
-	/** Null: configured keys only (the unit tests, which have no database). */
-	private ?StoredServiceKeys $keys;
+	/** @var (callable(): StoredServiceKeys)|null Null: configured keys only (the unit tests, which have no database) */
+	private $keysFactory;
+	private ?StoredServiceKeys $keys = null;
 	/** @var array<string,ServiceKey|null> Created keys read in this request, by name */
 	private array $createdById = [];
 
-	public function __construct( ConfiguredServiceKeys $configured, ?StoredServiceKeys $keys = null ) {
+	/**
+	 * @param ConfiguredServiceKeys $configured
+	 * @param (callable(): StoredServiceKeys)|null $keysFactory Called when a created key is
+	 *   looked for: a request with a configured key needs no registry
+	 */
+	public function __construct( ConfiguredServiceKeys $configured, ?callable $keysFactory = null ) {
 		$this->configured = $configured;
-		$this->keys = $keys;
+		$this->keysFactory = $keysFactory;
+	}
+
+	private function keys(): StoredServiceKeys {
+		return $this->keys ??= ( $this->keysFactory )();
 	}
 
 	/**
@@ -54,10 +64,10 @@ class ServiceKeyLookup {
 				$found = $serviceKey;
 			}
 		}
-		if ( $found || !$this->keys ) {
+		if ( $found || !$this->keysFactory ) {
 			return $found;
 		}
-		$key = $this->created( $this->keys->findByHash( $hash ) );
+		$key = $this->created( $this->keys()->findByHash( $hash ) );
 		if ( !$key || !$key->accepts( $hash, time() ) ) {
 			return null;
 		}
@@ -73,13 +83,13 @@ class ServiceKeyLookup {
 	 */
 	public function get( string $id ): ?ServiceKey {
 		$configured = $this->configured()[$id] ?? null;
-		if ( $configured || !$this->keys ) {
+		if ( $configured || !$this->keysFactory ) {
 			return $configured;
 		}
 		// Asked several times a request (the rights cap, the API hooks, app
 		// tokens): one query per key and request.
 		if ( !array_key_exists( $id, $this->createdById ) ) {
-			$this->createdById[$id] = $this->created( $this->keys->get( $id ) );
+			$this->createdById[$id] = $this->created( $this->keys()->get( $id ) );
 		}
 		return $this->createdById[$id];
 	}

@@ -114,7 +114,7 @@ return [
 		return new ServiceAccounts(
 			$services->getDBLoadBalancer(),
 			$services->getUserFactory(),
-			$services->getAuthManager(),
+			static fn () => $services->getAuthManager(),
 			$services->getUserGroupManager(),
 			$services->getHookContainer(),
 			new JwtLinkStore( $services->getDBLoadBalancer() ),
