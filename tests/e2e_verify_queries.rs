@@ -140,13 +140,14 @@ fn assert_answer(r: &HttpResponse, name: &str) {
 const SERVICE_SECRET: &str = "verify-service-secret-0123456789abcdef";
 
 /// The counts measured after issue #26 (on Debian 12's MediaWiki 1.39 and
-/// SQLite), exact: a valid single-use verify of an account that did not
-/// change since the last verify runs 7: 2 PRAGMAs opening the connection,
-/// BEGIN, the consuming UPDATE, one SELECT of the token with its account's
-/// epoch, core's pre-commit ping (a transaction with writes), COMMIT. It
-/// was 9 after issue #16 (the account's row and groups read with the token,
-/// then the block check and the options), 11 before.
-const SINGLE_USE_VALID: usize = 7;
+/// Debian 13's 1.43, SQLite), exact: a valid single-use verify of an account
+/// that did not change since the last verify runs 6: 2 PRAGMAs opening the
+/// connection, BEGIN, the consuming UPDATE, one SELECT of the token with its
+/// account's epoch, COMMIT; and on 1.39 core's pre-commit ping (a
+/// transaction with writes), not counted here. It was 9 after issue #16 (the
+/// account's row and groups read with the token, then the block check and
+/// the options), 11 before.
+const SINGLE_USE_VALID: usize = 6;
 /// The first verify of an epoch reads the account as well: its row, the
 /// block check, the options (lang_code) and the groups.
 const SINGLE_USE_FIRST: usize = 11;
@@ -164,8 +165,15 @@ const INVALID: usize = 8;
 /// DatabaseTokenStore::writer().
 const SERVICE_VALID: usize = 13;
 
-/// Asserts exactly `count` queries, none of them of the account.
+/// Asserts exactly `count` queries besides MediaWiki 1.39's pre-commit
+/// ping, none of them of the account.
 fn assert_exactly(what: &str, queries: &[String], count: usize) {
+    let queries: Vec<String> = queries
+        .iter()
+        .filter(|q| !q.contains("Database::ping"))
+        .cloned()
+        .collect();
+    let queries = &queries[..];
     assert_at_most(what, queries, count);
     assert_eq!(queries.len(), count, "{what}:\n{}", show(queries));
     assert!(
