@@ -1,6 +1,7 @@
 <?php
 
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\TokenAuthenticator\AccountSnapshots;
 use MediaWiki\Extension\TokenAuthenticator\Hook\HookRunner;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
@@ -18,7 +19,6 @@ use MediaWiki\Extension\TokenAuthenticator\SessionVerification\SessionVerificati
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\DatabaseTokenStore;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\SelectedTokenStore;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
-use MediaWiki\Extension\TokenAuthenticator\UserToken\AccountSnapshots;
 use MediaWiki\Extension\TokenAuthenticator\UserToken\AuthInfo;
 use MediaWiki\Extension\TokenAuthenticator\UserToken\UserTokens;
 use MediaWiki\Extension\TokenAuthenticator\UserToken\VerifyCallback;
@@ -75,8 +75,12 @@ return [
 			$services->getLanguageNameUtils(),
 			$services->getContentLanguage()->getCode(),
 			new HookRunner( $services->getHookContainer() ),
-			new AccountSnapshots( $services->getLocalServerObjectCache() )
+			$services->getService( 'TokenAuthenticator.AccountSnapshots' )
 		);
+	},
+
+	'TokenAuthenticator.AccountSnapshots' => static function ( MediaWikiServices $services ): AccountSnapshots {
+		return new AccountSnapshots( $services->getLocalServerObjectCache() );
 	},
 
 	'TokenAuthenticator.ServiceKeyLookup' => static function ( MediaWikiServices $services ): ServiceKeyLookup {

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Setup;
 
+use MediaWiki\Extension\TokenAuthenticator\AccountSnapshots;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\AppTokens;
@@ -44,6 +45,10 @@ final class Services {
 			$services->applyWiring( require __DIR__ . '/ServiceWiring.php' );
 		}
 		return $services;
+	}
+
+	public static function getAccountSnapshots(): AccountSnapshots {
+		return self::container()->getService( 'TokenAuthenticator.AccountSnapshots' );
 	}
 
 	public static function getAppTokens(): AppTokens {

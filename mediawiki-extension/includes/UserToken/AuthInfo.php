@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\UserToken;
 
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
+use MediaWiki\Extension\TokenAuthenticator\AccountSnapshots;
 use MediaWiki\Extension\TokenAuthenticator\Hook\HookRunner;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\StoredToken;
 use MediaWiki\Languages\LanguageNameUtils;
@@ -58,14 +59,15 @@ class AuthInfo {
 			$anonymous = $this->userFactory->newAnonymous( $stored->user->getName() );
 			return $this->answer( $anonymous, $this->account( $anonymous ) );
 		}
-		$account = $this->snapshots->get( $id, (string)$stored->accountEpoch, function () use ( $id ): ?array {
+		$epoch = (string)$stored->accountEpoch;
+		$account = $this->snapshots->get( 'verify', $id, $epoch, function () use ( $id, $epoch ): ?array {
 			// By id: the name the token was minted for may have been renamed.
 			// From the database, not core's user cache: a change made where
 			// that cache is another (APCu and a maintenance script) would
 			// not be seen.
 			$user = $this->userFactory->newFromId( $id );
 			$user->load( User::READ_LATEST );
-			return $user->isRegistered() && !AccountBlock::isBarred( $user ) ? $this->account( $user ) : null;
+			return $user->isRegistered() && !AccountBlock::isBarred( $user, $epoch ) ? $this->account( $user ) : null;
 		} );
 		if ( $account === null ) {
 			return null;

@@ -1,18 +1,18 @@
 <?php
 
-namespace MediaWiki\Extension\TokenAuthenticator\UserToken;
+namespace MediaWiki\Extension\TokenAuthenticator;
 
 use BagOStuff;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\AccountEpoch;
 
 /**
- * What user-token/verify answers about an account (AuthInfo::account()),
- * kept in this server's cache under the account's epoch
- * (TokenStore::accountEpoch()). A change to the account starts a new epoch
- * (AccountChangeHooks), so nothing kept for an older one is read again: a
- * verify reads the account from the database only once per epoch and
- * server, and a change is seen by the next verify, whichever server or
- * maintenance script made it.
+ * What was read about an account, kept in this server's cache under the
+ * account's epoch (TokenStore::accountEpoch()): what user-token/verify
+ * answers (AuthInfo), and that the account is not blocked (AccountBlock). A
+ * change to the account starts a new epoch (UserToken\AccountChangeHooks),
+ * so nothing kept for an older one is read again: the account is read once
+ * per epoch and server, and a change is seen by the next request, whichever
+ * server or maintenance script made it.
  *
  * A server without a cache of its own (no APCu) reads the account every time.
  */
@@ -36,13 +36,14 @@ class AccountSnapshots {
 	}
 
 	/**
+	 * @param string $what What is read, part of the key
 	 * @param int $userId
 	 * @param string $epoch The account's epoch, read before anything else about it
-	 * @param callable(): ?array $read Reads the account; null when it may not be vouched for
-	 * @return array|null What $read returned, now or for an earlier verify of this epoch
+	 * @param callable(): ?array $read Reads it; null for a refusal, which is not kept
+	 * @return array|null What $read returned, now or for an earlier request of this epoch
 	 */
-	public function get( int $userId, string $epoch, callable $read ): ?array {
-		$key = $this->cache->makeKey( 'tokenauthenticator-account', $userId, $epoch );
+	public function get( string $what, int $userId, string $epoch, callable $read ): ?array {
+		$key = $this->cache->makeKey( 'tokenauthenticator-account', $what, $userId, $epoch );
 		$account = $this->cache->get( $key );
 		if ( is_array( $account ) ) {
 			return $account;
