@@ -576,3 +576,50 @@ fn account_changes_on_the_redis_store() {
 fn account_changes_on_the_memcached_store() {
     account_changes_are_honoured_at_once(Store::Memcached);
 }
+
+/// A group membership that runs out changes the groups without any hook:
+/// what a verify keeps of the account ends with it.
+#[test]
+fn an_expiring_membership_ends_in_the_answer() {
+    let wiki = Wiki::builder().setting(HOOK).start();
+    wiki.create_user("Alice", "alice-password-123", &[]);
+    let alice = wiki.login("Alice", "alice-password-123");
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        + 20;
+    wiki.maintenance_with_input(
+        "eval.php",
+        &[],
+        &format!(
+            "$u = MediaWiki\\MediaWikiServices::getInstance()->getUserFactory()->newFromName( 'Alice' );\n\
+             MediaWiki\\MediaWikiServices::getInstance()->getUserGroupManager()->addUserToGroup( $u, 'bot', \
+             wfTimestamp( TS_MW, {expires} ) );\n"
+        ),
+    );
+    let has_bot = |r: &HttpResponse| {
+        assert_answer(r, "Alice");
+        r.json()["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .any(|g| g == "bot")
+    };
+    after_holdoff();
+    // Read, then kept.
+    for _ in 0..2 {
+        let (r, _) = verify_post(&wiki, &wiki.user_token(&alice));
+        assert!(has_bot(&r), "{r}");
+    }
+    while std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        <= expires
+    {
+        sleep(Duration::from_millis(250));
+    }
+    let (r, _) = verify_post(&wiki, &wiki.user_token(&alice));
+    assert!(!has_bot(&r), "an expired membership answered: {r}");
+}

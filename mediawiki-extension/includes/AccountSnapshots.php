@@ -29,6 +29,12 @@ class AccountSnapshots {
 	 */
 	public const TTL = 600;
 
+	/**
+	 * A member a reader may set, the Unix time after which what it read no
+	 * longer holds (a group membership that expires).
+	 */
+	public const UNTIL = 'until';
+
 	private BagOStuff $cache;
 
 	public function __construct( BagOStuff $cache ) {
@@ -49,9 +55,11 @@ class AccountSnapshots {
 			return $account;
 		}
 		$account = $read();
+		$now = time();
+		$ttl = min( self::TTL, ( $account[self::UNTIL] ?? PHP_INT_MAX ) - $now );
 		// A refusal is not kept: a block ends without a hook.
-		if ( $account !== null && time() - AccountEpoch::changedAt( $epoch ) > self::HOLDOFF ) {
-			$this->cache->set( $key, $account, self::TTL );
+		if ( $account !== null && $ttl > 0 && $now - AccountEpoch::changedAt( $epoch ) > self::HOLDOFF ) {
+			$this->cache->set( $key, $account, $ttl );
 		}
 		return $account;
 	}

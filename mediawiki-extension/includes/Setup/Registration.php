@@ -8,6 +8,7 @@ use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionAutocrea
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\SpecialServiceKeys;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification\ApiSessionVerification;
+use MediaWiki\Extension\TokenAuthenticator\UserToken\AccountChangeHooks;
 use RequestContext;
 use RuntimeException;
 
@@ -96,6 +97,12 @@ class Registration {
 		],
 	];
 
+	/** Hooks on changes to accounts, each handled by AccountChangeHooks::on<hook>(). */
+	private const ACCOUNT_HOOKS = [
+		'BlockIpComplete', 'UserAddGroup', 'UserRemoveGroup', 'UserSaveSettings', 'SaveUserOptions',
+		'RenameUserComplete',
+	];
+
 	/** Maps MediaWiki merges two levels deep (array_plus_2d). */
 	private const TWO_LEVELS = [ 'wgGroupPermissions', 'wgRateLimits' ];
 
@@ -157,6 +164,11 @@ class Registration {
 
 	private static function register(): void {
 		self::merge();
+		// Static handlers (AccountChangeHooks has why); the class loads only
+		// when one runs.
+		foreach ( self::ACCOUNT_HOOKS as $hook ) {
+			$GLOBALS['wgHooks'][$hook][] = AccountChangeHooks::class . '::on' . $hook;
+		}
 		// MediaWiki 1.42+ autocreates NetworkSession accounts itself (the
 		// provider's canAlwaysAutocreate()). Before, only a request with a
 		// credential loads the class that does it. The version, not

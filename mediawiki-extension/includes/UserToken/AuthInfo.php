@@ -110,13 +110,23 @@ class AuthInfo {
 	 * What the answer says about the account, read from MediaWiki.
 	 */
 	private function account( User $user ): array {
-		return [
+		$account = [
 			'username' => $user->getName(),
 			'real_name' => $user->getRealName(),
 			'id' => $user->getId(),
 			'lang_code' => $this->languageCode( $user ),
 			'groups' => array_values( $this->userGroupManager->getUserEffectiveGroups( $user ) ),
 		];
+		// A membership that runs out changes the groups without a hook: what
+		// is kept must not outlive it (AccountSnapshots).
+		foreach ( $this->userGroupManager->getUserGroupMemberships( $user ) as $membership ) {
+			$expiry = $membership->getExpiry();
+			if ( $expiry !== null ) {
+				$at = (int)wfTimestamp( TS_UNIX, $expiry );
+				$account[AccountSnapshots::UNTIL] = min( $account[AccountSnapshots::UNTIL] ?? $at, $at );
+			}
+		}
+		return $account;
 	}
 
 	/**
