@@ -231,6 +231,10 @@ $o .= "\n";
 
 // --- Targets (filled below, printed first) ---
 $targets = [];
+// Issue #26's, from the instruction counts (and the macro run's latencies).
+$targets26 = [];
+// The macro cases' metrics, by case name (filled when the macro benchmark ran).
+$all = [];
 
 // --- 1. Micro ---
 $microMd = "## 1. Micro: native against PHP, one process\n\n";
@@ -337,7 +341,11 @@ if ( !$macro ) {
 		. "Load: `wrk -t" . env( 'BENCH_THREADS', '2' ) . " -c<conns> -d" . env( 'BENCH_DURATION', '12' )
 		. "s --timeout 10s --latency` after a " . env( 'BENCH_WARMUP', '3' ) . " s warm-up, on the same 2 "
 		. "cores as the server. The floor is `GET /rest.php/bench/v1/noop`, a no-op REST route of the bench "
-		. "wiki (bench/NoopHandler.php).\n\n"
+		. "wiki (bench/NoopHandler.php). The reference-equivalent verify is `GET "
+		. "/rest.php/bench/v1/ref-verify/{token}` (bench/RefVerifyHandler.php): what the mwstake reference's verify "
+		. "does, one cache read of the token (its session cache, APCu here; on the Redis and memcached pools the "
+		. "store's server), the user, its groups and language, the same JSON, no block check, the token not used "
+		. "up; **vs ref.** compares each verify case with it on the same store and concurrency.\n\n"
 		. "Columns: **errors** are socket errors plus unexpected statuses (anything but 2xx/3xx; for invalid "
 		. "tokens anything but the expected 400, so 5xx, 429 and 2xx count); **PHP CPU** is the CPU time of "
 		. "the pool's php-fpm processes per request (from /proc, robust against other load); **other "
@@ -356,27 +364,39 @@ if ( !$macro ) {
 		'verify-reusable' => 'POST verify, valid tokens, `SingleUse = false`',
 		'verify-invalid' => 'POST verify, invalid tokens (400 expected)',
 		'apikey' => 'GET no-op route with `Authorization: ApiKey`',
+		'ref-verify' => 'Reference-equivalent verify (GET, one cache read, reusable)',
 	];
+	$refRps = [];
+	foreach ( $macro as $name => $row ) {
+		if ( preg_match( '/^ref-verify(-redis|-memcached)?-c(\d+)$/', $name, $m ) ) {
+			$refRps[$m[1] . '-c' . $m[2]] = metrics( $row, $ticks )['rps'];
+		}
+	}
 	$rows = [];
 	$errors64 = [];
 	$all = [];
 	$storeLabels = [ '' => '', 'redis' => ', tokens on Redis', 'memcached' => ', tokens on memcached' ];
+	$refLabels = [ '' => ', APCu', 'redis' => ', Redis', 'memcached' => ', memcached' ];
 	foreach ( $macro as $name => $row ) {
-		if ( !preg_match( '/^(floor|verify-valid|verify-reusable|verify-invalid|apikey)(?:-(redis|memcached))?-c(\d+)$/',
+		if ( !preg_match( '/^(floor|verify-valid|verify-reusable|verify-invalid|apikey|ref-verify)(?:-(redis|memcached))?-c(\d+)$/',
 			$name, $m )
 		) {
 			continue;
 		}
+		$m[2] ??= '';
 		$c = (int)$m[3];
 		$x = metrics( $row, $ticks, $m[1] === 'verify-invalid' );
 		$all[$name] = $x;
 		$vsFloor = isset( $floorRps[$c] ) ? ratio( $x['rps'] / $floorRps[$c] ) : '–';
+		$ref = $refRps[( $m[2] === '' ? '' : '-' . $m[2] ) . "-c$c"] ?? null;
+		$vsRef = $ref && ( $m[1] === 'verify-valid' || $m[1] === 'verify-reusable' ) ? ratio( $x['rps'] / $ref ) : '–';
 		$rows[] = [
-			$labels[$m[1]] . $storeLabels[$m[2]]
+			$labels[$m[1]] . ( $m[1] === 'ref-verify' ? $refLabels[$m[2]] : $storeLabels[$m[2]] )
 				. ( $x['reused'] ? ' (**' . num( $x['reused'] ) . ' requests reused a token**)' : '' ),
 			(string)$c,
 			sig( $x['rps'] ),
 			$vsFloor,
+			$vsRef,
 			sig( $x['p50'] ),
 			sig( $x['p99'] ),
 			( $x['errors'] ? '**' . num( $x['errors'] ) . '**' : '0' ) . ( $x['error_detail'] ? ' (' . $x['error_detail'] . ')' : '' ),
@@ -388,8 +408,8 @@ if ( !$macro ) {
 		}
 	}
 	$macroMd .= table(
-		[ 'Case', 'Conns', 'req/s', 'vs floor', 'p50 ms', 'p99 ms', 'errors', 'PHP CPU ms/req', 'other load' ],
-		$rows, [ 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r' ]
+		[ 'Case', 'Conns', 'req/s', 'vs floor', 'vs ref.', 'p50 ms', 'p99 ms', 'errors', 'PHP CPU ms/req', 'other load' ],
+		$rows, [ 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r' ]
 	);
 
 	// Overhead on requests without credentials.
@@ -441,6 +461,7 @@ if ( !$macro ) {
 		'anon-api' => 'GET api.php userinfo, anonymous',
 		'verify-valid' => 'POST verify, valid token',
 		'verify-invalid' => 'POST verify, invalid token',
+		'ref-verify' => 'Reference-equivalent verify (APCu)',
 		'apikey' => 'GET no-op route, ApiKey',
 	];
 	foreach ( $probes as $p ) {
@@ -544,10 +565,122 @@ if ( isset( $instructions['requests'] ) ) {
 	$instrMd .= table( [ 'Request', 'no extension', 'empty extension', 'TokenAuthenticator', 'over empty', 'spread' ],
 		$rows, [ 'l', 'r', 'r', 'r', 'r', 'r' ] );
 	$instrMd .= "\nWhere the difference goes: the analysis, section 5.\n\n";
+	if ( !$rows ) {
+		$instrMd = '';
+	}
+
+	// Issue #26: requests with credentials.
+	$req = $instructions['requests'];
+	$med = static fn ( string $name, string $variant ): ?float =>
+		isset( $req[$name][$variant] ) ? $median( $req[$name][$variant] ) : null;
+	$stores = [ 'db' => 'database', 'redis' => 'Redis', 'memcached' => 'memcached' ];
+	$refStores = [ 'db' => 'APCu (the session cache)', 'redis' => 'Redis', 'memcached' => 'memcached' ];
+	// [ request, variant, label, store, the reference-equivalent [ request, variant ] or null ]
+	$credRows = [ [ 'noop', 'db', 'No-op floor: `GET rest.php/bench/v1/noop`, no credential', '–', null ] ];
+	foreach ( $stores as $v => $store ) {
+		$credRows[] = [ 'ref-verify', $v, 'Reference-equivalent verify: `GET rest.php/bench/v1/ref-verify/{token}`',
+			$refStores[$v], null ];
+	}
+	foreach ( $stores as $v => $store ) {
+		$credRows[] = [ 'verify', $v, 'Verify, single use: `POST rest.php/mws/v1/user-token/verify`', $store,
+			[ 'ref-verify', $v ] ];
+	}
+	foreach ( $stores as $v => $store ) {
+		$credRows[] = [ 'verify-reuse', "$v-reuse", 'Verify, `SingleUse = false`', $store, [ 'ref-verify', $v ] ];
+	}
+	foreach ( $stores as $v => $store ) {
+		$credRows[] = [ 'ref-mint', $v, 'Reference-equivalent mint: `GET rest.php/bench/v1/ref-mint`, ApiKey',
+			$refStores[$v], null ];
+	}
+	foreach ( $stores as $v => $store ) {
+		$credRows[] = [ 'mint', $v, 'Mint: `GET rest.php/mws/v1/user-token/generate`, ApiKey', $store, [ 'ref-mint', $v ] ];
+	}
+	$credRows[] = [ 'apikey', 'static', '`api.php?action=query&meta=userinfo`, `Authorization: ApiKey`: bare static-token '
+		. 'provider, no TokenAuthenticator', '–', null ];
+	$credRows[] = [ 'apikey', 'db', '… the same request: TokenAuthenticator\'s ApiKey', '–', [ 'apikey', 'static' ] ];
+	$floor = $med( 'noop', 'db' );
+	$rows = [];
+	foreach ( $credRows as [ $name, $variant, $label, $store, $refOf ] ) {
+		$x = $med( $name, $variant );
+		if ( $x === null ) {
+			continue;
+		}
+		$ref = $refOf ? $med( ...$refOf ) : null;
+		$rows[] = [ $label, $store, num( $x / 1e6, 2 ) . ' M', num( $spread( $req[$name][$variant] ) * 100, 2 ) . ' %',
+			$floor ? ratio( $x / $floor ) : '–', $ref ? '**' . ratio( $x / $ref ) . '**' : '–' ];
+	}
+	if ( $rows ) {
+		$instrMd .= "## 1c. Requests with credentials: instruction counts (issue #26)\n\n"
+			. "The same method, on the same kind of wiki with bench/settings.php (bench/run.sh's settings) and one "
+			. "`php-cgi` per variant: tokens in the database (`db`), on Redis or on memcached "
+			. "(`\$mwsgTokenAuthenticatorTokenStore`, servers on loopback), each also with `SingleUse = false`; and "
+			. "`static`, MediaWiki without TokenAuthenticator with a bare static-token provider "
+			. "(bench/StaticKeySessionProvider.php: the reference's ServiceTokenSessionProvider without its CIDR, "
+			. "allow lists and system-user check) on the same `Authorization: ApiKey` secret and user. The "
+			. "reference-equivalent routes (bench/RefVerifyHandler.php, bench/RefMintHandler.php) do what the mwstake "
+			. "reference's verify and generate routes do: one cache read (its session cache, APCu, on `db`; the "
+			. "store's server on `redis` and `memcached`), the user, its groups and language, the same JSON; a "
+			. "random token and one cache set. Mint requests of both kinds carry the same ApiKey (the bench "
+			. "principal's session). Single-use tokens are minted beforehand, one per request (warm-ups included); "
+			. "every answer is checked (200, the user, a token). **vs floor**: against the no-op route on `db`; "
+			. "**vs ref.**: against the reference-equivalent route on the same store (for ApiKey: the static-token "
+			. "provider). {$instructions['runs']} runs each, median shown.\n\n";
+		$instrMd .= table( [ 'Request', 'Store', 'Instructions', 'spread', 'vs floor', 'vs ref.' ], $rows,
+			[ 'l', 'l', 'r', 'r', 'r', 'r' ] );
+		$instrMd .= "\n";
+	}
+
+	// Issue #26 targets.
+	foreach ( [ 'redis' => 'Redis', 'memcached' => 'memcached' ] as $v => $store ) {
+		$x = $med( 'verify', $v );
+		if ( $x !== null && $floor ) {
+			$targets26[] = [ "Single-use verify on $store ≤ 1.25× the no-op floor's instructions",
+				$x <= 1.25 * $floor ? 'met' : '**missed**',
+				ratio( $x / $floor ) . ' (' . num( $x / 1e6, 2 ) . ' M against ' . num( $floor / 1e6, 2 ) . ' M)' ];
+			$w = $all["verify-valid-$v-c$conns"] ?? null;
+			$targets26[] = $w
+				? [ "… and p99 ≤ 3× p50 on $store (wrk, $conns connections)", $w['p99'] <= 3 * $w['p50'] ? 'met' : '**missed**',
+					'p50 ' . sig( $w['p50'] ) . ' ms, p99 ' . sig( $w['p99'] ) . ' ms' ]
+				: [ "… and p99 ≤ 3× p50 on $store", 'not measured', 'no macro run' ];
+		}
+	}
+	$x = $med( 'verify', 'db' );
+	$ref = $med( 'ref-verify', 'db' );
+	if ( $x !== null && $ref ) {
+		$targets26[] = [ 'Single-use verify on the database ≤ the reference-equivalent verify\'s instructions (APCu)',
+			$x <= $ref ? 'met' : '**missed**',
+			ratio( $x / $ref ) . ' (' . num( $x / 1e6, 2 ) . ' M against ' . num( $ref / 1e6, 2 ) . ' M)' ];
+	}
+	$x = $med( 'apikey', 'db' );
+	$ref = $med( 'apikey', 'static' );
+	if ( $x !== null && $ref ) {
+		$targets26[] = [ '`Authorization: ApiKey` (api.php meta=userinfo) ≤ 1.0× the bare static-token provider\'s instructions',
+			$x <= $ref ? 'met' : '**missed**',
+			ratio( $x / $ref ) . ' (' . num( $x / 1e6, 2 ) . ' M against ' . num( $ref / 1e6, 2 ) . ' M)' ];
+	}
+	$mintNotes = [];
+	$mintMet = true;
+	foreach ( $stores as $v => $store ) {
+		$x = $med( 'mint', $v );
+		$ref = $med( 'ref-mint', $v );
+		if ( $x !== null && $ref ) {
+			$mintMet = $mintMet && $x <= $ref;
+			$mintNotes[] = "$store " . ratio( $x / $ref ) . ' (' . num( $x / 1e6, 2 ) . ' M against ' . num( $ref / 1e6, 2 ) . ' M)';
+		}
+	}
+	if ( $mintNotes ) {
+		$targets26[] = [ 'Mint on every store ≤ 1.0× the reference-equivalent mint\'s instructions',
+			$mintMet ? 'met' : '**missed**', implode( '; ', $mintNotes ) ];
+	}
 }
 
 $o .= "## Targets\n\nGoals of issues #6 and #16, evaluated from this run's numbers (the analysis at the end says why a missed one is missed).\n\n";
 $o .= table( [ 'Target', 'Result', 'Numbers' ], array_map( static fn ( $t ) => [ $t[0], $t[1], md( $t[2] ) ], $targets ) );
+if ( $targets26 ) {
+	$o .= "\n### Issue #26: requests with credentials\n\nInstruction counts first (sections 1b and 1c), latency from the "
+		. "macro run (section 2).\n\n";
+	$o .= table( [ 'Target', 'Result', 'Numbers' ], array_map( static fn ( $t ) => [ $t[0], $t[1], md( $t[2] ) ], $targets26 ) );
+}
 $o .= "\n" . $microMd . $instrMd . $macroMd;
 $o .= "## Analysis\n\n<!-- bench:analysis -->\n$analysis<!-- /bench:analysis -->\n";
 

@@ -4,8 +4,12 @@
 #
 #  1. Micro: bench/micro.php, one PHP CLI process, native functions against
 #     their PHP baselines, interleaved.
+#  1b. Instruction counts under callgrind (bench/instructions.sh): requests
+#     without credentials, and (issue #26) verify, mint and ApiKey requests
+#     against the no-op floor and the reference-equivalent routes.
 #  2. Macro: a fresh SQLite wiki served by Debian's nginx and php8.2-fpm on
-#     127.0.0.1, loaded with wrk (bench/*.lua).
+#     127.0.0.1, loaded with wrk (bench/*.lua); the verify cases also against
+#     the reference-equivalent verify (bench/RefVerifyHandler.php).
 #
 # Installs nginx, php8.2-fpm, wrk and curl when missing (services are kept from
 # starting); starts its own nginx and php-fpm masters with config files in a
@@ -104,10 +108,10 @@ else
 	echo '{}' >"$tmp/micro.json"
 fi
 
-# --- 1b. Instruction counts of requests without credentials ------------------
+# --- 1b. Instruction counts ---------------------------------------------------
 
 if [ "${BENCH_INSTRUCTIONS:-1}" = 1 ]; then
-	ta_log "instruction counts under callgrind (bench/instructions.sh; a few minutes)"
+	ta_log "instruction counts under callgrind (bench/instructions.sh; about 6 minutes, 4 when quick)"
 	# Seven: the runs of one variant spread by up to 0.5 % (BENCHMARKS.md section 5).
 	instr_runs=7
 	[ "$quick" != 1 ] || instr_runs=1
@@ -203,6 +207,7 @@ url() {
 }
 noop_path=/rest.php/bench/v1/noop
 verify_path=/rest.php/mws/v1/user-token/verify
+ref_verify_path=/rest.php/bench/v1/ref-verify
 api_path='/api.php?action=query&meta=userinfo&format=json'
 
 # Wait (at most 30 s) until every variant answers the no-op route.
@@ -252,6 +257,34 @@ for store in redis memcached; do
 	check_status 400 "a $store token on the database pool" -H 'Content-Type: application/json' \
 		--data "{\"token\":\"$(tail -n 1 "$tokens/tokens-check-$store.txt")\"}" "$(url ext "$verify_path")"
 done
+# The reference-equivalent verify: tokens written by the pool itself (on ext
+# into its APCu, the session cache), reusable; an unknown one is refused.
+# seed_ref VARIANT FILE COUNT
+seed_ref() {
+	curl -sf --max-time 120 -o "$2" "$(url "$1" "/rest.php/bench/v1/ref-seed?count=$3&ttl=3600")" ||
+		ta_die "seeding reference tokens ($1) failed"
+	[ "$(grep -cE '^[0-9a-f]{32}$' "$2")" = "$3" ] || ta_die "ref-seed ($1) did not answer $3 tokens"
+}
+check_answer() {
+	local what="$1" want="$2"
+	shift 2
+	check_status 200 "$what" "$@"
+	grep -q -- "$want" "$logs/check.body" || {
+		cat "$logs/check.body" >&2
+		ta_die "$what: the answer does not contain $want"
+	}
+}
+for variant in ext redis memcached; do
+	seed_ref "$variant" "$tokens/tokens-ref-$variant.txt" 2000
+	for _ in 1 2; do
+		check_answer "reference-equivalent verify ($variant)" '"username":"Admin"' \
+			"$(url "$variant" "$ref_verify_path/$(head -n 1 "$tokens/tokens-ref-$variant.txt")")"
+	done
+	check_status 400 "reference-equivalent verify of an unknown token ($variant)" \
+		"$(url "$variant" "$ref_verify_path/0123456789abcdef0123456789abcdef")"
+done
+check_answer "verify answer" '"username":"Admin"' -H 'Content-Type: application/json' \
+	--data "{\"token\":\"$(sed -n 2p "$tokens/tokens-check.txt")\"}" "$(url reuse "$verify_path")"
 check_status 200 "ApiKey request" -H "Authorization: ApiKey $service_secret" "$(url ext "$noop_path")"
 check_status 401 "wrong ApiKey" -H "Authorization: ApiKey x$service_secret" "$(url ext "$noop_path")"
 check_status 404 "the verify route without the extension" -H 'Content-Type: application/json' \
@@ -351,6 +384,15 @@ for store in redis memcached; do
 	run_case "verify-reusable-$store-c$conns" "$store-reuse" "$conns" verify.lua "$verify_path" \
 		cycle "$tokens/tokens-reuse-$store.txt" "$threads"
 done
+# The reference-equivalent verify, on each store's pool (its tokens are never
+# used up: the 2,000 seeded ones, over and over).
+for c in "${concurrencies[@]}"; do
+	run_case "ref-verify-c$c" ext "$c" verify.lua "$ref_verify_path" cycle "$tokens/tokens-ref-ext.txt" "$threads" get
+done
+for store in redis memcached; do
+	run_case "ref-verify-$store-c$conns" "$store" "$conns" verify.lua "$ref_verify_path" \
+		cycle "$tokens/tokens-ref-$store.txt" "$threads" get
+done
 run_case "verify-invalid-c$conns" ext "$conns" verify.lua "$verify_path" random
 run_case "apikey-c$conns" ext "$conns" get.lua "$noop_path" "Authorization: ApiKey $service_secret"
 for i in $(seq 1 "$pairs"); do
@@ -406,6 +448,7 @@ probe anon-api ext "$api_path"
 probe anon-api noext "$api_path"
 probe verify-valid ext "$verify_path" -H 'Content-Type: application/json'
 probe verify-invalid ext "$verify_path" -H 'Content-Type: application/json' --data '{"token":"0123456789abcdef"}'
+probe ref-verify ext "$ref_verify_path/$(head -n 1 "$tokens/tokens-ref-ext.txt")"
 probe apikey ext "$noop_path" -H "Authorization: ApiKey $service_secret"
 
 # Errors the servers logged during the run.

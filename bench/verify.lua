@@ -4,17 +4,21 @@
 --   wrk ... -s bench/verify.lua URL -- cycle FILE THREADS   the tokens of FILE over and over (reusable tokens)
 --   wrk ... -s bench/verify.lua URL -- random               a fresh random (invalid) token every time
 --
+-- With "get" after THREADS, GET URL/<token> instead (the reference's form,
+-- bench/RefVerifyHandler.php: /rest.php/bench/v1/ref-verify/<token>).
+--
 -- With a FILE, thread i of THREADS takes lines i+1, i+1+THREADS, ... so no
 -- two threads send the same token. In "once" mode a thread that runs out
 -- starts over; every request after that is counted in "tokens_reused" (those
 -- verifies fail with 400: mint more tokens).
 dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "common.lua")
 
-local mode, tokens, pos, wrapped = "random", {}, 0, false
+local mode, tokens, pos, wrapped, get = "random", {}, 0, false, false
 local headers = { ["Content-Type"] = "application/json" }
 
 function init(args)
   mode = args[1] or "random"
+  get = args[4] == "get"
   math.randomseed(os.time() + 7919 * (id or 0))
   if mode == "once" or mode == "cycle" then
     local nthreads = tonumber(args[3]) or 1
@@ -53,6 +57,9 @@ function request()
       reused = reused + 1
     end
     token = tokens[pos]
+  end
+  if get then
+    return wrk.format("GET", wrk.path .. "/" .. token)
   end
   return wrk.format("POST", nil, headers, '{"token":"' .. token .. '"}')
 end
