@@ -6,7 +6,6 @@ use DeferredUpdates;
 use ManualLogEntry;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
-use MediaWiki\Extension\TokenAuthenticator\TokenStore\DatabaseTokenStore;
 use MediaWiki\HookContainer\HookContainer;
 use MediaWiki\Permissions\Authority;
 use MediaWiki\User\UserFactory;
@@ -34,6 +33,19 @@ use Wikimedia\Timestamp\ConvertibleTimestamp;
  * people's, and MediaWiki's system users have none either.
  */
 class ServiceAccounts {
+	/**
+	 * What User::loadFromRow() needs to count a user as fully loaded: the
+	 * fields of User::getQueryInfo() in 1.39, listed here so that this does
+	 * not depend on how later releases build user queries. Should a release
+	 * want a field more, that costs only the query this saves: the User then
+	 * loads itself on first use.
+	 */
+	private const USER_FIELDS = [
+		'user_id', 'user_name', 'user_real_name', 'user_email', 'user_touched', 'user_token',
+		'user_email_authenticated', 'user_email_token', 'user_email_token_expires', 'user_registration',
+		'user_editcount', 'user_actor.actor_id',
+	];
+
 	private const TABLE = 'mws_service_account';
 
 	/** How an account became one (sa_origin). */
@@ -132,7 +144,7 @@ class ServiceAccounts {
 		$db = $this->loadBalancer->getConnection( $index );
 		$res = $db->select(
 			[ 'user', 'user_actor' => 'actor', self::TABLE, 'user_groups' ],
-			array_merge( DatabaseTokenStore::USER_FIELDS, [ 'sa_user', 'ug_user', 'ug_group', 'ug_expiry' ] ),
+			array_merge( self::USER_FIELDS, [ 'sa_user', 'ug_user', 'ug_group', 'ug_expiry' ] ),
 			[ 'user_name' => $name ],
 			__METHOD__,
 			[],

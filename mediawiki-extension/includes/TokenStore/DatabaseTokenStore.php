@@ -24,19 +24,6 @@ class DatabaseTokenStore implements TokenStore {
 		'mat_kind', 'mat_user', 'mat_user_text', 'mat_principal', 'mat_binding', 'mat_created', 'mat_expires',
 	];
 
-	/**
-	 * What User::loadFromRow() needs to count a user as fully loaded: the
-	 * fields of User::getQueryInfo() in 1.39, listed here so that this does
-	 * not depend on how later releases build user queries. Should a release
-	 * want a field more, that costs only the query this saves: the User then
-	 * loads itself on first use. (ServiceAccounts reads accounts with them too.)
-	 */
-	public const USER_FIELDS = [
-		'user_id', 'user_name', 'user_real_name', 'user_email', 'user_touched', 'user_token',
-		'user_email_authenticated', 'user_email_token', 'user_email_token_expires', 'user_registration',
-		'user_editcount', 'user_actor.actor_id',
-	];
-
 	private ILoadBalancer $loadBalancer;
 
 	public function __construct( ILoadBalancer $loadBalancer ) {
