@@ -17,6 +17,8 @@ use Wikimedia\Rdbms\ILoadBalancer;
  */
 class DatabaseTokenStore implements TokenStore {
 	private const TABLE = 'mws_auth_token';
+	/** Seconds between purges of expired rows, at most (schedulePurge()). */
+	private const PURGE_EVERY = 60;
 	/** The kind of the rows that hold account epochs (accountEpoch()). */
 	private const KIND_ACCOUNT = 'account';
 
@@ -37,7 +39,7 @@ class DatabaseTokenStore implements TokenStore {
 		$token = mws_ta_random_token( 32 );
 		$now = time();
 		$dbw = $this->writer();
-		$this->schedulePurge();
+		$this->schedulePurge( $ttl );
 		$dbw->insert(
 			self::TABLE,
 			[
@@ -223,7 +225,7 @@ class DatabaseTokenStore implements TokenStore {
 	public function claimOnce( string $kind, string $key, int $expires ): bool {
 		$now = time();
 		$dbw = $this->writer();
-		$this->schedulePurge();
+		$this->schedulePurge( self::PURGE_EVERY );
 		$dbw->insert(
 			self::TABLE,
 			[
@@ -266,9 +268,14 @@ class DatabaseTokenStore implements TokenStore {
 		return $dbw;
 	}
 
-	/** Expired rows of every kind go after the response (ExpiredRows). */
-	private function schedulePurge(): void {
-		ExpiredRows::purgeAfterResponse( $this->loadBalancer, self::TABLE, 'mat_expires' );
+	/**
+	 * Expired rows of every kind go after the response (ExpiredRows), at
+	 * most once per server every min($lifetime, PURGE_EVERY) seconds, so
+	 * what lives seconds is purged about as often as it expires.
+	 */
+	private function schedulePurge( int $lifetime ): void {
+		ExpiredRows::purgeAfterResponse( $this->loadBalancer, self::TABLE, 'mat_expires',
+			max( 1, min( $lifetime, self::PURGE_EVERY ) ) );
 	}
 
 	/**
