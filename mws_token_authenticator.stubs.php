@@ -114,7 +114,10 @@ namespace {
 
 	/**
 	 * The key a verified JWT is used up by (for mws_ta_claim_hash()):
-	 * "jti\0$issuer\0$jti" for a non-empty $jti, else "jwt\0" . mws_ta_sha256( $jwt ).
+	 * "jti\0$issuer\0$jti" for a non-empty $jti, else "jwt\0" . mws_ta_sha256( $signingInput ),
+	 * $signingInput being $jwt up to its last "." (all of it without one): an
+	 * ES256 signature is malleable, so a used token re-sent with another
+	 * signature must still be the same token.
 	 *
 	 * @param string $jwt The token as it was verified.
 	 * @param string $issuer The configured issuer.
@@ -156,8 +159,45 @@ namespace MwsTokenAuthenticator {
 	/**
 	 * The caller's settings or arguments are wrong (a key, an algorithm name,
 	 * a leeway, a CIDR list, a length): an administrator's problem.
+	 *
+	 * getCode() is 0 (OTHER), or for a JWT key set one of the KEY_SET_
+	 * constants. The KEY_ constants are the codes of the keys a set refused
+	 * one by one (JwtVerifier::skippedKeys()). They never collide with
+	 * RefusedException's codes.
 	 */
 	class ConfigurationException extends Exception {
+		/** No code of its own. */
+		public const OTHER = 0;
+		/** The key set is not JSON. */
+		public const KEY_SET_NOT_JSON = 101;
+		/** The key set has a member twice in one object. */
+		public const KEY_SET_DUPLICATE_MEMBER = 102;
+		/** The key set is over 256 KiB, nested over 16 levels, not an object,
+		 * without a "keys" array, with over 100 keys or a key that is not an object. */
+		public const KEY_SET_FORM = 103;
+		/** No key of the set is usable (the message summarises why). */
+		public const KEY_SET_NO_USABLE_KEY = 104;
+		/** A key's "kty" is not supported (only RSA, EC, OKP). */
+		public const KEY_TYPE = 111;
+		/** A symmetric ("oct") key. */
+		public const KEY_SYMMETRIC = 112;
+		/** A key that publishes private members (d, p, q, dp, dq, qi, oth, k). */
+		public const KEY_PRIVATE = 113;
+		/** An RSA modulus outside 2048 to 4096 bits, or an Ed25519 key not 32 bytes. */
+		public const KEY_SIZE = 114;
+		/** A curve other than P-256 (EC) or Ed25519 (OKP), a coordinate of
+		 * another curve's size, or a point not on the curve. */
+		public const KEY_CURVE = 115;
+		/** A member missing, not a string, not unpadded base64url, or a bad RSA exponent. */
+		public const KEY_MEMBER = 116;
+		/** "use" other than "sig", or "key_ops" without "verify". */
+		public const KEY_USE = 117;
+		/** A key's "alg" unknown, not of its type or not configured, or no
+		 * configured algorithm for its type. */
+		public const KEY_ALGORITHM = 118;
+		/** Two usable keys with the same "kid" (both refused). */
+		public const KEY_DUPLICATE_ID = 119;
+
 		public function __construct() {
 		}
 	}
@@ -188,6 +228,13 @@ namespace MwsTokenAuthenticator {
 		public const JWT_CLAIMS = 8;
 		/** exp - iat is longer than the maximum lifetime. */
 		public const JWT_LIFETIME = 9;
+		/** With a key set: the "kid" is not in the set, or there is no "kid"
+		 * and not exactly one key fits the alg. The set may have changed:
+		 * refetch it (rate limited). */
+		public const JWT_UNKNOWN_KEY = 10;
+		/** With a key set: the "kid" names a key the set refused (see
+		 * JwtVerifier::skippedKeys()). */
+		public const JWT_KEY_REFUSED = 11;
 
 		public function __construct() {
 		}
@@ -229,23 +276,26 @@ namespace MwsTokenAuthenticator {
 
 	/**
 	 * Where a JWT (JWS compact form) is verified, built once from the
-	 * configuration.
+	 * configuration: one key, or a key set (withKeySet()).
 	 *
-	 * The algorithm is pinned, never taken from the token: the header's "alg"
-	 * must equal it exactly, "none" (any case) and a "crit" header are always
-	 * refused, and the signature is checked before any claim is read. Claims:
-	 * "exp" and "iat" required and "nbf" optional (NumericDates, with $leeway
-	 * seconds of clock skew), exp - iat at most $max_lifetime, "iss" equal to
-	 * $issuer, "aud" equal to or containing $audience, "sub" a non-empty
-	 * string. At most 16 KiB; header and payload must be JSON objects without
-	 * duplicate members, nested at most 16 levels.
+	 * The algorithms are pinned, never taken from the token: the header's
+	 * "alg" must equal one of them exactly, "none" (any case) and a "crit"
+	 * header are always refused, and the signature is checked before any
+	 * claim is read. Claims: "exp" and "iat" required and "nbf" optional
+	 * (NumericDates, with $leeway seconds of clock skew), exp - iat at most
+	 * $max_lifetime, "iss" equal to $issuer, "aud" equal to or containing
+	 * $audience, "sub" a non-empty string. At most 16 KiB; header and payload
+	 * must be JSON objects without duplicate members, nested at most 16 levels.
 	 */
 	class JwtVerifier {
 		/**
-		 * @param string $alg "HS256", "RS256" or "EdDSA".
+		 * @param string|string[] $alg One of "HS256", "RS256", "PS256", "ES256"
+		 *   and "EdDSA", or a non-empty list of them. HS256 only alone.
 		 * @param string $key For HS256 the shared secret (not empty, not a PEM
-		 *   key); for RS256 a PEM RSA public key of 2048 to 4096 bits; for EdDSA
-		 *   a PEM Ed25519 public key.
+		 *   key); otherwise one PEM public key that fits every listed
+		 *   algorithm: RSA of 2048 to 4096 bits for RS256 and PS256 ("BEGIN
+		 *   PUBLIC KEY" or "BEGIN RSA PUBLIC KEY"), P-256 for ES256, Ed25519
+		 *   for EdDSA ("BEGIN PUBLIC KEY"). A token's "kid" is not looked at.
 		 * @param string $issuer The one accepted "iss" (not empty).
 		 * @param string $audience The audience that "aud" must name (not empty).
 		 * @param int $leeway Allowed clock skew in seconds, 0 to 86400.
@@ -254,7 +304,26 @@ namespace MwsTokenAuthenticator {
 		 * @throws ConfigurationException for any of them wrong, naming it (never
 		 *   quoting the key)
 		 */
-		public function __construct( string $alg, string $key, string $issuer, string $audience, int $leeway, int $max_lifetime ) {
+		public function __construct( mixed $alg, string $key, string $issuer, string $audience, int $leeway, int $max_lifetime ) {
+		}
+
+		/**
+		 * A verifier whose keys come from a key set (JWKS, RFC 7517). Keys of
+		 * the set that cannot be used (encryption keys, unsupported types or
+		 * curves, symmetric or private keys, wrong sizes, an "alg" that is not
+		 * listed, two with one "kid") are skipped and listed by skippedKeys();
+		 * the others stay usable. A token's key is the one its "kid" names, or
+		 * without a "kid" the only key that fits its alg. The header's "jku",
+		 * "jwk", "x5u" and "x5c" are never used.
+		 *
+		 * @param string|string[] $alg As for the constructor, without HS256.
+		 * @param string $key_set The JWKS JSON text, at most 256 KiB and 100 keys.
+		 * @throws ConfigurationException with a KEY_SET_ code for a set
+		 *   refused as a whole (code 0 for the other settings)
+		 */
+		public static function withKeySet(
+			mixed $alg, string $key_set, string $issuer, string $audience, int $leeway, int $max_lifetime
+		): JwtVerifier {
 		}
 
 		/**
@@ -264,9 +333,28 @@ namespace MwsTokenAuthenticator {
 		 * @param int $now The current time, seconds since the epoch.
 		 * @throws RefusedException with one of its JWT_ constants as the code;
 		 *   the message (for logs only) never quotes the token or the key, but
-		 *   may quote the header's alg
+		 *   may quote the header's alg and kid
 		 */
 		public function verify( string $jwt, int $now ): array {
+		}
+
+		/**
+		 * The keys of the set that were skipped, in set order (none for a
+		 * single key), for the log.
+		 *
+		 * @return list<array{kid: ?string, code: int, message: string}> code
+		 *   is a KEY_ constant of ConfigurationException
+		 */
+		public function skippedKeys(): array {
+		}
+
+		/**
+		 * The "kid"s of the set's usable keys (keys without one are left out;
+		 * none for a single key).
+		 *
+		 * @return list<string>
+		 */
+		public function keyIds(): array {
 		}
 	}
 

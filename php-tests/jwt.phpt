@@ -267,10 +267,10 @@ alg lower case: [RefusedException 2] the JWT's alg "hs256" is not the configured
 no alg: [RefusedException 1] the JWT's header has no "alg" string
 crit: [RefusedException 1] the JWT's header has a "crit" parameter, and no critical extension is supported
 numeric kid: [RefusedException 1] the JWT's header "kid" is not a string
-configured alg 6873323536: [ConfigurationException 0] unknown JWT algorithm "hs256": use "HS256", "RS256" or "EdDSA"
-configured alg 5253333834: [ConfigurationException 0] unknown JWT algorithm "RS384": use "HS256", "RS256" or "EdDSA"
-configured alg 6e6f6e65: [ConfigurationException 0] unknown JWT algorithm "none": use "HS256", "RS256" or "EdDSA"
-configured alg : [ConfigurationException 0] unknown JWT algorithm "": use "HS256", "RS256" or "EdDSA"
+configured alg 6873323536: [ConfigurationException 0] unknown JWT algorithm "hs256": use "HS256", "RS256", "PS256", "ES256" or "EdDSA"
+configured alg 5253333834: [ConfigurationException 0] unknown JWT algorithm "RS384": use "HS256", "RS256", "PS256", "ES256" or "EdDSA"
+configured alg 6e6f6e65: [ConfigurationException 0] unknown JWT algorithm "none": use "HS256", "RS256", "PS256", "ES256" or "EdDSA"
+configured alg : [ConfigurationException 0] unknown JWT algorithm "": use "HS256", "RS256", "PS256", "ES256" or "EdDSA"
 configured alg ff: [ConfigurationException 0] the JWT algorithm name is not valid UTF-8
 == tampering
 HS256 untouched: accepted, sub alice

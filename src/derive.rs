@@ -88,16 +88,32 @@ pub fn app_token_binding(secret_hash: &[u8]) -> Result<String> {
 
 /// The key a verified JWT is used up by (then hashed by [`claim_hash`]):
 /// `jti NUL <issuer> NUL <jti>` when it has a non-empty `jti`, else
-/// `jwt NUL <hex SHA-256 of the token>`. The issuer is the one configured,
-/// and must hold no NUL, so the first NUL after it starts the jti.
+/// `jwt NUL <hex SHA-256 of the signing input>`. The issuer is the one
+/// configured, and must hold no NUL, so the first NUL after it starts the
+/// jti.
+///
+/// The signing input is the token up to its last '.' (header and payload),
+/// not the whole token: ECDSA signatures are malleable ((r, s) and
+/// (r, n - s) both verify), so a used ES256 token could come back with
+/// another signature, and so another hash, but never with other signed
+/// bytes.
 pub fn jwt_replay_key(jwt: &[u8], issuer: &[u8], jti: Option<&[u8]>) -> Result<Vec<u8>> {
     if issuer.contains(&0) {
         return Err(DeriveError::IssuerHasNul);
     }
     Ok(match jti {
         Some(jti) if !jti.is_empty() => joined(&[b"jti\0", issuer, b"\0", jti]),
-        _ => joined(&[b"jwt\0", sha256_hex(jwt).as_bytes()]),
+        _ => joined(&[b"jwt\0", sha256_hex(signing_input(jwt)).as_bytes()]),
     })
+}
+
+/// A token up to its last '.' (all of it when it has none): what a JWS
+/// signs. Only verified tokens get here, so the form is not checked again.
+fn signing_input(jwt: &[u8]) -> &[u8] {
+    match jwt.iter().rposition(|&b| b == b'.') {
+        Some(end) => &jwt[..end],
+        None => jwt,
+    }
 }
 
 /// The text a service session's ID is derived from (MediaWiki's
@@ -213,8 +229,8 @@ mod tests {
             jwt_replay_key(b"a.b.c", b"https://idp", Some(b"id-1")).unwrap(),
             b"jti\0https://idp\0id-1"
         );
-        // No jti, or an empty one: the token's own hash.
-        let by_hash = [b"jwt\0".as_slice(), sha256_hex(b"a.b.c").as_bytes()].concat();
+        // No jti, or an empty one: the hash of the signing input "a.b".
+        let by_hash = [b"jwt\0".as_slice(), sha256_hex(b"a.b").as_bytes()].concat();
         assert_eq!(
             jwt_replay_key(b"a.b.c", b"https://idp", None).unwrap(),
             by_hash
@@ -223,10 +239,20 @@ mod tests {
             jwt_replay_key(b"a.b.c", b"https://idp", Some(b"")).unwrap(),
             by_hash
         );
-        // PHP: 'jwt' . "\0" . hash( 'sha256', 'a.b.c' )
+        // PHP: 'jwt' . "\0" . hash( 'sha256', substr( $jwt, 0, strrpos( $jwt, '.' ) ) )
         assert_eq!(
             by_hash,
-            b"jwt\0845e30448809e2bc8958eb025bfc795235d13b077a53d0c3abbd2385170dc9b8"
+            b"jwt\x002e7336dc8eba87ef472df568c35482abf2575dc3e5eac0c5c62b8ffaeac2c934"
+        );
+        // Another signature over the same bytes (a malleable ES256
+        // signature) is the same token for replay.
+        assert_eq!(
+            jwt_replay_key(b"a.b.other", b"https://idp", None).unwrap(),
+            by_hash
+        );
+        assert_ne!(
+            jwt_replay_key(b"a.c.c", b"https://idp", None).unwrap(),
+            by_hash
         );
         // A jti may hold anything; the issuer no NUL.
         assert_eq!(

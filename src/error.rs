@@ -14,6 +14,7 @@ use crate::derive::DeriveError;
 use crate::digest::DigestError;
 use crate::envelope::EnvelopeError;
 use crate::json::JsonError;
+use crate::jwks::{JwksError, KeyProblem};
 use crate::jwt::JwtError;
 use crate::session_verification::SessionVerificationError;
 use crate::token::TokenError;
@@ -57,9 +58,13 @@ pub enum Kind {
     Internal,
 }
 
-/// Why input was refused: the exception's code, stable across releases, so
-/// that PHP maps it to a message of its own instead of showing ours. The
-/// numbers are the constants of `MwsTokenAuthenticator\RefusedException`.
+/// The exception's code, stable across releases, so that PHP maps it to a
+/// message of its own instead of showing ours: why input was refused (the
+/// constants of `MwsTokenAuthenticator\RefusedException`, below 100), or
+/// what is wrong with a key set or one of its keys (the constants of
+/// `MwsTokenAuthenticator\ConfigurationException`, from 101; also the codes
+/// of `JwtVerifier::skippedKeys()`). The ranges never overlap, so a code
+/// means one thing whatever the class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i32)]
 pub enum Reason {
@@ -83,6 +88,43 @@ pub enum Reason {
     JwtClaims = 8,
     /// `exp - iat` is longer than allowed.
     JwtLifetime = 9,
+    /// The `kid` is not in the key set, or there is no `kid` and not exactly
+    /// one key fits `alg`: PHP may refetch the set (rate limited).
+    JwtUnknownKey = 10,
+    /// The `kid` names a key that was refused when the set was read.
+    JwtKeyRefused = 11,
+
+    // --- configuration: a key set as a whole ---
+    /// The key set is not JSON.
+    KeySetNotJson = 101,
+    /// The key set has a member twice in one object.
+    KeySetDuplicateMember = 102,
+    /// The key set is too big, too deep, not an object, has no `keys`
+    /// array, too many keys, or an entry that is not an object.
+    KeySetForm = 103,
+    /// No key of the set is usable.
+    KeySetNoUsableKey = 104,
+
+    // --- configuration: one key of a set (skipped keys) ---
+    /// An unsupported `kty`.
+    KeyType = 111,
+    /// A symmetric (`oct`) key.
+    KeySymmetric = 112,
+    /// A key with private members.
+    KeyPrivate = 113,
+    /// An RSA modulus out of range, or an Ed25519 key of the wrong length.
+    KeySize = 114,
+    /// An unsupported or mismatched curve, or a point not on it.
+    KeyCurve = 115,
+    /// A member missing, of the wrong type, not base64url, or a bad value.
+    KeyMember = 116,
+    /// `use` other than "sig", or `key_ops` without "verify".
+    KeyUse = 117,
+    /// A key's `alg` unknown, not of its type or not configured, or no
+    /// configured algorithm for its type.
+    KeyAlgorithm = 118,
+    /// Two usable keys with the same `kid`.
+    KeyDuplicateId = 119,
 }
 
 /// An error's class and code for PHP; see [`Kind`] and [`Reason`].
@@ -96,6 +138,10 @@ const INTERNAL: (Kind, Reason) = (Kind::Internal, Reason::Other);
 
 const fn refused(reason: Reason) -> (Kind, Reason) {
     (Kind::Refused, reason)
+}
+
+const fn configuration(reason: Reason) -> (Kind, Reason) {
+    (Kind::Configuration, reason)
 }
 
 impl Error {
@@ -178,6 +224,11 @@ impl Classify for JwtError {
         use JwtError::*;
         match self {
             UnknownAlgorithm(_)
+            | NoAlgorithm
+            | AlgorithmForm
+            | HmacNotAlone
+            | HmacWithKeySet
+            | AlgorithmNotForKey { .. }
             | EmptySecret
             | SecretIsPem
             | PrivateKey(_)
@@ -186,6 +237,7 @@ impl Classify for JwtError {
             | NotConfigured(_)
             | Leeway { .. }
             | MaxLifetime { .. } => CONFIGURATION,
+            KeySet(e) => e.classify(),
             TooLong { .. }
             | Malformed
             | NotJson { .. }
@@ -195,7 +247,9 @@ impl Classify for JwtError {
             | NoAlg
             | Crit
             | HeaderNotString(_) => refused(Reason::JwtMalformed),
-            AlgNone | AlgMismatch { .. } => refused(Reason::JwtAlgorithm),
+            AlgNone | AlgMismatch { .. } | KeyNotForAlg { .. } => refused(Reason::JwtAlgorithm),
+            UnknownKey(_) | NoKeyFits { .. } => refused(Reason::JwtUnknownKey),
+            KeyRefused(_) => refused(Reason::JwtKeyRefused),
             BadSignature => refused(Reason::JwtSignature),
             Expired => refused(Reason::JwtExpired),
             NotYetValid | IssuedInFuture => refused(Reason::JwtNotYetValid),
@@ -205,6 +259,50 @@ impl Classify for JwtError {
             | SubjectEmpty => refused(Reason::JwtClaims),
             LifetimeTooLong { .. } => refused(Reason::JwtLifetime),
         }
+    }
+}
+
+impl Classify for JwksError {
+    fn classify(&self) -> (Kind, Reason) {
+        use JwksError::*;
+        match self {
+            NotJson { .. } => configuration(Reason::KeySetNotJson),
+            DuplicateMember(_) => configuration(Reason::KeySetDuplicateMember),
+            TooBig { .. }
+            | TooDeep { .. }
+            | NotObject
+            | NoKeys
+            | TooManyKeys { .. }
+            | KeyNotObject { .. } => configuration(Reason::KeySetForm),
+            NoUsableKey { .. } => configuration(Reason::KeySetNoUsableKey),
+        }
+    }
+}
+
+/// A refused key of a set is no error of its own (the set may still be
+/// usable), but its code is classified here like every other.
+impl Classify for KeyProblem {
+    fn classify(&self) -> (Kind, Reason) {
+        use KeyProblem::*;
+        configuration(match self {
+            UnsupportedType(_) => Reason::KeyType,
+            Symmetric => Reason::KeySymmetric,
+            Private(_) => Reason::KeyPrivate,
+            RsaSize { .. } | Ed25519Length(_) => Reason::KeySize,
+            UnsupportedCurve(_) | CoordinateLength { .. } | NotOnCurve | Ed25519Invalid => {
+                Reason::KeyCurve
+            }
+            MemberMissing(_)
+            | MemberNotString(_)
+            | MemberNotBase64url(_)
+            | RsaExponent
+            | RsaInvalid => Reason::KeyMember,
+            Use(_) | KeyOps | KeyOpsForm => Reason::KeyUse,
+            AlgUnknown(_) | AlgNotForType { .. } | AlgNotConfigured(_) | NoConfiguredAlg(_) => {
+                Reason::KeyAlgorithm
+            }
+            DuplicateId => Reason::KeyDuplicateId,
+        })
     }
 }
 
@@ -309,8 +407,35 @@ mod tests {
             (CidrError::RangeNotString { index: 2 }.into(), C, 0, "IP range entry #2 is not a string"),
             (CidrError::InvalidAddress("not-an-ip".into()).into(), R, 0, "\"not-an-ip\" is not an IP address"),
             // jwt: configuration
-            (JwtError::UnknownAlgorithm("ES256".into()).into(), C, 0,
-                "unknown JWT algorithm \"ES256\": use \"HS256\", \"RS256\" or \"EdDSA\""),
+            (JwtError::UnknownAlgorithm("ES384".into()).into(), C, 0,
+                "unknown JWT algorithm \"ES384\": use \"HS256\", \"RS256\", \"PS256\", \"ES256\" or \"EdDSA\""),
+            (JwtError::NoAlgorithm.into(), C, 0, "no JWT algorithm is configured"),
+            (JwtError::AlgorithmForm.into(), C, 0,
+                "the JWT algorithm setting is neither a string nor a list of strings"),
+            (JwtError::HmacNotAlone.into(), C, 0,
+                "HS256 must be the only configured JWT algorithm: with others, a public key could be used as an HMAC secret"),
+            (JwtError::HmacWithKeySet.into(), C, 0,
+                "HS256 cannot be used with a key set: HS256 takes a shared secret, and a key set is public"),
+            (JwtError::AlgorithmNotForKey { alg: "ES256", key: "RSA" }.into(), C, 0,
+                "the configured algorithm ES256 does not fit the RSA key: RSA keys take RS256 or PS256, P-256 keys ES256, Ed25519 keys EdDSA"),
+            (JwtError::BadKey("PS256").into(), C, 0,
+                "the PS256 key does not parse: it must be a PEM RSA public key (\"BEGIN PUBLIC KEY\" or \"BEGIN RSA PUBLIC KEY\")"),
+            (JwtError::BadKey("ES256").into(), C, 0,
+                "the ES256 key does not parse: it must be a PEM P-256 public key (\"BEGIN PUBLIC KEY\")"),
+            // jwt: key sets, as a whole (the codes of ConfigurationException)
+            (JwtError::KeySet(JwksError::TooBig { max: 262144 }).into(), C, 103, "the JWT key set is longer than 262144 bytes"),
+            (JwtError::KeySet(JwksError::NotJson { column: 4 }).into(), C, 101, "the JWT key set is not valid JSON (error at column 4)"),
+            (JwtError::KeySet(JwksError::DuplicateMember("kty".into())).into(), C, 102,
+                "the JWT key set has \"kty\" more than once in one object"),
+            (JwtError::KeySet(JwksError::TooDeep { max: 16 }).into(), C, 103, "the JWT key set nests more than 16 levels deep"),
+            (JwtError::KeySet(JwksError::NotObject).into(), C, 103, "the JWT key set is not a JSON object"),
+            (JwtError::KeySet(JwksError::NoKeys).into(), C, 103, "the JWT key set has no \"keys\" array"),
+            (JwtError::KeySet(JwksError::TooManyKeys { count: 101, max: 100 }).into(), C, 103,
+                "the JWT key set has 101 keys: at most 100 are accepted"),
+            (JwtError::KeySet(JwksError::KeyNotObject { index: 2 }).into(), C, 103,
+                "entry #2 of the JWT key set's \"keys\" is not an object"),
+            (JwtError::KeySet(JwksError::NoUsableKey { summary: "its \"keys\" array is empty".into() }).into(), C, 104,
+                "the JWT key set has no usable key: its \"keys\" array is empty"),
             (JwtError::EmptySecret.into(), C, 0, "the HS256 secret is empty"),
             (JwtError::SecretIsPem.into(), C, 0,
                 "the HS256 secret is a PEM key: HS256 takes a shared secret, and a public key must be used with RS256 or EdDSA"),
@@ -320,7 +445,7 @@ mod tests {
                 "the RS256 key does not parse: it must be a PEM RSA public key (\"BEGIN PUBLIC KEY\" or \"BEGIN RSA PUBLIC KEY\")"),
             (JwtError::BadKey("EdDSA").into(), C, 0,
                 "the EdDSA key does not parse: it must be a PEM Ed25519 public key (\"BEGIN PUBLIC KEY\")"),
-            (JwtError::RsaKeyTooSmall { bits: 1024, min: 2048 }.into(), C, 0,
+            (JwtError::RsaKeyTooSmall { alg: "RS256", bits: 1024, min: 2048 }.into(), C, 0,
                 "the RS256 key has 1024 bits: at least 2048 are required"),
             (JwtError::NotConfigured("issuer").into(), C, 0, "no JWT issuer is configured"),
             (JwtError::Leeway { leeway: -1, max: 86400 }.into(), C, 0,
@@ -339,11 +464,20 @@ mod tests {
                 "the JWT's payload has \"sub\" more than once"),
             (JwtError::NoAlg.into(), R, 1, "the JWT's header has no \"alg\" string"),
             (JwtError::AlgNone.into(), R, 2, "alg \"none\" is never accepted"),
-            (JwtError::AlgMismatch { got: "HS256".into(), expected: "RS256" }.into(), R, 2,
+            (JwtError::AlgMismatch { got: "HS256".into(), expected: "RS256".into() }.into(), R, 2,
                 "the JWT's alg \"HS256\" is not the configured RS256"),
             (JwtError::Crit.into(), R, 1,
                 "the JWT's header has a \"crit\" parameter, and no critical extension is supported"),
             (JwtError::HeaderNotString("kid").into(), R, 1, "the JWT's header \"kid\" is not a string"),
+            (JwtError::AlgMismatch { got: "HS256".into(), expected: "RS256 or ES256".into() }.into(), R, 2,
+                "the JWT's alg \"HS256\" is not the configured RS256 or ES256"),
+            (JwtError::KeyNotForAlg { alg: "ES256", kid: "k1".into() }.into(), R, 2,
+                "the JWT's alg ES256 does not fit its key \"k1\""),
+            (JwtError::UnknownKey("k9\n".into()).into(), R, 10, "the JWT's key \"k9\\n\" is not in the key set"),
+            (JwtError::NoKeyFits { alg: "RS256", count: 2 }.into(), R, 10,
+                "the JWT names no key (\"kid\"), and 2 keys of the key set fit its alg RS256"),
+            (JwtError::KeyRefused("enc".into()).into(), R, 11,
+                "the JWT's key \"enc\" was refused when the key set was read"),
             (JwtError::BadSignature.into(), R, 3, "the JWT's signature does not match"),
             // jwt: the claims
             (JwtError::ClaimMissing("exp").into(), R, 8, "the JWT has no \"exp\" claim"),
@@ -406,6 +540,45 @@ mod tests {
                 (kind, code, message),
                 "{e:?}"
             );
+        }
+    }
+
+    /// The code and message of every refused key of a set, as
+    /// `JwtVerifier::skippedKeys()` gives them.
+    #[test]
+    #[rustfmt::skip]
+    fn every_key_problem_keeps_its_code_and_message() {
+        use KeyProblem::*;
+        let pins: Vec<(KeyProblem, i32, &str)> = vec![
+            (MemberMissing("kty"), 116, "it has no \"kty\" member"),
+            (MemberNotString("kid"), 116, "its \"kid\" member is not a string"),
+            (MemberNotBase64url("n"), 116, "its \"n\" member is not unpadded base64url"),
+            (UnsupportedType("RSA-X".into()), 111,
+                "its key type \"RSA-X\" is not supported: use \"RSA\", \"EC\" or \"OKP\""),
+            (Symmetric, 112, "it is a symmetric (\"oct\") key, which a key set must never hold"),
+            (Private("d"), 113, "it publishes private key material (\"d\")"),
+            (RsaSize { bits: 1024, min: 2048, max: 4096 }, 114, "its RSA modulus has 1024 bits: use 2048 to 4096"),
+            (RsaExponent, 116, "its RSA exponent is not an odd number greater than 1 that fits in 64 bits"),
+            (RsaInvalid, 116, "it is not a valid RSA public key"),
+            (UnsupportedCurve("P-384".into()), 115,
+                "its curve \"P-384\" is not supported: use \"P-256\" (EC) or \"Ed25519\" (OKP)"),
+            (CoordinateLength { name: "x", len: 48 }, 115, "its \"x\" coordinate has 48 bytes, not the 32 of P-256"),
+            (NotOnCurve, 115, "its point is not on the P-256 curve"),
+            (Ed25519Length(31), 114, "its Ed25519 \"x\" has 31 bytes, not 32"),
+            (Ed25519Invalid, 115, "its \"x\" is not a valid Ed25519 public key"),
+            (Use("enc".into()), 117, "its \"use\" is \"enc\", not \"sig\""),
+            (KeyOps, 117, "its \"key_ops\" does not include \"verify\""),
+            (KeyOpsForm, 117, "its \"key_ops\" is not an array of strings"),
+            (AlgUnknown("RSA-OAEP".into()), 118, "its \"alg\" \"RSA-OAEP\" is not a supported algorithm"),
+            (AlgNotForType { alg: "ES256", key: "RSA" }, 118, "its \"alg\" ES256 does not fit its key type RSA"),
+            (AlgNotConfigured("PS256"), 118, "its \"alg\" PS256 is not one of the configured algorithms"),
+            (NoConfiguredAlg("P-256"), 118, "its key type P-256 fits none of the configured algorithms"),
+            (DuplicateId, 119, "another usable key of the set has the same \"kid\""),
+        ];
+        for (p, code, message) in pins {
+            let (kind, reason) = p.classify();
+            assert_eq!((kind, reason as i32), (Kind::Configuration, code), "{p:?}");
+            assert_eq!(p.to_string(), message);
         }
     }
 

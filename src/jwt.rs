@@ -1,23 +1,33 @@
-//! JWT (JWS compact form) verification for HS256, RS256 and EdDSA (Ed25519).
+//! JWT (JWS compact form) verification for HS256, RS256, PS256, ES256 and
+//! EdDSA (Ed25519), with one configured key or a key set (JWKS, `jwks`).
 //!
-//! RS256 is verified with RustCrypto's `rsa` 0.9 (PKCS#1 v1.5 with SHA-256, keys
-//! read by its `pkcs1`/`pkcs8` DER decoders) and EdDSA with `ed25519-dalek` 2
-//! (`pkcs8` feature, `verify_strict`): both are pure Rust, widely used, and built
-//! on the same `sha2`/`digest` 0.10 as the `hmac` crate that already does HS256,
-//! so neither OpenSSL nor `ring` is linked, and without `jsonwebtoken` every
-//! policy decision stays in this module. The open `rsa` timing advisory
-//! (RUSTSEC-2023-0071, "Marvin") concerns private-key operations, and this
-//! module only ever uses public keys. `rsa` 0.10 and `ed25519-dalek` 3 move to
-//! `sha2` 0.11, so they are left for a joint upgrade with `hmac`.
+//! RS256 and PS256 are verified with RustCrypto's `rsa` 0.9 (PKCS#1 v1.5,
+//! and RSASSA-PSS with MGF1 and a salt of 32 bytes checked exactly, both
+//! with SHA-256; keys read by its `pkcs1`/`pkcs8` DER decoders), ES256 with
+//! `p256` 0.13 (ECDSA verification only; the JOSE signature is r || s, not
+//! DER) and EdDSA with `ed25519-dalek` 2 (`pkcs8` feature, `verify_strict`):
+//! all pure Rust, widely used, and built on the same `sha2`/`digest` 0.10 as
+//! the `hmac` crate that already does HS256, so neither OpenSSL nor `ring` is
+//! linked, and without `jsonwebtoken` every policy decision stays in this
+//! module. The open `rsa` timing advisory (RUSTSEC-2023-0071, "Marvin")
+//! concerns private-key operations, and this module only ever uses public
+//! keys. `rsa` 0.10, `p256` 0.14 and `ed25519-dalek` 3 move to `sha2` 0.11,
+//! so they are left for a joint upgrade with `hmac`.
 //!
 //! What is checked, in order:
-//! - the configuration: the algorithm is pinned by the caller, never taken
-//!   from the token; the key parses for that algorithm (a PEM key is refused as
-//!   an HS256 secret, a private key as an RS256/EdDSA key);
+//! - the configuration: the algorithms are pinned by the caller (a
+//!   non-empty list), never taken from the token; HS256 only alone and never
+//!   with a key set (a public key must never double as an HMAC secret); a
+//!   single key parses and fits every listed algorithm (a PEM key is refused
+//!   as an HS256 secret, a private key as a public one); a key set is read
+//!   by `jwks`;
 //! - the token's form: at most [`MAX_TOKEN_BYTES`], exactly three unpadded
 //!   base64url parts, a header that is a JSON object (no duplicate members,
-//!   nesting at most [`MAX_JSON_DEPTH`]) whose `alg` is exactly the pinned
-//!   algorithm (`none` in any case is refused on its own), with no `crit`;
+//!   nesting at most [`MAX_JSON_DEPTH`]) whose `alg` is exactly one of the
+//!   pinned algorithms (`none` in any case is refused on its own), with no
+//!   `crit`, and a string `kid` if any;
+//! - with a key set, the key: by `kid`, or the only one that fits `alg`
+//!   (`jku`, `jwk`, `x5u` and `x5c` of a header are never used);
 //! - the signature (HS256 compared in constant time), before anything in the
 //!   payload is looked at;
 //! - the claims: `exp` and `iat` required, `nbf` optional (NumericDates,
@@ -31,6 +41,7 @@
 use crate::digest;
 use crate::error::printable;
 use crate::json;
+use crate::jwks::{self, JwksError, KeySet};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ed25519_dalek::pkcs8::DecodePublicKey as _;
@@ -42,9 +53,30 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JwtError {
     // --- configuration ---
-    /// A configured algorithm name other than HS256, RS256 or EdDSA.
-    #[error("unknown JWT algorithm \"{}\": use \"HS256\", \"RS256\" or \"EdDSA\"", printable(.0))]
+    /// A configured algorithm name other than the supported ones.
+    #[error("unknown JWT algorithm \"{}\": use \"HS256\", \"RS256\", \"PS256\", \"ES256\" or \"EdDSA\"", printable(.0))]
     UnknownAlgorithm(String),
+    /// An empty list of algorithms.
+    #[error("no JWT algorithm is configured")]
+    NoAlgorithm,
+    /// An algorithm setting that is neither a string nor a list of strings.
+    #[error("the JWT algorithm setting is neither a string nor a list of strings")]
+    AlgorithmForm,
+    /// HS256 listed with other algorithms: a public key of theirs could
+    /// then be tried as an HMAC secret.
+    #[error("HS256 must be the only configured JWT algorithm: with others, a public key could be used as an HMAC secret")]
+    HmacNotAlone,
+    /// HS256 with a key set: a key set is public.
+    #[error(
+        "HS256 cannot be used with a key set: HS256 takes a shared secret, and a key set is public"
+    )]
+    HmacWithKeySet,
+    /// A listed algorithm that the configured key cannot verify.
+    #[error("the configured algorithm {alg} does not fit the {key} key: RSA keys take RS256 or PS256, P-256 keys ES256, Ed25519 keys EdDSA")]
+    AlgorithmNotForKey {
+        alg: &'static str,
+        key: &'static str,
+    },
     /// An empty HS256 secret.
     #[error("the HS256 secret is empty")]
     EmptySecret,
@@ -52,15 +84,22 @@ pub enum JwtError {
     /// secret lets anyone who has it forge tokens.
     #[error("the HS256 secret is a PEM key: HS256 takes a shared secret, and a public key must be used with RS256 or EdDSA")]
     SecretIsPem,
-    /// An RS256 or EdDSA key that is a private key.
+    /// A public-key algorithm's key that is a private key.
     #[error("the {0} key is a private key: configure the public key only")]
     PrivateKey(&'static str),
-    /// An RS256 or EdDSA key that does not parse as a public key.
+    /// A key that does not parse as a public key for the algorithm.
     #[error("the {alg} key does not parse: it must be {forms}", alg = .0, forms = key_forms(.0))]
     BadKey(&'static str),
     /// An RSA public key shorter than the minimum.
-    #[error("the RS256 key has {bits} bits: at least {min} are required")]
-    RsaKeyTooSmall { bits: usize, min: usize },
+    #[error("the {alg} key has {bits} bits: at least {min} are required")]
+    RsaKeyTooSmall {
+        alg: &'static str,
+        bits: usize,
+        min: usize,
+    },
+    /// A key set refused as a whole.
+    #[error(transparent)]
+    KeySet(#[from] JwksError),
     /// An empty configured issuer or audience.
     #[error("no JWT {0} is configured")]
     NotConfigured(&'static str),
@@ -96,15 +135,28 @@ pub enum JwtError {
     /// `alg: "none"`, in any case.
     #[error("alg \"none\" is never accepted")]
     AlgNone,
-    /// The header's `alg` is not the configured algorithm.
+    /// The header's `alg` is not a configured algorithm; `expected` lists
+    /// them ("RS256", "RS256 or ES256").
     #[error("the JWT's alg \"{}\" is not the configured {expected}", printable(.got))]
-    AlgMismatch { got: String, expected: &'static str },
+    AlgMismatch { got: String, expected: String },
     /// The header has a `crit` parameter.
     #[error("the JWT's header has a \"crit\" parameter, and no critical extension is supported")]
     Crit,
     /// A header parameter (`typ`, `kid`) that is present but not a string.
     #[error("the JWT's header \"{0}\" is not a string")]
     HeaderNotString(&'static str),
+    /// The key the `kid` names cannot verify the header's `alg`.
+    #[error("the JWT's alg {alg} does not fit its key \"{}\"", printable(.kid))]
+    KeyNotForAlg { alg: &'static str, kid: String },
+    /// A `kid` that is not in the key set.
+    #[error("the JWT's key \"{}\" is not in the key set", printable(.0))]
+    UnknownKey(String),
+    /// No `kid`, and not exactly one key of the set fits `alg`.
+    #[error("the JWT names no key (\"kid\"), and {count} keys of the key set fit its alg {alg}")]
+    NoKeyFits { alg: &'static str, count: usize },
+    /// A `kid` of a key that was refused when the set was read.
+    #[error("the JWT's key \"{}\" was refused when the key set was read", printable(.0))]
+    KeyRefused(String),
     /// The signature does not verify.
     #[error("the JWT's signature does not match")]
     BadSignature,
@@ -147,10 +199,12 @@ pub enum JwtError {
 
 /// How a key for `alg` must look (for the error message).
 fn key_forms(alg: &str) -> &'static str {
-    if alg == "RS256" {
-        "a PEM RSA public key (\"BEGIN PUBLIC KEY\" or \"BEGIN RSA PUBLIC KEY\")"
-    } else {
-        "a PEM Ed25519 public key (\"BEGIN PUBLIC KEY\")"
+    match alg {
+        "RS256" | "PS256" => {
+            "a PEM RSA public key (\"BEGIN PUBLIC KEY\" or \"BEGIN RSA PUBLIC KEY\")"
+        }
+        "ES256" => "a PEM P-256 public key (\"BEGIN PUBLIC KEY\")",
+        _ => "a PEM Ed25519 public key (\"BEGIN PUBLIC KEY\")",
     }
 }
 
@@ -163,7 +217,7 @@ pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 /// (the top-level object is level 1).
 pub const MAX_JSON_DEPTH: usize = json::MAX_DEPTH;
 /// Shortest RSA modulus accepted (RFC 7518, section 3.3).
-pub const MIN_RSA_BITS: usize = 2048;
+pub const MIN_RSA_BITS: usize = jwks::MIN_RSA_BITS;
 /// Largest leeway accepted, in seconds.
 pub const MAX_LEEWAY: i64 = 86_400;
 /// Largest maximum lifetime (`exp - iat`) a caller may configure: ten years.
@@ -172,20 +226,25 @@ pub const MAX_LEEWAY: i64 = 86_400;
 /// `i64` and MediaWiki's timestamps.
 pub const MAX_MAX_LIFETIME: i64 = 10 * 366 * 86_400;
 
-/// The signature algorithm, pinned by configuration.
+/// A signature algorithm, pinned by configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Algorithm {
     Hs256,
     Rs256,
+    Ps256,
+    Es256,
     EdDsa,
 }
 
 impl Algorithm {
-    /// Parses the JOSE name, exactly: "HS256", "RS256" or "EdDSA".
+    /// Parses the JOSE name, exactly: "HS256", "RS256", "PS256", "ES256" or
+    /// "EdDSA".
     pub fn parse(name: &str) -> Result<Self> {
         match name {
             "HS256" => Ok(Algorithm::Hs256),
             "RS256" => Ok(Algorithm::Rs256),
+            "PS256" => Ok(Algorithm::Ps256),
+            "ES256" => Ok(Algorithm::Es256),
             "EdDSA" => Ok(Algorithm::EdDsa),
             other => Err(Error::UnknownAlgorithm(other.to_string())),
         }
@@ -196,7 +255,38 @@ impl Algorithm {
         match self {
             Algorithm::Hs256 => "HS256",
             Algorithm::Rs256 => "RS256",
+            Algorithm::Ps256 => "PS256",
+            Algorithm::Es256 => "ES256",
             Algorithm::EdDsa => "EdDSA",
+        }
+    }
+}
+
+/// The kind of public key an algorithm verifies with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    Rsa,
+    P256,
+    Ed25519,
+}
+
+impl KeyType {
+    /// The public key type `alg` needs; `None` for HS256 (a shared secret).
+    pub fn of(alg: Algorithm) -> Option<KeyType> {
+        match alg {
+            Algorithm::Hs256 => None,
+            Algorithm::Rs256 | Algorithm::Ps256 => Some(KeyType::Rsa),
+            Algorithm::Es256 => Some(KeyType::P256),
+            Algorithm::EdDsa => Some(KeyType::Ed25519),
+        }
+    }
+
+    /// Its name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyType::Rsa => "RSA",
+            KeyType::P256 => "P-256",
+            KeyType::Ed25519 => "Ed25519",
         }
     }
 }
@@ -216,19 +306,40 @@ pub struct Expectations<'a> {
     pub max_lifetime: i64,
 }
 
-/// A key, parsed for its algorithm.
-enum Key {
+/// A parsed key.
+pub(crate) enum Key {
     Hmac(Vec<u8>),
     Rsa(rsa::RsaPublicKey),
+    P256(p256::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+impl Key {
+    /// Its public key type; `None` for an HMAC secret.
+    pub(crate) fn key_type(&self) -> Option<KeyType> {
+        match self {
+            Key::Hmac(_) => None,
+            Key::Rsa(_) => Some(KeyType::Rsa),
+            Key::P256(_) => Some(KeyType::P256),
+            Key::Ed25519(_) => Some(KeyType::Ed25519),
+        }
+    }
+}
+
+/// Where a token's key comes from.
+enum Keys {
+    /// The one configured key: a token's `kid` is not looked at.
+    Single(Key),
+    /// A key set: the key is chosen by `kid` and `alg`.
+    Set(KeySet),
 }
 
 /// Where a JWT is verified: built once from the configuration (the key
 /// parsed, every setting checked, a bad one a configuration error), then
 /// asked about each token.
 pub struct Verifier {
-    alg: Algorithm,
-    key: Key,
+    algs: Vec<Algorithm>,
+    keys: Keys,
     issuer: String,
     audience: String,
     leeway: i64,
@@ -236,17 +347,64 @@ pub struct Verifier {
 }
 
 impl Verifier {
-    /// Checks the configuration and parses the key.
+    /// One algorithm and its key.
     pub fn new(alg: Algorithm, key: &[u8], expect: &Expectations) -> Result<Verifier> {
+        Verifier::with_algorithms(&[alg], key, expect)
+    }
+
+    /// A non-empty list of algorithms and one key (PEM, or an HS256 secret)
+    /// that fits each of them.
+    pub fn with_algorithms(
+        algs: &[Algorithm],
+        key: &[u8],
+        expect: &Expectations,
+    ) -> Result<Verifier> {
         check_expectations(expect)?;
-        Ok(Verifier {
-            alg,
-            key: parse_key(alg, key)?,
+        let algs = check_algorithms(algs)?;
+        let key = parse_key(&algs, key)?;
+        Ok(Verifier::build(algs, Keys::Single(key), expect))
+    }
+
+    /// A non-empty list of public-key algorithms and a key set (JWKS JSON).
+    pub fn with_key_set(
+        algs: &[Algorithm],
+        key_set: &[u8],
+        expect: &Expectations,
+    ) -> Result<Verifier> {
+        check_expectations(expect)?;
+        let algs = check_algorithms(algs)?;
+        if algs.contains(&Algorithm::Hs256) {
+            return Err(Error::HmacWithKeySet);
+        }
+        let set = KeySet::parse(key_set, &algs)?;
+        Ok(Verifier::build(algs, Keys::Set(set), expect))
+    }
+
+    fn build(algs: Vec<Algorithm>, keys: Keys, expect: &Expectations) -> Verifier {
+        Verifier {
+            algs,
+            keys,
             issuer: expect.issuer.to_string(),
             audience: expect.audience.to_string(),
             leeway: expect.leeway,
             max_lifetime: expect.max_lifetime,
-        })
+        }
+    }
+
+    /// The keys of the set that were refused (none for a single key).
+    pub fn skipped_keys(&self) -> &[jwks::Skipped] {
+        match &self.keys {
+            Keys::Single(_) => &[],
+            Keys::Set(set) => set.skipped(),
+        }
+    }
+
+    /// The `kid`s of the set's usable keys (none for a single key).
+    pub fn key_ids(&self) -> Vec<&str> {
+        match &self.keys {
+            Keys::Single(_) => Vec::new(),
+            Keys::Set(set) => set.key_ids(),
+        }
     }
 
     /// Verifies `token` at `now` (seconds since the epoch) and returns its claims.
@@ -272,17 +430,20 @@ impl Verifier {
         let signature = decode(signature_b64)?;
 
         let header = parse_object(&header_json, "header")?;
-        check_header(&header, self.alg)?;
+        let alg = check_header(&header, &self.algs)?;
+        let key = match &self.keys {
+            Keys::Single(key) => key,
+            Keys::Set(set) => set.choose(alg, header.get("kid").and_then(Value::as_str))?,
+        };
 
         // The signed bytes are the first two parts exactly as they were sent.
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
-        check_signature(&self.key, signing_input, &signature)?;
+        check_signature(key, alg, signing_input, &signature)?;
 
         let claims = parse_object(&payload_json, "payload")?;
         self.check_claims(&claims, now)?;
         Ok(claims)
     }
-
     fn check_claims(&self, claims: &Map<String, Value>, now: i64) -> Result<()> {
         // NumericDates may be fractional; f64 is exact for every integer time
         // before the year 285 million.
@@ -385,8 +546,29 @@ fn pem_decode(text: &str) -> Option<(&str, Vec<u8>)> {
     Some((label, STANDARD.decode(b64).ok()?))
 }
 
-fn parse_key(alg: Algorithm, key: &[u8]) -> Result<Key> {
-    if alg == Algorithm::Hs256 {
+/// The configured algorithms, without repeats: not empty, and HS256 only
+/// alone.
+fn check_algorithms(algs: &[Algorithm]) -> Result<Vec<Algorithm>> {
+    let mut out: Vec<Algorithm> = Vec::with_capacity(algs.len());
+    for &alg in algs {
+        if !out.contains(&alg) {
+            out.push(alg);
+        }
+    }
+    match out.as_slice() {
+        [] => Err(Error::NoAlgorithm),
+        [_, _, ..] if out.contains(&Algorithm::Hs256) => Err(Error::HmacNotAlone),
+        _ => Ok(out),
+    }
+}
+
+/// The one key of a configuration: an HS256 secret, or a PEM public key
+/// that fits every listed algorithm.
+fn parse_key(algs: &[Algorithm], key: &[u8]) -> Result<Key> {
+    let Some(&first) = algs.first() else {
+        return Err(Error::NoAlgorithm);
+    };
+    if first == Algorithm::Hs256 {
         if key.is_empty() {
             return Err(Error::EmptySecret);
         }
@@ -395,50 +577,83 @@ fn parse_key(alg: Algorithm, key: &[u8]) -> Result<Key> {
         }
         return Ok(Key::Hmac(key.to_vec()));
     }
-    let name = alg.as_str();
+    let name = first.as_str();
     let bad = || Error::BadKey(name);
     let text = std::str::from_utf8(key).map_err(|_| bad())?;
     if text.contains("PRIVATE KEY-----") {
         return Err(Error::PrivateKey(name));
     }
     let (label, der) = pem_decode(text).ok_or_else(bad)?;
-    match (alg, label) {
-        (Algorithm::Rs256, "PUBLIC KEY" | "RSA PUBLIC KEY") => {
-            let parsed = if label == "PUBLIC KEY" {
-                rsa::RsaPublicKey::from_public_key_der(&der)
-            } else {
-                rsa::RsaPublicKey::from_pkcs1_der(&der).map_err(Into::into)
-            };
-            let public = parsed.map_err(|_| bad())?;
-            let bits = public.n().bits();
-            if bits < MIN_RSA_BITS {
-                return Err(Error::RsaKeyTooSmall {
-                    bits,
-                    min: MIN_RSA_BITS,
-                });
-            }
-            Ok(Key::Rsa(public))
+    // The key is read as the type of the first listed algorithm that it
+    // parses for; then every listed algorithm must fit that type.
+    let (alg, parsed) = algs
+        .iter()
+        .find_map(|&alg| Some((alg, public_key_der(KeyType::of(alg)?, label, &der)?)))
+        .ok_or_else(bad)?;
+    if let Key::Rsa(public) = &parsed {
+        let bits = public.n().bits();
+        if bits < MIN_RSA_BITS {
+            return Err(Error::RsaKeyTooSmall {
+                alg: alg.as_str(),
+                bits,
+                min: MIN_RSA_BITS,
+            });
         }
-        (Algorithm::EdDsa, "PUBLIC KEY") => ed25519_dalek::VerifyingKey::from_public_key_der(&der)
-            .map(Key::Ed25519)
-            .map_err(|_| bad()),
-        _ => Err(bad()),
+    }
+    let key_type = parsed.key_type();
+    if let Some(&other) = algs.iter().find(|&&a| KeyType::of(a) != key_type) {
+        return Err(Error::AlgorithmNotForKey {
+            alg: other.as_str(),
+            key: key_type.map_or("HMAC", KeyType::name),
+        });
+    }
+    Ok(parsed)
+}
+
+/// A PEM block's DER as a public key of `key_type`, if it is one.
+fn public_key_der(key_type: KeyType, label: &str, der: &[u8]) -> Option<Key> {
+    match (key_type, label) {
+        (KeyType::Rsa, "PUBLIC KEY") => rsa::RsaPublicKey::from_public_key_der(der)
+            .ok()
+            .map(Key::Rsa),
+        (KeyType::Rsa, "RSA PUBLIC KEY") => {
+            rsa::RsaPublicKey::from_pkcs1_der(der).ok().map(Key::Rsa)
+        }
+        (KeyType::P256, "PUBLIC KEY") => p256::ecdsa::VerifyingKey::from_public_key_der(der)
+            .ok()
+            .map(Key::P256),
+        (KeyType::Ed25519, "PUBLIC KEY") => ed25519_dalek::VerifyingKey::from_public_key_der(der)
+            .ok()
+            .map(Key::Ed25519),
+        _ => None,
     }
 }
 
-fn check_header(header: &Map<String, Value>, alg: Algorithm) -> Result<()> {
+/// The listed algorithms for a message: "RS256", "RS256 or ES256",
+/// "RS256, PS256 or ES256".
+fn algorithm_list(algs: &[Algorithm]) -> String {
+    let names: Vec<&str> = algs.iter().map(|a| a.as_str()).collect();
+    match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// Checks the header and returns its algorithm, one of `algs`.
+fn check_header(header: &Map<String, Value>, algs: &[Algorithm]) -> Result<Algorithm> {
     let Some(Value::String(got)) = header.get("alg") else {
         return Err(Error::NoAlg);
     };
     if got.eq_ignore_ascii_case("none") {
         return Err(Error::AlgNone);
     }
-    if got != alg.as_str() {
+    let Some(&alg) = algs.iter().find(|a| a.as_str() == got) else {
         return Err(Error::AlgMismatch {
             got: got.clone(),
-            expected: alg.as_str(),
+            expected: algorithm_list(algs),
         });
-    }
+    };
     if header.contains_key("crit") {
         return Err(Error::Crit);
     }
@@ -447,24 +662,52 @@ fn check_header(header: &Map<String, Value>, alg: Algorithm) -> Result<()> {
             return Err(Error::HeaderNotString(name));
         }
     }
-    Ok(())
+    Ok(alg)
 }
 
-fn check_signature(key: &Key, signing_input: &[u8], signature: &[u8]) -> Result<()> {
-    let ok = match key {
+fn check_signature(
+    key: &Key,
+    alg: Algorithm,
+    signing_input: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    let ok = match (alg, key) {
         // Constant-time comparison, by the one HMAC of digest.rs.
-        Key::Hmac(secret) => digest::hmac_sha256_verify(secret, signing_input, signature),
-        Key::Rsa(public) => public
+        (Algorithm::Hs256, Key::Hmac(secret)) => {
+            digest::hmac_sha256_verify(secret, signing_input, signature)
+        }
+        (Algorithm::Rs256, Key::Rsa(public)) => public
             .verify(
                 rsa::Pkcs1v15Sign::new::<Sha256>(),
                 &Sha256::digest(signing_input),
                 signature,
             )
             .is_ok(),
-        Key::Ed25519(public) => match ed25519_dalek::Signature::from_slice(signature) {
-            Ok(sig) => public.verify_strict(signing_input, &sig).is_ok(),
-            Err(_) => false,
-        },
+        // Pss::new takes the salt length from the digest (32 bytes, RFC 7518
+        // section 3.5), and verification insists on exactly that length.
+        (Algorithm::Ps256, Key::Rsa(public)) => public
+            .verify(
+                rsa::pss::Pss::new::<Sha256>(),
+                &Sha256::digest(signing_input),
+                signature,
+            )
+            .is_ok(),
+        // JOSE's ECDSA signature is r || s, 32 bytes each (not DER).
+        (Algorithm::Es256, Key::P256(public)) => {
+            use p256::ecdsa::signature::Verifier as _;
+            match p256::ecdsa::Signature::from_slice(signature) {
+                Ok(sig) => public.verify(signing_input, &sig).is_ok(),
+                Err(_) => false,
+            }
+        }
+        (Algorithm::EdDsa, Key::Ed25519(public)) => {
+            match ed25519_dalek::Signature::from_slice(signature) {
+                Ok(sig) => public.verify_strict(signing_input, &sig).is_ok(),
+                Err(_) => false,
+            }
+        }
+        // The configuration and the key choice rule this out; refuse anyway.
+        _ => false,
     };
     if ok {
         Ok(())
@@ -504,7 +747,7 @@ fn parse_object(bytes: &[u8], part: &'static str) -> Result<Map<String, Value>> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ed25519_dalek::Signer as _;
     use hmac::{Hmac, Mac};
@@ -515,7 +758,7 @@ mod tests {
     // -pkeyopt rsa_keygen_bits:2048` (and 1024), `openssl pkey -pubout` and
     // `openssl rsa -RSAPublicKey_out`: generating 2048-bit keys in a debug
     // test build takes seconds. They protect nothing.
-    const RSA_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
+    pub(crate) const RSA_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
 MIIEuwIBADANBgkqhkiG9w0BAQEFAASCBKUwggShAgEAAoIBAQCpJY2UHpmRuF5L
 n6YpXiTuvlbtkG4rvRCnmdMoQNwPmXKjWZu1ysCKyHArrANLWEXt5+XgxN6ZAv+g
 NEA//n9fm5fbNCin9ZT/6V9/x+88hJVzP8L+dNiE0z9oTJNv/awHYEbeG+44z/EJ
@@ -544,7 +787,7 @@ e+XYElNao6nm1ahphXLgNSonPm4q97LybANJGTaUt1ScsWqH47V+omt6xZeFX8nf
 1MUWiyTQIt2qSUsD4T3U
 -----END PRIVATE KEY-----
 ";
-    const RSA_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
+    pub(crate) const RSA_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqSWNlB6ZkbheS5+mKV4k
 7r5W7ZBuK70Qp5nTKEDcD5lyo1mbtcrAishwK6wDS1hF7efl4MTemQL/oDRAP/5/
 X5uX2zQop/WU/+lff8fvPISVcz/C/nTYhNM/aEyTb/2sB2BG3hvuOM/xCaAzwvLX
@@ -554,7 +797,7 @@ Xipxb3NsI448UwZCAjL6bAx88bbM5bJjDz1i0rQuOWy8fIDpeP8Ytnn6z5ug0CIw
 3QIDAQAB
 -----END PUBLIC KEY-----
 ";
-    const RSA_PUBLIC_PKCS1_PEM: &str = "-----BEGIN RSA PUBLIC KEY-----
+    pub(crate) const RSA_PUBLIC_PKCS1_PEM: &str = "-----BEGIN RSA PUBLIC KEY-----
 MIIBCgKCAQEAqSWNlB6ZkbheS5+mKV4k7r5W7ZBuK70Qp5nTKEDcD5lyo1mbtcrA
 ishwK6wDS1hF7efl4MTemQL/oDRAP/5/X5uX2zQop/WU/+lff8fvPISVcz/C/nTY
 hNM/aEyTb/2sB2BG3hvuOM/xCaAzwvLXXipxb3NsI448UwZCAjL6bAx88bbM5bJj
@@ -563,7 +806,7 @@ uELugPZpesiO8CpbXi2fRu4QLRG5GWY81PgaaovyJtzRGcrdtdrMA7G9fIBhQbeR
 rASVWaE+jPA3mcVuFqnxmnCXrzB+z2uW3QIDAQAB
 -----END RSA PUBLIC KEY-----
 ";
-    const RSA_1024_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
+    pub(crate) const RSA_1024_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
 MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC5UwG/yu0cnUCMbM6MJcHroNQL
 JAj1KJy3XZgOTbv84Hqvldhtwc298P5OlSlmpestZrcD+bR5J8Xwr1LunpOzUZVK
 K9MJyfNhp8uPbOc+ljjpDE8iBN+LXs8okA9+Uk+GDvD8aoB5hiEOQQ7pKidVaZKx
@@ -571,12 +814,12 @@ bh5TajqMG+qzGj8FqQIDAQAB
 -----END PUBLIC KEY-----
 ";
 
-    const ISS: &str = "https://idp.example.org";
-    const AUD: &str = "mediawiki";
-    const NOW: i64 = 1_700_000_000;
+    pub(crate) const ISS: &str = "https://idp.example.org";
+    pub(crate) const AUD: &str = "mediawiki";
+    pub(crate) const NOW: i64 = 1_700_000_000;
     const SECRET: &[u8] = b"a shared secret of at least thirty-two bytes";
 
-    fn expect() -> Expectations<'static> {
+    pub(crate) fn expect() -> Expectations<'static> {
         Expectations {
             issuer: ISS,
             audience: AUD,
@@ -585,7 +828,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         }
     }
 
-    fn claims() -> Value {
+    pub(crate) fn claims() -> Value {
         json!({
             "iss": ISS,
             "aud": AUD,
@@ -596,7 +839,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
     }
 
     /// `claims()` with members replaced, or removed where the value is null.
-    fn with(changes: Value) -> Value {
+    pub(crate) fn with(changes: Value) -> Value {
         let mut c = claims();
         let map = c.as_object_mut().unwrap();
         for (k, v) in changes.as_object().unwrap() {
@@ -609,15 +852,15 @@ bh5TajqMG+qzGj8FqQIDAQAB
         c
     }
 
-    fn header(alg: &str) -> Value {
+    pub(crate) fn header(alg: &str) -> Value {
         json!({ "alg": alg, "typ": "JWT" })
     }
 
-    fn b64(bytes: &[u8]) -> String {
+    pub(crate) fn b64(bytes: &[u8]) -> String {
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    fn input_raw(header: &[u8], payload: &[u8]) -> String {
+    pub(crate) fn input_raw(header: &[u8], payload: &[u8]) -> String {
         format!("{}.{}", b64(header), b64(payload))
     }
 
@@ -640,7 +883,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         hs256_with(SECRET, &header("HS256"), payload)
     }
 
-    fn rs256_with(header: &Value, payload: &Value) -> String {
+    pub(crate) fn rs256_with(header: &Value, payload: &Value) -> String {
         let (_, der) = pem_decode(RSA_PRIVATE_PEM).unwrap();
         let private = rsa::RsaPrivateKey::from_pkcs8_der(&der).unwrap();
         let input = input_raw(
@@ -660,12 +903,12 @@ bh5TajqMG+qzGj8FqQIDAQAB
         rs256_with(&header("RS256"), payload)
     }
 
-    fn ed_key() -> ed25519_dalek::SigningKey {
+    pub(crate) fn ed_key() -> ed25519_dalek::SigningKey {
         ed25519_dalek::SigningKey::from_bytes(&[7u8; 32])
     }
 
     /// SPKI PEM of an Ed25519 public key, built as the PHP tests build it.
-    fn ed_public_pem(key: &ed25519_dalek::VerifyingKey) -> String {
+    pub(crate) fn ed_public_pem(key: &ed25519_dalek::VerifyingKey) -> String {
         let mut der = vec![
             0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
         ];
@@ -674,11 +917,11 @@ bh5TajqMG+qzGj8FqQIDAQAB
         format!("-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----\n")
     }
 
-    fn ed_pem() -> String {
+    pub(crate) fn ed_pem() -> String {
         ed_public_pem(&ed_key().verifying_key())
     }
 
-    fn eddsa_with(header: &Value, payload: &Value) -> String {
+    pub(crate) fn eddsa_with(header: &Value, payload: &Value) -> String {
         let input = input_raw(
             header.to_string().as_bytes(),
             payload.to_string().as_bytes(),
@@ -720,7 +963,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         check_hs(&hs256(&payload))
     }
 
-    fn object(v: Value) -> Map<String, Value> {
+    pub(crate) fn object(v: Value) -> Map<String, Value> {
         match v {
             Value::Object(m) => m,
             _ => panic!("not an object"),
@@ -740,6 +983,348 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let mut bytes = URL_SAFE_NO_PAD.decode(sig).unwrap();
         bytes[5] ^= 0x01;
         replace_part(token, 2, &b64(&bytes))
+    }
+
+    /// A deterministic RNG for PSS salts in tests (not for anything else).
+    pub(crate) struct TestRng(u64);
+
+    impl rsa::rand_core::RngCore for TestRng {
+        fn next_u32(&mut self) -> u32 {
+            self.next_u64() as u32
+        }
+        fn next_u64(&mut self) -> u64 {
+            // xorshift64
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            for b in dest {
+                *b = self.next_u64() as u8;
+            }
+        }
+        fn try_fill_bytes(
+            &mut self,
+            dest: &mut [u8],
+        ) -> std::result::Result<(), rsa::rand_core::Error> {
+            self.fill_bytes(dest);
+            Ok(())
+        }
+    }
+    impl rsa::rand_core::CryptoRng for TestRng {}
+
+    pub(crate) fn rsa_private() -> rsa::RsaPrivateKey {
+        let (_, der) = pem_decode(RSA_PRIVATE_PEM).unwrap();
+        rsa::RsaPrivateKey::from_pkcs8_der(&der).unwrap()
+    }
+
+    /// A PS256 token with a salt of `salt_len` bytes (RFC 7518: 32).
+    pub(crate) fn ps256_salted(header: &Value, payload: &Value, salt_len: usize) -> String {
+        let input = input_raw(
+            header.to_string().as_bytes(),
+            payload.to_string().as_bytes(),
+        );
+        let sig = rsa_private()
+            .sign_with_rng(
+                &mut TestRng(0x9e37_79b9_7f4a_7c15),
+                rsa::pss::Pss::new_with_salt::<Sha256>(salt_len),
+                &Sha256::digest(input.as_bytes()),
+            )
+            .unwrap();
+        format!("{input}.{}", b64(&sig))
+    }
+
+    pub(crate) fn ps256_with(header: &Value, payload: &Value) -> String {
+        ps256_salted(header, payload, 32)
+    }
+
+    pub(crate) fn ec_key(seed: u8) -> p256::ecdsa::SigningKey {
+        p256::ecdsa::SigningKey::from_slice(&[seed; 32]).unwrap()
+    }
+
+    /// SPKI PEM of a P-256 public key, built as the PHP tests could.
+    pub(crate) fn ec_pem(seed: u8) -> String {
+        let point = ec_key(seed).verifying_key().to_encoded_point(false);
+        let mut der = hex_bytes("3059301306072a8648ce3d020106082a8648ce3d030107034200");
+        der.extend_from_slice(point.as_bytes());
+        let body = STANDARD.encode(der);
+        format!("-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----\n")
+    }
+
+    fn hex_bytes(hex: &str) -> Vec<u8> {
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    pub(crate) fn es256_seeded(seed: u8, header: &Value, payload: &Value) -> String {
+        use p256::ecdsa::signature::Signer as _;
+        let input = input_raw(
+            header.to_string().as_bytes(),
+            payload.to_string().as_bytes(),
+        );
+        let sig: p256::ecdsa::Signature = ec_key(seed).sign(input.as_bytes());
+        format!("{input}.{}", b64(&sig.to_bytes()))
+    }
+
+    pub(crate) fn es256_with(header: &Value, payload: &Value) -> String {
+        es256_seeded(7, header, payload)
+    }
+
+    pub(crate) fn eddsa_seeded(seed: u8, header: &Value, payload: &Value) -> String {
+        let input = input_raw(
+            header.to_string().as_bytes(),
+            payload.to_string().as_bytes(),
+        );
+        let sig = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]).sign(input.as_bytes());
+        format!("{input}.{}", b64(&sig.to_bytes()))
+    }
+
+    fn check_with(algs: &[Algorithm], key: &str, token: &str) -> Result<Map<String, Value>> {
+        Verifier::with_algorithms(algs, key.as_bytes(), &expect())?.verify(token.as_bytes(), NOW)
+    }
+
+    #[test]
+    fn ps256_and_es256_with_a_single_key() {
+        let want = object(claims());
+        let ps = ps256_with(&header("PS256"), &claims());
+        let es = es256_with(&header("ES256"), &claims());
+        assert_eq!(
+            check_with(&[Algorithm::Ps256], RSA_PUBLIC_PEM, &ps).unwrap(),
+            want
+        );
+        assert_eq!(
+            check_with(&[Algorithm::Ps256], RSA_PUBLIC_PKCS1_PEM, &ps).unwrap(),
+            want
+        );
+        assert_eq!(
+            check_with(&[Algorithm::Es256], &ec_pem(7), &es).unwrap(),
+            want
+        );
+        // Another P-256 key does not verify it.
+        assert_eq!(
+            check_with(&[Algorithm::Es256], &ec_pem(8), &es),
+            Err(Error::BadSignature)
+        );
+        // PSS salt length is exactly 32 bytes.
+        for salt_len in [0, 20, 64] {
+            let other = ps256_salted(&header("PS256"), &claims(), salt_len);
+            assert_eq!(
+                check_with(&[Algorithm::Ps256], RSA_PUBLIC_PEM, &other),
+                Err(Error::BadSignature),
+                "salt {salt_len}"
+            );
+        }
+        // A PKCS#1 v1.5 signature relabelled PS256, and the reverse.
+        let relabelled = rs256_with(&header("PS256"), &claims());
+        assert_eq!(
+            check_with(&[Algorithm::Ps256], RSA_PUBLIC_PEM, &relabelled),
+            Err(Error::BadSignature)
+        );
+        let relabelled = ps256_with(&header("RS256"), &claims());
+        assert_eq!(
+            check_with(&[Algorithm::Rs256], RSA_PUBLIC_PEM, &relabelled),
+            Err(Error::BadSignature)
+        );
+        // Tampering and truncation.
+        assert_eq!(
+            check_with(&[Algorithm::Es256], &ec_pem(7), &flip_signature_bit(&es)),
+            Err(Error::BadSignature)
+        );
+        assert_eq!(
+            check_with(
+                &[Algorithm::Ps256],
+                RSA_PUBLIC_PEM,
+                &flip_signature_bit(&ps)
+            ),
+            Err(Error::BadSignature)
+        );
+        let sig = URL_SAFE_NO_PAD
+            .decode(es.rsplit('.').next().unwrap())
+            .unwrap();
+        for bad in [
+            &sig[..63],
+            &[sig.as_slice(), &[0]].concat()[..],
+            &[0u8; 64][..],
+        ] {
+            assert_eq!(
+                check_with(
+                    &[Algorithm::Es256],
+                    &ec_pem(7),
+                    &replace_part(&es, 2, &b64(bad))
+                ),
+                Err(Error::BadSignature)
+            );
+        }
+    }
+
+    #[test]
+    fn es256_signatures_are_r_and_s_not_der_and_malleable() {
+        let es = es256_with(&header("ES256"), &claims());
+        let raw = URL_SAFE_NO_PAD
+            .decode(es.rsplit('.').next().unwrap())
+            .unwrap();
+        let sig = p256::ecdsa::Signature::from_slice(&raw).unwrap();
+        // The DER form of the same signature is refused.
+        let der = sig.to_der();
+        assert_eq!(
+            check_with(
+                &[Algorithm::Es256],
+                &ec_pem(7),
+                &replace_part(&es, 2, &b64(der.as_bytes()))
+            ),
+            Err(Error::BadSignature)
+        );
+        // (r, n - s) verifies too: why the replay key of a token without a
+        // jti hashes the signing input only (derive::jwt_replay_key).
+        let (r, s) = sig.split_scalars();
+        let flipped = p256::ecdsa::Signature::from_scalars(r, -*s).unwrap();
+        assert_ne!(flipped.to_bytes(), sig.to_bytes());
+        let other = replace_part(&es, 2, &b64(&flipped.to_bytes()));
+        assert!(check_with(&[Algorithm::Es256], &ec_pem(7), &other).is_ok());
+        let key = |t: &str| crate::derive::jwt_replay_key(t.as_bytes(), ISS.as_bytes(), None);
+        assert_eq!(key(&es), key(&other));
+    }
+
+    #[test]
+    fn algorithm_lists() {
+        let rs = rs256(&claims());
+        let ps = ps256_with(&header("PS256"), &claims());
+        let both = [Algorithm::Rs256, Algorithm::Ps256];
+        assert!(check_with(&both, RSA_PUBLIC_PEM, &rs).is_ok());
+        assert!(check_with(&both, RSA_PUBLIC_PEM, &ps).is_ok());
+        // Repeats are harmless.
+        assert!(check_with(&[Algorithm::Rs256, Algorithm::Rs256], RSA_PUBLIC_PEM, &rs).is_ok());
+        // The header's alg must be listed.
+        assert_eq!(
+            check_with(
+                &both,
+                RSA_PUBLIC_PEM,
+                &es256_with(&header("ES256"), &claims())
+            ),
+            Err(Error::AlgMismatch {
+                got: "ES256".into(),
+                expected: "RS256 or PS256".into()
+            })
+        );
+        assert_eq!(
+            check_with(
+                &[Algorithm::Rs256, Algorithm::Ps256, Algorithm::EdDsa][..1],
+                RSA_PUBLIC_PEM,
+                &ps
+            ),
+            Err(Error::AlgMismatch {
+                got: "PS256".into(),
+                expected: "RS256".into()
+            })
+        );
+        assert_eq!(
+            algorithm_list(&[Algorithm::Rs256, Algorithm::Ps256, Algorithm::Es256]),
+            "RS256, PS256 or ES256"
+        );
+        let build = |algs: &[Algorithm], key: &str| {
+            Verifier::with_algorithms(algs, key.as_bytes(), &expect()).err()
+        };
+        assert_eq!(build(&[], RSA_PUBLIC_PEM), Some(Error::NoAlgorithm));
+        // HS256 only alone.
+        for algs in [
+            &[Algorithm::Hs256, Algorithm::Rs256][..],
+            &[Algorithm::Rs256, Algorithm::Hs256][..],
+            &[Algorithm::EdDsa, Algorithm::Hs256][..],
+        ] {
+            assert_eq!(build(algs, RSA_PUBLIC_PEM), Some(Error::HmacNotAlone));
+            assert_eq!(build(algs, "secret"), Some(Error::HmacNotAlone));
+        }
+        // Every listed algorithm must fit the one key, in any order.
+        let mismatch = |alg, key| Some(Error::AlgorithmNotForKey { alg, key });
+        assert_eq!(
+            build(&[Algorithm::Rs256, Algorithm::Es256], RSA_PUBLIC_PEM),
+            mismatch("ES256", "RSA")
+        );
+        assert_eq!(
+            build(&[Algorithm::Es256, Algorithm::Rs256], RSA_PUBLIC_PEM),
+            mismatch("ES256", "RSA")
+        );
+        assert_eq!(
+            build(&[Algorithm::Es256, Algorithm::EdDsa], &ec_pem(7)),
+            mismatch("EdDSA", "P-256")
+        );
+        assert_eq!(
+            build(&[Algorithm::Ps256, Algorithm::EdDsa], &ed_pem()),
+            mismatch("PS256", "Ed25519")
+        );
+        // A key of no listed type does not parse for the first one.
+        assert_eq!(
+            build(&[Algorithm::Es256], RSA_PUBLIC_PEM),
+            Some(Error::BadKey("ES256"))
+        );
+        assert_eq!(
+            build(&[Algorithm::Es256], &ed_pem()),
+            Some(Error::BadKey("ES256"))
+        );
+        assert_eq!(
+            build(&[Algorithm::EdDsa], &ec_pem(7)),
+            Some(Error::BadKey("EdDSA"))
+        );
+        assert_eq!(
+            build(&[Algorithm::Ps256], &ec_pem(7)),
+            Some(Error::BadKey("PS256"))
+        );
+        assert_eq!(
+            build(&[Algorithm::Es256], RSA_PUBLIC_PKCS1_PEM),
+            Some(Error::BadKey("ES256"))
+        );
+        assert_eq!(
+            build(&[Algorithm::Ps256], RSA_1024_PUBLIC_PEM),
+            Some(Error::RsaKeyTooSmall {
+                alg: "PS256",
+                bits: 1024,
+                min: MIN_RSA_BITS
+            })
+        );
+        assert_eq!(
+            build(&[Algorithm::Es256], RSA_PRIVATE_PEM),
+            Some(Error::PrivateKey("ES256"))
+        );
+        // A single key never looks at the kid.
+        let with_kid = es256_with(&json!({"alg": "ES256", "kid": "anything"}), &claims());
+        assert!(check_with(&[Algorithm::Es256], &ec_pem(7), &with_kid).is_ok());
+        let v = Verifier::with_algorithms(&[Algorithm::Es256], ec_pem(7).as_bytes(), &expect())
+            .unwrap();
+        assert!(v.skipped_keys().is_empty());
+        assert!(v.key_ids().is_empty());
+    }
+
+    #[test]
+    fn hs256_never_with_a_key_set() {
+        let set = br#"{"keys":[]}"#;
+        assert_eq!(
+            Verifier::with_key_set(&[Algorithm::Hs256], set, &expect()).err(),
+            Some(Error::HmacWithKeySet)
+        );
+        assert_eq!(
+            Verifier::with_key_set(&[Algorithm::Rs256, Algorithm::Hs256], set, &expect()).err(),
+            Some(Error::HmacNotAlone)
+        );
+        assert_eq!(
+            Verifier::with_key_set(&[], set, &expect()).err(),
+            Some(Error::NoAlgorithm)
+        );
+        // The settings are checked before the set is read.
+        assert_eq!(
+            Verifier::with_key_set(
+                &[Algorithm::Rs256],
+                b"nope",
+                &Expectations {
+                    issuer: "",
+                    ..expect()
+                }
+            )
+            .err(),
+            Some(Error::NotConfigured("issuer"))
+        );
     }
 
     #[test]
@@ -775,10 +1360,18 @@ bh5TajqMG+qzGj8FqQIDAQAB
 
     #[test]
     fn algorithm_names_are_exact() {
-        for alg in [Algorithm::Hs256, Algorithm::Rs256, Algorithm::EdDsa] {
+        for alg in [
+            Algorithm::Hs256,
+            Algorithm::Rs256,
+            Algorithm::Ps256,
+            Algorithm::Es256,
+            Algorithm::EdDsa,
+        ] {
             assert_eq!(Algorithm::parse(alg.as_str()), Ok(alg));
         }
-        for bad in ["hs256", "RS384", "EDDSA", "ES256", "none", "", " HS256"] {
+        for bad in [
+            "hs256", "RS384", "EDDSA", "ES384", "ps256", "none", "", " HS256",
+        ] {
             assert_eq!(
                 Algorithm::parse(bad),
                 Err(Error::UnknownAlgorithm(bad.to_string()))
@@ -786,7 +1379,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         }
         assert_eq!(
             Algorithm::parse("x").unwrap_err().to_string(),
-            "unknown JWT algorithm \"x\": use \"HS256\", \"RS256\" or \"EdDSA\""
+            "unknown JWT algorithm \"x\": use \"HS256\", \"RS256\", \"PS256\", \"ES256\" or \"EdDSA\""
         );
     }
 
@@ -1003,7 +1596,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         let mismatch = |got: &str, expected: &'static str| {
             Err(Error::AlgMismatch {
                 got: got.to_string(),
-                expected,
+                expected: expected.to_string(),
             })
         };
         assert_eq!(check_rs(&hs256(&claims())), mismatch("HS256", "RS256"));
@@ -1483,6 +2076,7 @@ bh5TajqMG+qzGj8FqQIDAQAB
         assert_eq!(
             run(Algorithm::Rs256, RSA_1024_PUBLIC_PEM.as_bytes()),
             Err(Error::RsaKeyTooSmall {
+                alg: "RS256",
                 bits: 1024,
                 min: MIN_RSA_BITS
             })

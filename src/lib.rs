@@ -13,6 +13,8 @@
 //! - `json`: the one strict reader of untrusted JSON.
 //! - `cidr`: IP range sets.
 //! - `jwt`, `session_verification`: the two verifiers.
+//! - `jwks`: the one reader of JWT key sets, and the choice of a key for a
+//!   token.
 //! - `derive`: the hashes and keys built from parts that PHP stores or looks
 //!   things up by, so that PHP joins none of them itself: the token store's
 //!   claim hash (`mws_ta_claim_hash`), an app token's binding to its
@@ -31,6 +33,7 @@ pub mod envelope;
 pub mod error;
 pub mod hex;
 pub mod json;
+pub mod jwks;
 pub mod jwt;
 pub mod session_verification;
 pub mod token;

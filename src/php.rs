@@ -7,7 +7,7 @@
 //! re-case them.
 
 use crate::cidr::{CidrError, CidrSet as NativeCidrSet};
-use crate::error::{Error, Kind, Reason};
+use crate::error::{Classify as _, Error, Kind, Reason};
 use crate::session_verification::SessionVerificationError;
 use crate::{constant_time, derive, digest, envelope, json, jwt, session_verification, token};
 use ext_php_rs::binary::Binary;
@@ -16,7 +16,7 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::types::{ZendClassObject, ZendHashTable, Zval};
 use ext_php_rs::zend::{ce, ModuleEntry};
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 use serde_json::Value;
@@ -31,12 +31,32 @@ use serde_json::Value;
 pub struct TokenAuthenticatorException;
 
 /// The caller's settings or arguments are wrong (a key, an algorithm, a
-/// leeway, a CIDR list): an administrator's problem.
+/// leeway, a CIDR list): an administrator's problem. The code is 0, or for
+/// a key set one of the constants (which are also the codes of
+/// `JwtVerifier::skippedKeys()`).
 #[php_class]
 #[php(name = "MwsTokenAuthenticator\\ConfigurationException")]
 #[php(extends(TokenAuthenticatorException))]
 #[derive(Default)]
 pub struct ConfigurationException;
+
+#[php_impl]
+impl ConfigurationException {
+    pub const OTHER: i64 = Reason::Other as i64;
+    pub const KEY_SET_NOT_JSON: i64 = Reason::KeySetNotJson as i64;
+    pub const KEY_SET_DUPLICATE_MEMBER: i64 = Reason::KeySetDuplicateMember as i64;
+    pub const KEY_SET_FORM: i64 = Reason::KeySetForm as i64;
+    pub const KEY_SET_NO_USABLE_KEY: i64 = Reason::KeySetNoUsableKey as i64;
+    pub const KEY_TYPE: i64 = Reason::KeyType as i64;
+    pub const KEY_SYMMETRIC: i64 = Reason::KeySymmetric as i64;
+    pub const KEY_PRIVATE: i64 = Reason::KeyPrivate as i64;
+    pub const KEY_SIZE: i64 = Reason::KeySize as i64;
+    pub const KEY_CURVE: i64 = Reason::KeyCurve as i64;
+    pub const KEY_MEMBER: i64 = Reason::KeyMember as i64;
+    pub const KEY_USE: i64 = Reason::KeyUse as i64;
+    pub const KEY_ALGORITHM: i64 = Reason::KeyAlgorithm as i64;
+    pub const KEY_DUPLICATE_ID: i64 = Reason::KeyDuplicateId as i64;
+}
 
 /// The input is refused (a token, an envelope, an address). The code is
 /// one of the constants, the reason PHP turns into a message of its own.
@@ -58,6 +78,8 @@ impl RefusedException {
     pub const JWT_AUDIENCE: i64 = Reason::JwtAudience as i64;
     pub const JWT_CLAIMS: i64 = Reason::JwtClaims as i64;
     pub const JWT_LIFETIME: i64 = Reason::JwtLifetime as i64;
+    pub const JWT_UNKNOWN_KEY: i64 = Reason::JwtUnknownKey as i64;
+    pub const JWT_KEY_REFUSED: i64 = Reason::JwtKeyRefused as i64;
 }
 
 /// The one conversion from a native error to a PHP exception: the class
@@ -376,40 +398,116 @@ fn to_hashtable(map: &serde_json::Map<String, Value>) -> PhpResult<ZBox<ZendHash
 }
 
 /// Where a JWT is verified, built once from the configuration: the
-/// algorithm pinned, the key parsed, issuer, audience, leeway and maximum
-/// lifetime checked (ConfigurationException).
+/// algorithms pinned, the key or key set parsed, issuer, audience, leeway
+/// and maximum lifetime checked (ConfigurationException).
 #[php_class]
 #[php(name = "MwsTokenAuthenticator\\JwtVerifier")]
 pub struct JwtVerifier {
     inner: jwt::Verifier,
 }
 
+/// `$alg`: one name, or a list of names.
+fn algorithms(alg: &Zval) -> PhpResult<Vec<jwt::Algorithm>> {
+    let one = |z: &Zval| -> PhpResult<jwt::Algorithm> {
+        let name = z
+            .zend_str()
+            .ok_or_else(|| throw(jwt::JwtError::AlgorithmForm))?;
+        jwt::Algorithm::parse(utf8(name.as_bytes(), "the JWT algorithm name")?).map_err(throw)
+    };
+    match alg.array() {
+        Some(list) => list.values().map(one).collect(),
+        None => Ok(vec![one(alg)?]),
+    }
+}
+
+/// The claims expectations, from the constructor's arguments.
+fn expectations<'a>(
+    issuer: &'a [u8],
+    audience: &'a [u8],
+    leeway: i64,
+    max_lifetime: i64,
+) -> PhpResult<jwt::Expectations<'a>> {
+    Ok(jwt::Expectations {
+        issuer: utf8(issuer, "the JWT issuer")?,
+        audience: utf8(audience, "the JWT audience")?,
+        leeway,
+        max_lifetime,
+    })
+}
+
+fn php_error(e: impl std::fmt::Display) -> PhpException {
+    PhpException::from_message(e.to_string())
+}
+
 #[php_impl]
 impl JwtVerifier {
+    /// `$alg`: a name or a list of names; `$key`: an HS256 secret or a PEM
+    /// public key.
     pub fn __construct(
-        alg: BinarySlice<u8>,
+        alg: &Zval,
         key: BinarySlice<u8>,
         issuer: BinarySlice<u8>,
         audience: BinarySlice<u8>,
         leeway: i64,
         max_lifetime: i64,
     ) -> PhpResult<Self> {
-        let alg = jwt::Algorithm::parse(utf8(&alg, "the JWT algorithm name")?).map_err(throw)?;
-        let expect = jwt::Expectations {
-            issuer: utf8(&issuer, "the JWT issuer")?,
-            audience: utf8(&audience, "the JWT audience")?,
-            leeway,
-            max_lifetime,
-        };
+        let algs = algorithms(alg)?;
+        let expect = expectations(&issuer, &audience, leeway, max_lifetime)?;
         Ok(JwtVerifier {
-            inner: jwt::Verifier::new(alg, &key, &expect).map_err(throw)?,
+            inner: jwt::Verifier::with_algorithms(&algs, &key, &expect).map_err(throw)?,
         })
+    }
+
+    /// A verifier with a key set (JWKS JSON text) instead of one key.
+    #[php(name = "withKeySet")]
+    pub fn with_key_set(
+        alg: &Zval,
+        key_set: BinarySlice<u8>,
+        issuer: BinarySlice<u8>,
+        audience: BinarySlice<u8>,
+        leeway: i64,
+        max_lifetime: i64,
+    ) -> PhpResult<ZBox<ZendClassObject<JwtVerifier>>> {
+        let algs = algorithms(alg)?;
+        let expect = expectations(&issuer, &audience, leeway, max_lifetime)?;
+        let inner = jwt::Verifier::with_key_set(&algs, &key_set, &expect).map_err(throw)?;
+        Ok(ZendClassObject::new(JwtVerifier { inner }))
     }
 
     /// The verified claims of `jwt` at `now`, as an array; RefusedException
     /// (its code a JWT_ constant) for a refused token.
     pub fn verify(&self, jwt: BinarySlice<u8>, now: i64) -> PhpResult<ZBox<ZendHashTable>> {
         to_hashtable(&self.inner.verify(&jwt, now).map_err(throw)?)
+    }
+
+    /// The keys of the set that were refused:
+    /// `[['kid' => ?string, 'code' => int, 'message' => string], ...]`.
+    #[php(name = "skippedKeys")]
+    pub fn skipped_keys(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let mut out = ZendHashTable::new();
+        for skipped in self.inner.skipped_keys() {
+            let (_, reason) = skipped.problem.classify();
+            let mut entry = ZendHashTable::new();
+            entry
+                .insert("kid", skipped.kid.clone())
+                .map_err(php_error)?;
+            entry.insert("code", reason as i64).map_err(php_error)?;
+            entry
+                .insert("message", skipped.to_string())
+                .map_err(php_error)?;
+            out.push(entry).map_err(php_error)?;
+        }
+        Ok(out)
+    }
+
+    /// The `kid`s of the set's usable keys.
+    #[php(name = "keyIds")]
+    pub fn key_ids(&self) -> Vec<String> {
+        self.inner
+            .key_ids()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 }
 
