@@ -20,18 +20,6 @@ fn now() -> i64 {
         .as_secs() as i64
 }
 
-fn b64url(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
 fn unhex(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)
@@ -96,8 +84,8 @@ fn jwt(header: &Value, claims: &Value, signer: &Signer) -> String {
 fn jwt_raw(header: &str, claims: &str, signer: &Signer) -> String {
     let input = format!(
         "{}.{}",
-        b64url(header.as_bytes()),
-        b64url(claims.as_bytes())
+        base64url(header.as_bytes()),
+        base64url(claims.as_bytes())
     );
     let sig = match signer {
         Signer::Hs256(secret) => {
@@ -127,7 +115,7 @@ fn jwt_raw(header: &str, claims: &str, signer: &Signer) -> String {
         }
         Signer::None => Vec::new(),
     };
-    format!("{input}.{}", b64url(&sig))
+    format!("{input}.{}", base64url(&sig))
 }
 
 fn claims(user: &str, extra: Value) -> Value {
@@ -306,7 +294,7 @@ fn hs256_login_groups_profile_and_refusals() {
     // A tampered payload.
     let good = jwt(&header, &claims("Tamper user", json!({})), &signer);
     let parts: Vec<&str> = good.split('.').collect();
-    let evil = b64url(claims("Admin", json!({})).to_string().as_bytes());
+    let evil = base64url(claims("Admin", json!({})).to_string().as_bytes());
     assert_refused(
         &wiki,
         &format!("Bearer: {}.{evil}.{}", parts[0], parts[2]),
@@ -473,7 +461,8 @@ fn refusals_never_render_request_text_as_wikitext() {
     let signer = Signer::Hs256(HS_SECRET);
     let overlay = r#"<div style="position:fixed;top:0;left:0">[//evil.example Log in]</div>"#;
 
-    let garbage = |header: &str| format!("{}.{}.c2ln", b64url(header.as_bytes()), b64url(b"{}"));
+    let garbage =
+        |header: &str| format!("{}.{}.c2ln", base64url(header.as_bytes()), base64url(b"{}"));
     let cases = vec![
         ("alg transclusion", garbage(r#"{"alg":"{{:Secret page}}"}"#)),
         (

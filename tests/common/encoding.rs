@@ -27,6 +27,20 @@ pub fn base64_decode(s: &str) -> Vec<u8> {
     out.stdout
 }
 
+/// Unpadded base64url (RFC 7515 section 2), written here rather than by a
+/// crate the extension uses.
+pub fn base64url(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
 /// HMAC-SHA256 and SHA-256 from the openssl command, independent of the
 /// crates the extension uses.
 pub fn openssl_dgst(args: &[&str], data: &[u8]) -> String {

@@ -43,6 +43,7 @@ class JwtLogin {
 	public const CONSTRUCTOR_OPTIONS = [
 		'TokenAuthenticatorJWTAlgorithm',
 		'TokenAuthenticatorJWTKey',
+		'TokenAuthenticatorJWTKeySet',
 		'TokenAuthenticatorJWTIssuer',
 		'TokenAuthenticatorJWTAudience',
 		'TokenAuthenticatorJWTLeeway',
@@ -53,6 +54,8 @@ class JwtLogin {
 	];
 
 	private ?JwtVerifier $verifier = null;
+	/** @var array|null [ JWKS text, its verifier ] of the last checkKeySet() */
+	private ?array $checked = null;
 	private static bool $debugModeLogged = false;
 
 	/** Longest iss or sub a link can hold (the columns' width). */
@@ -68,6 +71,7 @@ class JwtLogin {
 	private ServiceOptions $options;
 	/** $wg… globals, for JWTAuth's setting names. */
 	private Config $mainConfig;
+	private KeySet $keySet;
 	/** Where used JWTs are recorded. */
 	private DatabaseTokenStore $replays;
 	private JwtLinkStore $links;
@@ -82,6 +86,7 @@ class JwtLogin {
 	public function __construct(
 		ServiceOptions $options,
 		Config $mainConfig,
+		KeySet $keySet,
 		DatabaseTokenStore $replays,
 		JwtLinkStore $links,
 		ServiceAccounts $serviceAccounts,
@@ -95,6 +100,7 @@ class JwtLogin {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->mainConfig = $mainConfig;
+		$this->keySet = $keySet;
 		$this->replays = $replays;
 		$this->links = $links;
 		$this->serviceAccounts = $serviceAccounts;
@@ -119,6 +125,17 @@ class JwtLogin {
 		if ( $jwt === null ) {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-no-token', [], 400 );
 		}
+		return $this->checkJwt( $jwt );
+	}
+
+	/**
+	 * Verifies a JWT and finds the account it logs in to. Changes nothing.
+	 *
+	 * @param string $jwt
+	 * @return JwtLoginAttempt
+	 * @throws JwtLoginException
+	 */
+	public function checkJwt( string $jwt ): JwtLoginAttempt {
 		$claims = $this->verify( $jwt );
 		if ( strlen( (string)$claims['iss'] ) > self::MAX_ID_BYTES
 			|| strlen( (string)$claims['sub'] ) > self::MAX_ID_BYTES
@@ -136,7 +153,9 @@ class JwtLogin {
 			return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::LINKED, $user->getName(), $user->getId() );
 		}
 
-		$name = $claims['preferred_username'] ?? null;
+		// Identity-aware proxies (Cloudflare Access) send no preferred_username:
+		// their users are named by e-mail address.
+		$name = $claims['preferred_username'] ?? $claims['email'] ?? null;
 		$shown = is_string( $name ) ? mb_strimwidth( $name, 0, 255, '…' ) : '';
 		$valid = is_string( $name ) ? $this->userNameUtils->getCanonical( $name, UserNameUtils::RIGOR_VALID ) : false;
 		if ( $valid === false ) {
@@ -191,16 +210,7 @@ class JwtLogin {
 		$user = $attempt->mode === JwtLoginAttempt::CREATE
 			? $this->createAccount( $attempt )
 			: $this->userFactory->newFromId( $attempt->userId );
-		if ( $attempt->mode !== JwtLoginAttempt::LINKED ) {
-			$this->linkAccount( $attempt, $user );
-		}
-		$link = $this->links->find( $attempt->issuer, $attempt->subject );
-		if ( !$link || $link->userId !== $user->getId() ) {
-			throw new JwtLoginException( 'tokenauthenticator-jwt-name-taken', [ $user->getName() ], 403 );
-		}
-
-		$this->applyProfile( $user, $claims );
-		$this->syncGroups( $user, $claims, $link );
+		$this->adopt( $attempt, $user );
 		// For an account that exists, this is AuthManager's way to log the
 		// session in (a new session id, the user's session data).
 		$status = $this->authManager->autoCreateUser( $user, AuthManager::AUTOCREATE_SOURCE_SESSION, true );
@@ -216,6 +226,26 @@ class JwtLogin {
 		$entry->insert();
 		$this->logger->info( 'JWT login of user #{id} ({mode})', [ 'id' => $user->getId(), 'mode' => $attempt->mode ] );
 		return $user;
+	}
+
+	/**
+	 * Links the JWT's subject to $user unless it is linked already, then
+	 * updates the account's profile and groups from the claims.
+	 *
+	 * @param JwtLoginAttempt $attempt From check() or checkJwt()
+	 * @param User $user The account it names, created if it did not exist
+	 * @throws JwtLoginException
+	 */
+	public function adopt( JwtLoginAttempt $attempt, User $user ): void {
+		if ( $attempt->mode !== JwtLoginAttempt::LINKED ) {
+			$this->linkAccount( $attempt, $user );
+		}
+		$link = $this->links->find( $attempt->issuer, $attempt->subject );
+		if ( !$link || $link->userId !== $user->getId() ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-name-taken', [ $user->getName() ], 403 );
+		}
+		$this->applyProfile( $user, $attempt->claims );
+		$this->syncGroups( $user, $attempt->claims, $link );
 	}
 
 	/**
@@ -310,7 +340,21 @@ class JwtLogin {
 			$this->logger->warning( 'TokenAuthenticator: $wgJWTAuthDebugMode is ignored: nothing of a JWT is ever logged' );
 		}
 		try {
-			return $this->verifier()->verify( $jwt, time() );
+			try {
+				return $this->verifier()->verify( $jwt, time() );
+			} catch ( RefusedException $e ) {
+				// A key the provider added since the set was fetched: fetch
+				// it again (KeySet limits how often), and verify once more.
+				if ( $e->getCode() !== RefusedException::JWT_UNKNOWN_KEY || !$this->keySet->isConfigured() ) {
+					throw $e;
+				}
+				$fresh = $this->keySet->refetch( [ $this, 'checkKeySet' ] );
+				if ( $fresh === null ) {
+					throw $e;
+				}
+				$this->verifier = $this->keySetVerifier( $fresh );
+				return $this->verifier->verify( $jwt, time() );
+			}
 		} catch ( RefusedException $e ) {
 			// The native text may quote the token's header: logs only.
 			$this->logger->info( 'JWT refused: {reason}', [ 'reason' => $e->getMessage() ] );
@@ -344,6 +388,8 @@ class JwtLogin {
 			RefusedException::JWT_AUDIENCE => 'tokenauthenticator-jwt-refused-audience',
 			RefusedException::JWT_CLAIMS => 'tokenauthenticator-jwt-refused-claims',
 			RefusedException::JWT_LIFETIME => 'tokenauthenticator-jwt-refused-lifetime',
+			RefusedException::JWT_UNKNOWN_KEY => 'tokenauthenticator-jwt-refused-unknown-key',
+			RefusedException::JWT_KEY_REFUSED => 'tokenauthenticator-jwt-refused-key-refused',
 		];
 		return $keys[$code] ?? 'tokenauthenticator-jwt-refused';
 	}
@@ -360,15 +406,26 @@ class JwtLogin {
 		if ( $this->verifier ) {
 			return $this->verifier;
 		}
-		$alg = $this->requiredSetting( 'TokenAuthenticatorJWTAlgorithm' );
-		$key = $this->requiredSetting( 'TokenAuthenticatorJWTKey' );
-		$issuer = $this->options->get( 'TokenAuthenticatorJWTIssuer' );
-		$audience = $this->options->get( 'TokenAuthenticatorJWTAudience' );
-		if ( !is_string( $issuer ) || $issuer === '' || !is_string( $audience ) || $audience === '' ) {
-			// JWTAuth checks neither, so a migrated wiki lacks both: never accept unchecked.
-			throw new JwtLoginException( 'tokenauthenticator-jwt-needs-issuer-audience',
-				[ '$mwsgTokenAuthenticatorJWTIssuer', '$mwsgTokenAuthenticatorJWTAudience' ], 500 );
+		[ $alg, $issuer, $audience ] = $this->verifierSettings();
+		if ( $this->keySet->isConfigured() ) {
+			if ( $this->options->get( 'TokenAuthenticatorJWTKey' ) !== null ) {
+				throw new JwtLoginException( 'tokenauthenticator-jwt-key-and-key-set',
+					[ '$mwsgTokenAuthenticatorJWTKey', $this->keySet->settingName() ], 500 );
+			}
+			try {
+				$jwks = $this->keySet->current( [ $this, 'checkKeySet' ] );
+			} catch ( KeySetException $e ) {
+				$this->logger->error( 'TokenAuthenticator: no usable JWT key set ({setting}): {problem}',
+					[ 'setting' => $this->keySet->settingName(), 'problem' => $e->getMessage() ] );
+				// A provider's set may be back soon; the wiki's own is a mistake.
+				throw $this->keySet->isFetched()
+					? new JwtLoginException( 'tokenauthenticator-jwt-key-set-unavailable',
+						[ $this->keySet->settingName() ], 503 )
+					: new JwtLoginException( 'tokenauthenticator-jwt-misconfigured', [], 500 );
+			}
+			return $this->verifier = $this->keySetVerifier( $jwks );
 		}
+		$key = $this->requiredSetting( 'TokenAuthenticatorJWTKey' );
 		try {
 			$this->verifier = new JwtVerifier( $alg, $key, $issuer, $audience, $this->leeway(),
 				(int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) );
@@ -377,6 +434,64 @@ class JwtLogin {
 			throw new JwtLoginException( 'tokenauthenticator-jwt-misconfigured', [], 500 );
 		}
 		return $this->verifier;
+	}
+
+	/**
+	 * The algorithms, issuer and audience every verifier is built with.
+	 *
+	 * @return array [ string|string[] algorithms, issuer, audience ]
+	 * @throws JwtLoginException
+	 */
+	private function verifierSettings(): array {
+		$alg = $this->setting( 'TokenAuthenticatorJWTAlgorithm' );
+		if ( $alg === null || $alg === '' || $alg === [] ) {
+			throw new JwtLoginException( 'tokenauthenticator-jwt-not-configured', [ '$mwsgTokenAuthenticatorJWTAlgorithm' ], 500 );
+		}
+		$issuer = $this->options->get( 'TokenAuthenticatorJWTIssuer' );
+		$audience = $this->options->get( 'TokenAuthenticatorJWTAudience' );
+		if ( !is_string( $issuer ) || $issuer === '' || !is_string( $audience ) || $audience === '' ) {
+			// JWTAuth checks neither, so a migrated wiki lacks both: never accept unchecked.
+			throw new JwtLoginException( 'tokenauthenticator-jwt-needs-issuer-audience',
+				[ '$mwsgTokenAuthenticatorJWTIssuer', '$mwsgTokenAuthenticatorJWTAudience' ], 500 );
+		}
+		return [ is_array( $alg ) ? array_values( $alg ) : $alg, $issuer, $audience ];
+	}
+
+	/**
+	 * Throws for a key set the native reader refuses with these settings; a
+	 * fetched set is checked so before it is kept.
+	 *
+	 * @param string $jwks
+	 * @throws NativeConfigurationException
+	 */
+	public function checkKeySet( string $jwks ): void {
+		[ $alg, $issuer, $audience ] = $this->verifierSettings();
+		$verifier = JwtVerifier::withKeySet( $alg, $jwks, $issuer, $audience, $this->leeway(),
+			(int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) );
+		$this->checked = [ $jwks, $verifier ];
+		foreach ( $verifier->skippedKeys() as $skipped ) {
+			$this->logger->info( 'TokenAuthenticator: key {kid} of the JWT key set is not used: {problem}',
+				[ 'kid' => $skipped['kid'] ?? '(no kid)', 'problem' => $skipped['message'] ] );
+		}
+	}
+
+	/**
+	 * @param string $jwks A set checkKeySet() accepted
+	 * @return JwtVerifier
+	 * @throws JwtLoginException
+	 */
+	private function keySetVerifier( string $jwks ): JwtVerifier {
+		if ( $this->checked && $this->checked[0] === $jwks ) {
+			return $this->checked[1];
+		}
+		[ $alg, $issuer, $audience ] = $this->verifierSettings();
+		try {
+			return JwtVerifier::withKeySet( $alg, $jwks, $issuer, $audience, $this->leeway(),
+				(int)$this->options->get( 'TokenAuthenticatorJWTMaxLifetime' ) );
+		} catch ( NativeConfigurationException $e ) {
+			$this->logger->error( 'JWT login is misconfigured: {problem}', [ 'problem' => $e->getMessage() ] );
+			throw new JwtLoginException( 'tokenauthenticator-jwt-misconfigured', [], 500 );
+		}
 	}
 
 	/**

@@ -75,6 +75,9 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 			$this->jwtLogin->complete( $attempt );
 		} catch ( JwtLoginException $e ) {
 			$out->setStatusCode( $e->getStatus() );
+			if ( $e->getStatus() === 503 ) {
+				$this->getRequest()->response()->header( 'Retry-After: ' . ErrorAnswer::RETRY_AFTER );
+			}
 			$out->addHTML( Html::errorBox(
 				$this->msg( $e->getMessageKey() )->plaintextParams( ...$e->getParams() )->escaped()
 			) );

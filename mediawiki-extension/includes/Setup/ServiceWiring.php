@@ -5,6 +5,7 @@ use MediaWiki\Extension\TokenAuthenticator\AccountSnapshots;
 use MediaWiki\Extension\TokenAuthenticator\Hook\HookRunner;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
+use MediaWiki\Extension\TokenAuthenticator\Jwt\KeySet;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ConfiguredServiceKeys;
@@ -175,6 +176,16 @@ return [
 			// JWTAuth's $wgJWT… settings, read from the globals: they are no
 			// setting of core's, so core's own config may not know them.
 			new GlobalVarConfig( 'wg' ),
+			new KeySet(
+				new ServiceOptions( KeySet::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
+				$services->getHttpRequestFactory(),
+				// The main cache: one copy of a fetched set for every app server.
+				method_exists( $services, 'getObjectCacheFactory' )
+					// 1.42+; ObjectCache::getLocalClusterInstance() is deprecated in 1.43.
+					? $services->getObjectCacheFactory()->getLocalClusterInstance()
+					: ObjectCache::getLocalClusterInstance(),
+				LoggerFactory::getInstance( 'TokenAuthenticator' )
+			),
 			$services->getService( 'TokenAuthenticator.ReplayRecords' ),
 			new JwtLinkStore( $services->getDBLoadBalancer() ),
 			$services->getService( 'TokenAuthenticator.ServiceAccounts' ),

@@ -126,13 +126,31 @@ final class Settings {
 		],
 		'TokenAuthenticatorJWTAlgorithm' => [
 			'value' => null,
-			'description' => 'Algorithm of JWT login (Special:JWTLogin): HS256, RS256 or EdDSA. A JWT whose alg differs '
-				. 'is refused; alg: none always is. JWT login is off while this is null.',
+			'description' => 'Algorithms of JWT login: one of HS256, RS256, PS256, ES256 and EdDSA, or a list of them '
+				. '(e.g. [ \'RS256\', \'ES256\' ]). A JWT whose alg is not listed is refused; alg: none always is. '
+				. 'HS256 is only accepted alone, and never with a key set. JWT login is off while this is null.',
 		],
 		'TokenAuthenticatorJWTKey' => [
 			'value' => null,
-			'description' => 'Key of JWT login: the shared secret for HS256, or the issuer\'s PEM public key for RS256 '
-				. 'and EdDSA.',
+			'description' => 'Key of JWT login: the shared secret for HS256, or the issuer\'s PEM public key for RS256, '
+				. 'PS256, ES256 and EdDSA. Set this or $mwsgTokenAuthenticatorJWTKeySet (or '
+				. '$mwsgTokenAuthenticatorJWTDiscovery), not both.',
+		],
+		'TokenAuthenticatorJWTKeySet' => [
+			'value' => null,
+			'description' => 'The identity provider\'s keys as a JWKS: its JSON text, the path of a file holding it, '
+				. 'or its https:// URL (http:// only to a loopback address). The key is chosen by the JWT\'s '
+				. 'kid. A URL is fetched with MediaWiki\'s HTTP client ($wgHTTPProxy applies) and kept in the '
+				. 'main cache for the max-age it is served with (5 minutes to a day); a JWT with a kid the set '
+				. 'lacks fetches it again, at most once a minute. While the provider cannot be reached the '
+				. 'cached set is used for one more day.',
+		],
+		'TokenAuthenticatorJWTDiscovery' => [
+			'value' => false,
+			'description' => 'Whether the key set is found by OpenID Connect discovery: '
+				. '<$mwsgTokenAuthenticatorJWTIssuer>/.well-known/openid-configuration, whose issuer must equal '
+				. '$mwsgTokenAuthenticatorJWTIssuer exactly, names the jwks_uri, used as '
+				. '$mwsgTokenAuthenticatorJWTKeySet would be.',
 		],
 		'TokenAuthenticatorJWTIssuer' => [
 			'value' => null,
@@ -169,6 +187,19 @@ final class Settings {
 				. 'an existing account that no subject is linked to yet is linked to the subject whose first '
 				. 'JWT login names it. Use it once, to take over the accounts of a previous JWT login, with '
 				. 'an identity provider you trust with user names.',
+		],
+		'TokenAuthenticatorJWTProxyHeader' => [
+			'value' => null,
+			'description' => 'Single sign-on behind an identity-aware proxy: the request header in which the proxy '
+				. 'sends a signed JWT of the user on every request (e.g. \'Cf-Access-Jwt-Assertion\', '
+				. '\'X-Pomerium-Jwt-Assertion\', or \'Authorization\', then read as Bearer <jwt>). Checked, linked '
+				. 'and mapped to groups as on Special:JWTLogin, without the single use; the JWT\'s exp ends the '
+				. 'session. Read only from $mwsgTokenAuthenticatorJWTProxyRanges. null switches it off.',
+		],
+		'TokenAuthenticatorJWTProxyRanges' => [
+			'value' => null,
+			'description' => 'The addresses (CIDR ranges) of the proxy that sets $mwsgTokenAuthenticatorJWTProxyHeader; '
+				. 'the header from any other peer is ignored and a warning logged. null: $wgCdnServers.',
 		],
 	];
 }

@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Tests\Unit;
 
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
+use MediaWiki\Extension\TokenAuthenticator\Jwt\KeySet;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Registration;
 use PHPUnit\Framework\TestCase;
 
@@ -18,6 +19,29 @@ class RulesTest extends TestCase {
 		}
 		foreach ( [ '', 'Bearer', 'Bearer:', 'Bearer   ', 'Bearera.b.c', 'Basic a.b.c', 'a.b.c' ] as $field ) {
 			$this->assertNull( JwtLogin::bearer( $field ), $field );
+		}
+	}
+
+	public function testKeySetFreshnessIsTheMaxAgeWithinBounds(): void {
+		$this->assertSame( 3600, KeySet::freshFor( 'public, max-age=3600, must-revalidate' ) );
+		$this->assertSame( 3600, KeySet::freshFor( 'MAX-AGE="3600"' ) );
+		$this->assertSame( KeySet::MIN_AGE, KeySet::freshFor( 'max-age=10' ) );
+		$this->assertSame( KeySet::MIN_AGE, KeySet::freshFor( null ) );
+		$this->assertSame( KeySet::MIN_AGE, KeySet::freshFor( 'no-store' ) );
+		$this->assertSame( KeySet::MIN_AGE, KeySet::freshFor( 's-maxage=7200' ) );
+		$this->assertSame( KeySet::MAX_AGE, KeySet::freshFor( 'max-age=99999999999999' ) );
+	}
+
+	public function testKeySetUrlsAreHttpsOrLoopback(): void {
+		foreach ( [ 'https://idp.example.org/jwks', 'HTTPS://idp.example.org', 'http://127.0.0.1:8080/jwks.json',
+			'http://127.9.9.9/', 'http://[::1]:80/x', 'http://localhost/jwks' ] as $url
+		) {
+			$this->assertTrue( KeySet::isAllowedUrl( $url ), $url );
+		}
+		foreach ( [ 'http://idp.example.org/jwks', 'http://10.0.0.1/', 'http://[::2]/', 'ftp://idp.example.org/',
+			'file:///etc/passwd', 'https://user:pw@idp.example.org/', 'http://127.0.0.1.example.org/', '//x', '' ] as $url
+		) {
+			$this->assertFalse( KeySet::isAllowedUrl( $url ), $url );
 		}
 	}
 
