@@ -47,7 +47,13 @@
 //! - `service_auth.rs`: ApiKeys and app tokens; `jwt.rs`: identity-provider
 //!   JWTs and Special:JWTLogin;
 //! - `cache_servers.rs`: Redis and memcached token stores; `tls_proxy.rs`:
-//!   nginx terminating TLS in front of a wiki;
+//!   nginx terminating TLS in front of a wiki, on `nginx.rs` (how nginx is
+//!   started and stopped);
+//! - `idp.rs`: an identity provider's signing keys (openssl), their JWKs,
+//!   JWTs signed by jsonwebtoken ([`IdpKey`], [`claims`], [`jwks`]), and
+//!   [`JwksServer`] publishing the JWKS and the discovery document;
+//! - `header_proxy.rs`: [`HeaderProxy`], nginx as an identity-aware proxy
+//!   setting an assertion header in front of a wiki;
 //! - `encoding.rs`: hex, base64, percent-encoding and SHA-256 from outside
 //!   the code under test;
 //! - `paths.rs`, `php.rs` (the native `.so`, `php` commands), `process.rs`
@@ -58,8 +64,11 @@
 
 mod cache_servers;
 mod encoding;
+mod header_proxy;
 mod http;
+mod idp;
 mod jwt;
+mod nginx;
 mod paths;
 mod php;
 mod process;
@@ -72,11 +81,15 @@ mod wiki;
 #[allow(unused_imports)]
 pub use {
     cache_servers::{CacheServer, Store},
-    encoding::{base64_decode, hex, openssl_dgst, percent_encode, random_hex, sha256_hex},
+    encoding::{
+        base64_decode, base64url, hex, openssl_dgst, percent_encode, random_hex, sha256_hex,
+    },
+    header_proxy::{HeaderProxy, TEST_ASSERTION_HEADER},
     http::{
         api_error, assert_outage_answer, call, form_field, get, post_form, post_json, response,
         HttpResponse, HTTP_TIMEOUT,
     },
+    idp::{claims, jwks, Alg, IdpKey, JwksServer, DISCOVERY_PATH, JWKS_PATH},
     jwt::{hs256_jwt, jwt_login},
     paths::{extension_dir, repo_dir, router_script, wiki_script, MW_DIR},
     php::{native_so, php_str, NATIVE_EXTENSION},

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\Setup;
 
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
+use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtProxySessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\SpecialJWTLogin;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionAutocreate;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceSessionProvider;
@@ -180,6 +181,13 @@ class Registration {
 				}
 			};
 		}
+		$proxyHeader = $GLOBALS['mwsgTokenAuthenticatorJWTProxyHeader'] ?? null;
+		if ( is_string( $proxyHeader ) && trim( $proxyHeader ) !== '' ) {
+			// Single sign-on behind an identity-aware proxy: only where it is
+			// configured, so that other wikis load none of it.
+			$GLOBALS['wgSessionProviders']['TokenAuthenticatorJwtProxy'] = [ 'class' => JwtProxySessionProvider::class ];
+			$GLOBALS['wgExtensionFunctions'][] = JwtProxySessionProvider::class . '::adoptPending';
+		}
 		if ( defined( 'MW_ENTRY_POINT' ) && ( MW_ENTRY_POINT === 'api' || MW_ENTRY_POINT === 'rest' ) ) {
 			// Answers differ by credential, also those to requests without one.
 			self::varyOnAuthorization();
@@ -250,7 +258,7 @@ class Registration {
 
 	/**
 	 * The Vary header line for $headers (lines as headers_list() gives them)
-	 * with Authorization added once.
+	 * with Authorization (and the JWT proxy header) added once.
 	 *
 	 * @param string[] $headers
 	 * @return string
@@ -274,6 +282,11 @@ class Registration {
 		}
 		unset( $values[''] );
 		$values['authorization'] ??= 'Authorization';
+		// The header of single sign-on behind a proxy, when configured.
+		$proxyHeader = $GLOBALS['mwsgTokenAuthenticatorJWTProxyHeader'] ?? null;
+		if ( is_string( $proxyHeader ) && trim( $proxyHeader ) !== '' ) {
+			$values[strtolower( trim( $proxyHeader ) )] ??= trim( $proxyHeader );
+		}
 		return implode( ', ', $values );
 	}
 }
