@@ -5,14 +5,15 @@ namespace MediaWiki\Extension\TokenAuthenticator\Jwt;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Error\MessageText;
-use MediaWiki\Extension\TokenAuthenticator\HeaderSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStoreUnavailableException;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
+use MediaWiki\Session\SessionBackend;
 use MediaWiki\Session\SessionInfo;
 use MediaWiki\Session\SessionManager;
+use MediaWiki\Session\SessionProvider;
 use MediaWiki\Session\UserInfo;
 use MwsTokenAuthenticator\CidrSet;
 use MwsTokenAuthenticator\Exception as NativeException;
@@ -39,11 +40,15 @@ use Wikimedia\Rdbms\DBError;
  * - Accounts are created, linked and given their groups (JwtLogin::adopt())
  *   by adoptPending(), after the session is loaded: a session provider must
  *   not write.
+ * - The no-cookie methods are written again rather than shared with
+ *   ServiceSessionProvider through a base class: api.php and rest.php load
+ *   that provider on every request, and a base class would be one more file
+ *   for each of them (tests/e2e_foundation.rs).
  * - Not safe against CSRF: browsers' cross-site requests pass the proxy too,
  *   which adds the header to them as to any other. Logging out is the
  *   proxy's business: MediaWiki says so on logging out (canChangeUser()).
  */
-class JwtProxySessionProvider extends HeaderSessionProvider {
+class JwtProxySessionProvider extends SessionProvider {
 	public const KIND = 'jwtproxy';
 	/** Below the service credentials' (ServiceSessionProvider): an ApiKey sent through the proxy wins. */
 	private const PRIORITY = SessionInfo::MAX_PRIORITY - 1;
@@ -226,8 +231,38 @@ class JwtProxySessionProvider extends HeaderSessionProvider {
 	}
 
 	/** @inheritDoc */
+	public function persistsSessionId() {
+		return false;
+	}
+
+	/**
+	 * No cookie: the proxy sends the JWT with every request.
+	 *
+	 * @inheritDoc
+	 */
+	public function persistSession( SessionBackend $session, WebRequest $request ) {
+	}
+
+	/** @inheritDoc */
+	public function unpersistSession( WebRequest $request ) {
+	}
+
+	/**
+	 * Logging out is the proxy's: MediaWiki says so on logging out.
+	 *
+	 * @inheritDoc
+	 */
+	public function canChangeUser() {
+		return false;
+	}
+
+	/** @inheritDoc */
 	public function safeAgainstCsrf() {
 		return false;
+	}
+
+	/** @inheritDoc */
+	public function preventSessionsForUser( $username ) {
 	}
 
 	/** @inheritDoc */

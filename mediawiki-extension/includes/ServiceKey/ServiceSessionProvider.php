@@ -4,7 +4,6 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceKey;
 
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
-use MediaWiki\Extension\TokenAuthenticator\HeaderSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
@@ -12,6 +11,7 @@ use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStoreUnavailableExcep
 use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\SessionBackend;
 use MediaWiki\Session\SessionInfo;
+use MediaWiki\Session\SessionProvider;
 use MediaWiki\Session\UserInfo;
 use MediaWiki\User\UserFactory;
 use WebRequest;
@@ -37,7 +37,7 @@ use Wikimedia\Rdbms\DBError;
  * without any right, and ServiceHooks::onApiBeforeMain turns it into an API
  * error. Nothing is written to the database here.
  */
-class ServiceSessionProvider extends HeaderSessionProvider {
+class ServiceSessionProvider extends SessionProvider {
 	public const KIND_API_KEY = 'apikey';
 	public const KIND_APP_TOKEN = 'apptoken';
 	public const KIND_NETWORK = 'networksession';
@@ -397,8 +397,39 @@ class ServiceSessionProvider extends HeaderSessionProvider {
 	}
 
 	/** @inheritDoc */
+	public function persistsSessionId() {
+		return false;
+	}
+
+	/**
+	 * No cookie: every request authenticates with its header.
+	 *
+	 * @inheritDoc
+	 */
+	public function persistSession( SessionBackend $session, WebRequest $request ) {
+	}
+
+	/** @inheritDoc */
+	public function unpersistSession( WebRequest $request ) {
+	}
+
+	/** @inheritDoc */
+	public function canChangeUser() {
+		return false;
+	}
+
+	/** @inheritDoc */
 	public function safeAgainstCsrf() {
 		return true;
+	}
+
+	/**
+	 * Core throws here for providers that cannot change the user; there is
+	 * nothing to prevent, since every request authenticates afresh.
+	 *
+	 * @inheritDoc
+	 */
+	public function preventSessionsForUser( $username ) {
 	}
 
 	/** @inheritDoc */
