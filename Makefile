@@ -143,7 +143,7 @@ clean-wiki:
 # FUZZ_SECONDS from the seed corpus in fuzz/corpus/<target>; new inputs go to
 # target/fuzz-corpus/, crashes to fuzz/artifacts/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := envelope_decode cidr jwt_verify session_verification jwks
+FUZZ_TARGETS := envelope_decode cidr jwt_verify session_verification jwks prefixed_key
 
 .PHONY: fuzz sanitize
 

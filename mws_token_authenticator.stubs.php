@@ -24,6 +24,33 @@ namespace {
 	}
 
 	/**
+	 * A new key that secret scanners recognise (as GitHub's "ghp_" tokens):
+	 * $prefix, then 36 base62 characters (0-9A-Za-z) drawn uniformly from the
+	 * operating system's CSPRNG (about 214 bits), then a checksum: the
+	 * CRC-32 of the prefix and body (PHP's crc32()) in base62, 6 characters,
+	 * most significant first, zero-padded. 45 to 51 characters in all.
+	 *
+	 * @param string $prefix 2 to 8 lower-case ASCII letters followed by "_":
+	 *   "mwpk_" for personal access keys, "mwsk_" for service keys.
+	 * @return string
+	 * @throws MwsTokenAuthenticator\ConfigurationException for any other prefix
+	 * @throws MwsTokenAuthenticator\Exception when the random source fails
+	 */
+	function mws_ta_key_mint( string $prefix ): string {
+	}
+
+	/**
+	 * The prefix of $text (e.g. "mwpk_") when $text is exactly one
+	 * well-formed key (as mws_ta_key_mint() makes them, with any valid
+	 * prefix) whose checksum matches; null for anything else. Never throws,
+	 * whatever the bytes. Lets a typo be refused before any database lookup
+	 * and tells whose key it is; it proves nothing about the key (anyone can
+	 * compute a checksum). Not constant-time: the checksum is no secret.
+	 */
+	function mws_ta_key_prefix( string $text ): ?string {
+	}
+
+	/**
 	 * HMAC-SHA256 of $message under $key, as lower-case hex. Equal to
 	 * hash_hmac( 'sha256', $message, $key ). Binary-safe.
 	 */

@@ -35,4 +35,4 @@ echo count( $native['functions'] ), " functions, ", count( $native['classes'] ),
 ?>
 --EXPECT--
 match
-13 functions, 6 classes
+15 functions, 6 classes

@@ -16,6 +16,7 @@ use crate::envelope::EnvelopeError;
 use crate::json::JsonError;
 use crate::jwks::{JwksError, KeyProblem};
 use crate::jwt::JwtError;
+use crate::prefixed_key::KeyError;
 use crate::session_verification::SessionVerificationError;
 use crate::token::TokenError;
 
@@ -40,6 +41,8 @@ pub enum Error {
     SessionVerification(#[from] SessionVerificationError),
     #[error(transparent)]
     Derive(#[from] DeriveError),
+    #[error(transparent)]
+    PrefixedKey(#[from] KeyError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -167,6 +170,7 @@ impl Classify for Error {
             Error::Jwt(e) => e.classify(),
             Error::SessionVerification(e) => e.classify(),
             Error::Derive(e) => e.classify(),
+            Error::PrefixedKey(e) => e.classify(),
         }
     }
 }
@@ -333,6 +337,15 @@ impl Classify for DeriveError {
             | DeriveError::IssuerHasNul
             | DeriveError::SeedSubject
             | DeriveError::SeedCredential => CONFIGURATION,
+        }
+    }
+}
+
+impl Classify for KeyError {
+    fn classify(&self) -> (Kind, Reason) {
+        match self {
+            KeyError::Prefix(_) => CONFIGURATION,
+            KeyError::Random(_) => INTERNAL,
         }
     }
 }
@@ -533,6 +546,10 @@ mod tests {
                 "a session seed's subject contains \":\", which only a hex SHA-256 credential leaves unambiguous"),
             (DeriveError::SeedCredential.into(), C, 0,
                 "a session seed's credential contains \":\" and is neither a hex SHA-256 nor an IP address"),
+            // prefixed keys
+            (KeyError::Prefix("MWPK_\n".into()).into(), C, 0,
+                "the key prefix \"MWPK_\\n\" is not 2 to 8 lower-case ASCII letters followed by \"_\""),
+            (KeyError::Random("boom".into()).into(), I, 0, "the system random source failed: boom"),
         ];
         for (e, kind, code, message) in pins {
             assert_eq!(

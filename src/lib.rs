@@ -6,6 +6,9 @@
 //! builds without the default feature `php` (the fuzz targets).
 //!
 //! - `token`: mints tokens, and turns client text into their lookup hash.
+//! - `prefixed_key`: mints keys that secret scanners recognise
+//!   (`mwpk_…`, `mwsk_…`: a prefix, a base62 body and a CRC-32 checksum),
+//!   and tells a well-formed one's prefix.
 //! - `digest`: HMAC-SHA256 (signing, and checking in constant time) and
 //!   SHA-256.
 //! - `constant_time`: constant-time equality of secrets and hashes.
@@ -35,6 +38,7 @@ pub mod hex;
 pub mod json;
 pub mod jwks;
 pub mod jwt;
+pub mod prefixed_key;
 pub mod session_verification;
 pub mod token;
 

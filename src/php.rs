@@ -9,7 +9,9 @@
 use crate::cidr::{CidrError, CidrSet as NativeCidrSet};
 use crate::error::{Classify as _, Error, Kind, Reason};
 use crate::session_verification::SessionVerificationError;
-use crate::{constant_time, derive, digest, envelope, json, jwt, session_verification, token};
+use crate::{
+    constant_time, derive, digest, envelope, json, jwt, prefixed_key, session_verification, token,
+};
 use ext_php_rs::binary::Binary;
 use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
@@ -109,6 +111,23 @@ pub fn random_token(bytes: i64, encoding: Option<BinarySlice<u8>>) -> PhpResult<
         Some(name) => token::Encoding::parse(utf8(&name, "the encoding name")?).map_err(throw)?,
     };
     token::random_token(bytes, enc).map_err(throw)
+}
+
+/// A key secret scanners recognise: `$prefix` (2 to 8 lower-case letters and
+/// "_"), 36 base62 characters from the OS CSPRNG and a CRC-32 checksum.
+#[php_function]
+#[php(name = "mws_ta_key_mint")]
+pub fn key_mint(prefix: BinarySlice<u8>) -> PhpResult<String> {
+    // Bytes that are not UTF-8 are no prefix either: one error for both.
+    prefixed_key::mint(&String::from_utf8_lossy(&prefix)).map_err(throw)
+}
+
+/// The prefix of `$text` when it is exactly one well-formed key with a
+/// matching checksum, else null; never throws.
+#[php_function]
+#[php(name = "mws_ta_key_prefix")]
+pub fn key_prefix(text: BinarySlice<u8>) -> Option<String> {
+    prefixed_key::prefix_of(&text).map(str::to_string)
 }
 
 /// HMAC-SHA256 as lower-case hex, as `hash_hmac('sha256', $message, $key)`.
@@ -592,6 +611,8 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<JwtVerifier>()
         .class::<SessionVerifier>()
         .function(wrap_function!(random_token))
+        .function(wrap_function!(key_mint))
+        .function(wrap_function!(key_prefix))
         .function(wrap_function!(hmac_sha256))
         .function(wrap_function!(hmac_sha256_verify))
         .function(wrap_function!(sha256))
