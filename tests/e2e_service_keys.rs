@@ -129,6 +129,13 @@ fn a_bureaucrat_creates_uses_rotates_and_revokes_a_key() {
     );
     assert_eq!(r.status, 200, "{r}");
     let secret = secret_of(&r);
+    // The form secret scanners know: mwsk_, base62, a checksum.
+    assert!(
+        secret.starts_with("mwsk_")
+            && secret.len() == 47
+            && secret[5..].bytes().all(|b| b.is_ascii_alphanumeric()),
+        "{secret}"
+    );
     assert!(
         r.body.contains("Authorization: ApiKey"),
         "no curl example: {r}"
