@@ -11,4 +11,5 @@ $specialPageAliases = [];
 $specialPageAliases['en'] = [
 	'JWTLogin' => [ 'JWTLogin' ],
 	'ServiceKeys' => [ 'ServiceKeys' ],
+	'PersonalKeys' => [ 'PersonalKeys' ],
 ];

@@ -15,6 +15,7 @@ packages=(
 	chromium chromium-driver
 	nginx curl openssl
 	phpunit
+	python3-mwclient
 	redis-server memcached php-redis php-memcached
 )
 # MediaWiki 1.39's generateSchemaSql.php runs on Debian 12's Doctrine DBAL

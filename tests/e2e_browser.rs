@@ -535,3 +535,118 @@ fn wait_until(browser: &Browser, script: &str) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// A user makes a personal access key on Special:PersonalKeys in Chromium
+/// (name, the edit grant, the default expiry), copies it with the page's
+/// button, and Debian's mwclient edits a page with it: the revision is the
+/// user's.
+#[test]
+fn personal_keys_page_in_a_real_browser() {
+    const USER: &str = "Pia";
+    const PASSWORD: &str = "pia-password-123";
+    let wiki = Wiki::start();
+    wiki.create_user(USER, PASSWORD, &[]);
+    wiki.edit_page("Edited through a key", "before");
+    let browser = Browser::start();
+    browser.goto(&wiki.url("/index.php?title=Main_Page"));
+    browser.take_cookies(&wiki.login(USER, PASSWORD));
+
+    browser.goto(&wiki.url("/index.php?title=Special:PersonalKeys/create"));
+    let form = browser.run_async(
+        "var name = document.querySelector( '[name=\"wpname\"]' );
+        var expires = document.querySelector( '[name=\"wpexpires\"]' );
+        if ( name ) { name.value = 'mwclient on my laptop'; }
+        done( { name: !!name, expires: expires ? expires.value : null,
+            edit: !!document.querySelector( 'input[name=\"wpgrants[]\"][value=\"grant-editpage\"]' ) } );",
+    );
+    assert_eq!(form["name"], true, "no name field: {form}");
+    assert_eq!(form["edit"], true, "no edit grant: {form}");
+    assert!(
+        form["expires"].as_str().unwrap_or("").len() == 10,
+        "no default expiry: {form}"
+    );
+    // A real click on the grant's checkbox.
+    browser.click("input[name=\"wpgrants[]\"][value=\"grant-editpage\"]");
+    let ticked = browser.run_async(
+        "done( document.querySelector( 'input[name=\"wpgrants[]\"][value=\"grant-editpage\"]' ).checked );",
+    );
+    assert_eq!(ticked, true, "the edit grant is not ticked");
+    screenshot(&browser, "personal-keys-create");
+    browser.click(
+        "#mw-tokenauth-personalkeys-create-form button[type=submit], \
+         #mw-tokenauth-personalkeys-create-form input[type=submit]",
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let secret = loop {
+        let v = browser.poll_async(
+            "var f = document.getElementById( 'mw-tokenauth-secret' ); done( f ? f.value : null );",
+        );
+        if let Some(s) = v.as_ref().and_then(Value::as_str) {
+            break s.to_string();
+        }
+        assert!(Instant::now() < deadline, "no secret shown");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(secret.starts_with("mwpk_"), "{secret}");
+
+    // The copy button: once the page's module is there, a click selects the
+    // key and puts it on the clipboard (the button then says so).
+    wait_until(
+        &browser,
+        "done( mw.loader.getState( 'ext.tokenAuthenticator.serviceKeys' ) === 'ready' );",
+    );
+    let _ = browser.session_command(
+        "POST",
+        "/permissions",
+        json!({ "descriptor": { "name": "clipboard-read" }, "state": "granted" }),
+    );
+    browser.click(".mw-tokenauth-copy");
+    wait_until(
+        &browser,
+        "var f = document.getElementById( 'mw-tokenauth-secret' );
+        done( document.activeElement === f && f.selectionStart === 0
+            && f.selectionEnd === f.value.length );",
+    );
+    wait_until(
+        &browser,
+        "done( document.querySelector( '.mw-tokenauth-copy' ).textContent === 'Copied' );",
+    );
+    let copied = browser.run_async(
+        "navigator.clipboard.readText().then( done, function ( e ) { done( { error: String( e ) } ); } );",
+    );
+    assert_eq!(
+        copied.as_str(),
+        Some(secret.as_str()),
+        "the clipboard holds {copied}"
+    );
+    screenshot(&browser, "personal-keys-created");
+
+    // mwclient edits with the key, without logging in.
+    let user = mwclient_edit(
+        &wiki,
+        &secret,
+        "Edited through a key",
+        "written by mwclient",
+        "personal key from the browser",
+    );
+    assert_eq!(user, USER);
+    let r = wiki.api(
+        None,
+        "action=query&prop=revisions&titles=Edited_through_a_key&rvprop=user|comment|content&rvslots=main",
+    );
+    let revision = &r.json()["query"]["pages"][0]["revisions"][0];
+    assert_eq!(revision["user"], USER, "{r}");
+    assert_eq!(revision["comment"], "personal key from the browser", "{r}");
+    assert_eq!(
+        revision["slots"]["main"]["content"], "written by mwclient",
+        "{r}"
+    );
+
+    // The list in the browser: the key, its last use, never its secret.
+    browser.goto(&wiki.url("/index.php?title=Special:PersonalKeys"));
+    let html = browser.run_async("done( document.body.innerHTML );");
+    let html = html.as_str().unwrap_or("");
+    assert!(html.contains("mwclient on my laptop"), "not listed");
+    assert!(!html.contains(&secret), "the secret is on the list");
+    screenshot(&browser, "personal-keys-list");
+}

@@ -96,7 +96,8 @@ pub use {
     process::{free_port, START_TIMEOUT},
     serde_json::Value,
     service_auth::{
-        app_token_response, assert_api_key_may_not_parse, mint_app_token, token_in_envelope,
+        app_token_response, assert_api_key_may_not_parse, mint_app_token, mwclient_edit,
+        token_in_envelope,
     },
     tempdir::TempDir,
     tls_proxy::TlsProxy,

@@ -41,3 +41,34 @@ pub fn assert_api_key_may_not_parse(wiki: &Wiki, secret: &str) {
         "{denied}"
     );
 }
+
+/// Edits `title` with Debian's mwclient (python3-mwclient), a third-party
+/// API client, sending `Authorization: Bearer <key>` and never logging in;
+/// returns the user mwclient's session is, as the wiki answers.
+pub fn mwclient_edit(wiki: &Wiki, key: &str, title: &str, text: &str, summary: &str) -> String {
+    let script = format!(
+        "import mwclient, sys\n\
+         site = mwclient.Site('127.0.0.1:{port}', path='{path}/', scheme='http', force_login=False,\n\
+             custom_headers={{'Authorization': 'Bearer ' + sys.argv[1]}})\n\
+         site.pages[sys.argv[2]].edit(sys.argv[3], summary=sys.argv[4])\n\
+         print('USER=' + site.api('query', meta='userinfo')['query']['userinfo']['name'])\n",
+        port = wiki.port(),
+        path = wiki.script_path(),
+    );
+    let out = std::process::Command::new("/usr/bin/python3")
+        .arg("-c")
+        .arg(&script)
+        .args([key, title, text, summary])
+        .output()
+        .expect("python3 (Debian package python3-mwclient)");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "mwclient: {said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    said.lines()
+        .find_map(|l| l.strip_prefix("USER="))
+        .unwrap_or_else(|| panic!("mwclient said: {said}"))
+        .to_string()
+}

@@ -76,7 +76,7 @@ class ServiceRequest {
 	 */
 	public function challenge(): string {
 		$realm = '"' . addcslashes( $this->realm, '"\\' ) . '"';
-		return "ApiKey realm=$realm, AppToken realm=$realm";
+		return "ApiKey realm=$realm, AppToken realm=$realm, Bearer realm=$realm";
 	}
 
 	/**

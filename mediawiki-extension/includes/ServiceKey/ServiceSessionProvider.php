@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceKey;
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
+use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeys;
 use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStoreUnavailableException;
@@ -14,6 +15,7 @@ use MediaWiki\Session\SessionInfo;
 use MediaWiki\Session\SessionProvider;
 use MediaWiki\Session\UserInfo;
 use MediaWiki\User\UserFactory;
+use User;
 use WebRequest;
 use Wikimedia\Rdbms\DBError;
 
@@ -41,6 +43,7 @@ class ServiceSessionProvider extends SessionProvider {
 	public const KIND_API_KEY = 'apikey';
 	public const KIND_APP_TOKEN = 'apptoken';
 	public const KIND_NETWORK = 'networksession';
+	public const KIND_PERSONAL = 'personalkey';
 	public const KIND_FAILED = 'failed';
 
 	/** Authorization schemes handled here, lower case => kind. */
@@ -107,6 +110,15 @@ class ServiceSessionProvider extends SessionProvider {
 		if ( $header === false ) {
 			return null;
 		}
+		if ( strncasecmp( $header, 'Bearer ', 7 ) === 0 ) {
+			// Only Bearer values of our personal keys' form are ours; other
+			// Bearer values (the OAuth extension's, a proxy's JWT) are left
+			// to other providers.
+			$secret = trim( substr( $header, 7 ) );
+			return strncmp( $secret, PersonalKeys::PREFIX, strlen( PersonalKeys::PREFIX ) ) === 0
+				? $this->checked( $request, fn () => $this->fromPersonalKey( $request, $secret ) )
+				: null;
+		}
 		// Its class is loaded only for a header it can match: ApiKey requests skip that.
 		$networkToken = strncasecmp( $header, 'NetworkSession ', 15 ) === 0
 			? NetworkSessionUsers::tokenOf( $header )
@@ -133,10 +145,26 @@ class ServiceSessionProvider extends SessionProvider {
 		if ( $credential->secret === null ) {
 			return $this->refuse( $request, 'tokenauthenticator-error-malformed-header', 401 );
 		}
+		return $this->checked( $request, fn () => self::SCHEMES[$credential->scheme] === self::KIND_API_KEY
+			? $this->fromApiKey( $request, $credential->secret )
+			: $this->fromAppToken( $request, $credential->secret ) );
+	}
+
+	/**
+	 * Runs a credential's check; a setting it finds wrong, or a store that
+	 * does not answer, fails the request closed.
+	 *
+	 * @param WebRequest $request
+	 * @param callable(): ?SessionInfo $check
+	 * @return SessionInfo|null
+	 */
+	private function checked( WebRequest $request, callable $check ) {
+		if ( !NativeModule::isLoaded() ) {
+			NativeModule::logMissing();
+			return $this->refuse( $request, NativeModule::MESSAGE_KEY, 503 );
+		}
 		try {
-			return self::SCHEMES[$credential->scheme] === self::KIND_API_KEY
-				? $this->fromApiKey( $request, $credential->secret )
-				: $this->fromAppToken( $request, $credential->secret );
+			return $check();
 		} catch ( InvalidSettingException $e ) {
 			$this->logger->error( 'TokenAuthenticator: {message}', [ 'message' => $e->getMessage() ] );
 			return $this->refuse( $request, $e->getMessageKey(), 500, $e->getMessageParams() );
@@ -190,6 +218,41 @@ class ServiceSessionProvider extends SessionProvider {
 		}
 		return $this->checkAddress( $request, $serviceKey )
 			?? $this->sessionFor( $request, $serviceKey, self::KIND_APP_TOKEN, mws_ta_sha256( $token ) );
+	}
+
+	/**
+	 * "Authorization: Bearer mwpk_…": a personal access key, acting as the
+	 * user who made it with the rights its grants allow (getAllowedUserRights()).
+	 */
+	private function fromPersonalKey( WebRequest $request, string $secret ): SessionInfo {
+		if ( !PersonalKeys::isPersonalKey( $secret ) ) {
+			// A typo or a truncated key: its checksum says so, before any lookup.
+			return $this->refuse( $request, 'tokenauthenticator-error-personal-key-malformed', 401 );
+		}
+		$personalKeys = Services::getPersonalKeys();
+		$key = $personalKeys->find( $secret );
+		if ( !$key ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-personal-key-invalid', 401 );
+		}
+		if ( $key->isExpired( time() ) ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-personal-key-expired', 401 );
+		}
+		if ( !$personalKeys->allowsAddress( $key, $request->getIP() ) ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-personal-key-address', 403 );
+		}
+		$user = $this->userFactory()->newFromId( $key->userId );
+		if ( !$user->isRegistered() ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-personal-key-invalid', 401 );
+		}
+		if ( AccountBlock::isBarred( $user ) ) {
+			return $this->refuse( $request, 'tokenauthenticator-error-personal-key-blocked', 403, [ $user->getName() ] );
+		}
+		$personalKeys->recordUse( $key, $request->getIP() );
+		$id = $this->hashToSessionId( mws_ta_session_seed( self::KIND_PERSONAL, (string)$key->id, mws_ta_sha256( $secret ) ) );
+		// The grants go with the session: the rights it may use are known
+		// without another lookup, and a key's grants never change.
+		return $this->sessionOf( $id, $user,
+			[ 'kind' => self::KIND_PERSONAL, 'principal' => $key->id, 'grants' => $key->grants ] );
 	}
 
 	/**
@@ -283,11 +346,22 @@ class ServiceSessionProvider extends SessionProvider {
 		// For Special:ServiceKeys; written after the response, at most once a minute.
 		$this->keyUse()->record( $serviceKey, $request->getIP() );
 		$id = $this->hashToSessionId( mws_ta_session_seed( $kind, $serviceKey->id, $credentialHash ) );
-		$metadata = [ 'kind' => $kind, 'principal' => $serviceKey->id ] + $metadata;
-		$this->provided[$id] = $metadata;
 		if ( $kind === self::KIND_API_KEY && MW_ENTRY_POINT === 'api' ) {
 			ServiceHooks::attachPolicy( $this->getHookContainer(), $this );
 		}
+		return $this->sessionOf( $id, $user, [ 'kind' => $kind, 'principal' => $serviceKey->id ] + $metadata );
+	}
+
+	/**
+	 * The session of a credential that passed its checks, as $user.
+	 *
+	 * @param string $id Derived from the credential
+	 * @param User $user
+	 * @param array $metadata
+	 * @return SessionInfo
+	 */
+	private function sessionOf( string $id, User $user, array $metadata ): SessionInfo {
+		$this->provided[$id] = $metadata;
 		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
 			'provider' => $this,
 			'id' => $id,
@@ -379,6 +453,8 @@ class ServiceSessionProvider extends SessionProvider {
 				return $serviceKey ? $serviceKey->rights : [];
 			case self::KIND_NETWORK:
 				return $this->networkUsers()->allowedRights();
+			case self::KIND_PERSONAL:
+				return Services::getPersonalKeys()->grantedRights( (array)( $meta['grants'] ?? [] ) );
 			default:
 				return [];
 		}

@@ -6,6 +6,8 @@ use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtProxySessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\SpecialJWTLogin;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionAutocreate;
+use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeyHooks;
+use MediaWiki\Extension\TokenAuthenticator\PersonalKey\SpecialPersonalKeys;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceSessionProvider;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\SpecialServiceKeys;
 use MediaWiki\Extension\TokenAuthenticator\SessionVerification\ApiSessionVerification;
@@ -73,6 +75,7 @@ class Registration {
 		'wgSpecialPages' => [
 			'JWTLogin' => [ 'factory' => SpecialJWTLogin::class . '::factory' ],
 			'ServiceKeys' => [ 'factory' => SpecialServiceKeys::class . '::factory' ],
+			'PersonalKeys' => [ 'factory' => SpecialPersonalKeys::class . '::factory' ],
 		],
 		// A route file, not extension.json's RestRoutes: the registry cache
 		// would carry the routes on every request, and the router would
@@ -86,8 +89,11 @@ class Registration {
 		'wgLogRestrictions' => [ 'tokenauth' => 'tokenauthenticator-viewlog' ],
 		// Special:ServiceKeys: creating a key hands out a secret, as granting
 		// rights does.
-		'wgAvailableRights' => [ 'tokenauthenticator-viewlog', 'tokenauthenticator-manage' ],
+		'wgAvailableRights' => [ 'tokenauthenticator-viewlog', 'tokenauthenticator-manage',
+			'tokenauthenticator-personalkeys' ],
 		'wgGroupPermissions' => [
+			// Special:PersonalKeys: keys for one's own account.
+			'user' => [ 'tokenauthenticator-personalkeys' => true ],
 			'sysop' => [ 'tokenauthenticator-viewlog' => true ],
 			'bureaucrat' => [ 'tokenauthenticator-manage' => true ],
 		],
@@ -170,6 +176,8 @@ class Registration {
 		foreach ( self::ACCOUNT_HOOKS as $hook ) {
 			$GLOBALS['wgHooks'][$hook][] = AccountChangeHooks::class . '::on' . $hook;
 		}
+		// Special:Preferences' link to Special:PersonalKeys.
+		$GLOBALS['wgHooks']['GetPreferences'][] = PersonalKeyHooks::class . '::onGetPreferences';
 		// MediaWiki 1.42+ autocreates NetworkSession accounts itself (the
 		// provider's canAlwaysAutocreate()). Before, only a request with a
 		// credential loads the class that does it. The version, not

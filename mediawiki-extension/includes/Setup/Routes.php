@@ -2,10 +2,12 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Setup;
 
+use MediaWiki\Extension\TokenAuthenticator\PersonalKey\RevokeLeakedKeyHandler;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\GenerateAppTokenHandler;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\VerifyAppTokenHandler;
 use MediaWiki\Extension\TokenAuthenticator\UserToken\GenerateUserTokenHandler;
 use MediaWiki\Extension\TokenAuthenticator\UserToken\VerifyUserTokenHandler;
+use MediaWiki\MediaWikiServices;
 
 /**
  * The handlers of rest-routes.json, each built with its services.
@@ -37,6 +39,13 @@ final class Routes {
 			Services::getServiceKeyLookup(),
 			Services::getVerifyCallback(),
 			Services::getServiceRequest()
+		);
+	}
+
+	public static function revokeLeakedPersonalKey(): RevokeLeakedKeyHandler {
+		return new RevokeLeakedKeyHandler(
+			Services::getPersonalKeys(),
+			MediaWikiServices::getInstance()->getUserFactory()
 		);
 	}
 

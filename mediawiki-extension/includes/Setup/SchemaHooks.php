@@ -8,7 +8,7 @@ use MediaWiki\Installer\Hook\LoadExtensionSchemaUpdatesHook;
 
 /**
  * update.php creates the extension's tables (tokens, JWT account links, service keys,
- * service accounts), for whichever database type the wiki uses, and sets up
+ * service accounts, personal keys), for whichever database type the wiki uses, and sets up
  * the accounts of service keys.
  */
 class SchemaHooks implements LoadExtensionSchemaUpdatesHook {
@@ -25,6 +25,8 @@ class SchemaHooks implements LoadExtensionSchemaUpdatesHook {
 		$updater->addExtensionTable( 'mws_service_key', "$dir/mws_service_key.sql" );
 		// The accounts service keys may act as (ServiceKey\ServiceAccounts).
 		$updater->addExtensionTable( 'mws_service_account', "$dir/mws_service_account.sql" );
+		// Special:PersonalKeys: users' own keys for programs.
+		$updater->addExtensionTable( 'mws_personal_key', "$dir/mws_personal_key.sql" );
 		$updater->addExtensionField( 'mws_auth_token', 'mat_binding', "$dir/patch-mat_binding.sql" );
 		$updater->addExtensionUpdate( [ [ self::class, 'setUpServiceUsers' ] ] );
 	}

@@ -7,6 +7,8 @@ use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\KeySet;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
+use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeys;
+use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeyStore;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ConfiguredServiceKeys;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\KeyUse;
@@ -167,6 +169,15 @@ return [
 			$services->getUserFactory(),
 			$services->getService( 'TokenAuthenticator.ReplayRecords' ),
 			(string)$services->getMainConfig()->get( 'SecretKey' )
+		);
+	},
+
+	'TokenAuthenticator.PersonalKeys' => static function ( MediaWikiServices $services ): PersonalKeys {
+		return new PersonalKeys(
+			new ServiceOptions( PersonalKeys::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
+			new PersonalKeyStore( $services->getDBLoadBalancer() ),
+			$services->getGrantsInfo(),
+			$services->getLocalServerObjectCache()
 		);
 	},
 

@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Setup;
 
 use MediaWiki\Extension\TokenAuthenticator\AccountSnapshots;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
+use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeys;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\KeyUse;
@@ -57,6 +58,10 @@ final class Services {
 
 	public static function getAuthInfo(): AuthInfo {
 		return self::container()->getService( 'TokenAuthenticator.AuthInfo' );
+	}
+
+	public static function getPersonalKeys(): PersonalKeys {
+		return self::container()->getService( 'TokenAuthenticator.PersonalKeys' );
 	}
 
 	public static function getJwtLogin(): JwtLogin {

@@ -188,6 +188,11 @@ final class Settings {
 				. 'JWT login names it. Use it once, to take over the accounts of a previous JWT login, with '
 				. 'an identity provider you trust with user names.',
 		],
+		'TokenAuthenticatorPersonalKeyMaxLifetime' => [
+			'value' => 7776000,
+			'description' => 'Longest lifetime of a personal access key (Special:PersonalKeys), in seconds (default 90 '
+				. 'days). Every key must have an expiry within it; at least an hour.',
+		],
 		'TokenAuthenticatorJWTProxyHeader' => [
 			'value' => null,
 			'description' => 'Single sign-on behind an identity-aware proxy: the request header in which the proxy '

@@ -37,13 +37,15 @@ class RegistrationTest extends TestCase {
 	public function testOnAnEmptyWikiEverythingIsDeclared(): void {
 		Registration::merge();
 		$this->assertSame( [ 'tokenauth' ], $GLOBALS['wgLogTypes'] );
-		$this->assertSame( [ 'tokenauthenticator-viewlog', 'tokenauthenticator-manage' ], $GLOBALS['wgAvailableRights'] );
+		$this->assertSame( [ 'tokenauthenticator-viewlog', 'tokenauthenticator-manage', 'tokenauthenticator-personalkeys' ],
+			$GLOBALS['wgAvailableRights'] );
 		$this->assertTrue( $GLOBALS['wgGroupPermissions']['bureaucrat']['tokenauthenticator-manage'] );
+		$this->assertTrue( $GLOBALS['wgGroupPermissions']['user']['tokenauthenticator-personalkeys'] );
 		$this->assertSame( [ 'ip' => [ 60, 60 ], 'user' => [ 60, 60 ] ],
 			$GLOBALS['wgRateLimits']['tokenauthenticator-sv-fail'] );
 		$this->assertSame( [ Registration::ROUTE_FILE ], $GLOBALS['wgRestAPIAdditionalRouteFiles'] );
 		$this->assertArrayHasKey( 'TokenAuthenticatorService', $GLOBALS['wgSessionProviders'] );
-		$this->assertSame( [ 'JWTLogin', 'ServiceKeys' ], array_keys( $GLOBALS['wgSpecialPages'] ) );
+		$this->assertSame( [ 'JWTLogin', 'ServiceKeys', 'PersonalKeys' ], array_keys( $GLOBALS['wgSpecialPages'] ) );
 	}
 
 	public function testWhatTheAdminSetWins(): void {

@@ -1,0 +1,69 @@
+<?php
+
+namespace MediaWiki\Extension\TokenAuthenticator\PersonalKey;
+
+use MediaWiki\Extension\TokenAuthenticator\Rest\HttpError;
+use MediaWiki\Extension\TokenAuthenticator\Rest\JsonBody;
+use MediaWiki\Extension\TokenAuthenticator\Rest\NoStore;
+use MediaWiki\Rest\Handler;
+use MediaWiki\Rest\Response;
+use MediaWiki\User\UserFactory;
+use User;
+use Wikimedia\Rdbms\DBError;
+
+/**
+ * POST /mws/v1/personal-key/revoke with {"key": "mwpk_…"}: whoever holds a
+ * key may end it, without logging in (GitHub offers the same to secret
+ * scanners that find a leaked token). The key is revoked and Special:Log
+ * says so, where its owner sees it. The answer is the same whether or not
+ * the key existed.
+ */
+class RevokeLeakedKeyHandler extends Handler {
+	use JsonBody;
+	use NoStore;
+
+	private PersonalKeys $personalKeys;
+	private UserFactory $userFactory;
+
+	public function __construct( PersonalKeys $personalKeys, UserFactory $userFactory ) {
+		$this->personalKeys = $personalKeys;
+		$this->userFactory = $userFactory;
+	}
+
+	public function execute(): Response {
+		$body = $this->readJsonObject( $this->getRequest() );
+		$secret = $body['key'] ?? null;
+		if ( !is_string( $secret ) || !PersonalKeys::isPersonalKey( $secret ) ) {
+			// Its form only (prefix and checksum): nothing about any key.
+			throw HttpError::make( 'tokenauthenticator-error-personal-key-revoke-body', 400 );
+		}
+		try {
+			$key = $this->personalKeys->find( $secret );
+			if ( $key ) {
+				$owner = $this->userFactory->newFromId( $key->userId );
+				// Nobody in particular reported it: the log names MediaWiki's
+				// system user as performer, and the owner as the key's.
+				$reporter = User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] ) ?? $owner;
+				$this->personalKeys->revoke( $key, $reporter, $owner, 'personalkey-leaked' );
+			}
+		} catch ( DBError $e ) {
+			return HttpError::unavailable( $this->getResponseFactory(), $e );
+		}
+		return $this->noStore( $this->getResponseFactory()->createJson( [ 'revoked' => true ] ) );
+	}
+
+	/**
+	 * Anyone may report a key, also where anonymous users may not read or
+	 * write (a private wiki): the key is the proof.
+	 *
+	 * @inheritDoc
+	 */
+	public function needsReadAccess() {
+		return false;
+	}
+
+	/** @inheritDoc */
+	public function needsWriteAccess() {
+		return false;
+	}
+}
