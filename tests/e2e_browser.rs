@@ -650,3 +650,42 @@ fn personal_keys_page_in_a_real_browser() {
     assert!(!html.contains(&secret), "the secret is on the list");
     screenshot(&browser, "personal-keys-list");
 }
+
+/// The pages BlueSpice's mostly German wikis show, in German: the
+/// translations are loaded (`uselang=de`, and `de-formal`, which falls back
+/// to `de` for messages that address nobody).
+#[test]
+fn pages_render_in_german() {
+    let wiki = Wiki::builder()
+        .setting("$mwsgTokenAuthenticatorJWTAlgorithm = 'HS256';")
+        .setting("$mwsgTokenAuthenticatorJWTKey = 'german-pages-secret-0123456789abcdef';")
+        .setting("$mwsgTokenAuthenticatorJWTIssuer = 'https://idp.example.org';")
+        .setting("$mwsgTokenAuthenticatorJWTAudience = 'wiki';")
+        .start();
+    let browser = Browser::start();
+    let text = |url: &str| {
+        browser.goto(url);
+        browser
+            .run_async("done( document.body.innerText );")
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+
+    let page = text(&wiki.url("/index.php?title=Special:JWTLogin&uselang=de"));
+    for german in ["JWT-Anmeldung", "um dich damit anzumelden", "Anmelden"] {
+        assert!(page.contains(german), "{german}: {page}");
+    }
+    let page = text(&wiki.url("/index.php?title=Special:JWTLogin&uselang=de-formal"));
+    assert!(page.contains("um sich damit anzumelden"), "formal: {page}");
+    assert!(page.contains("JWT-Anmeldung"), "falls back to de: {page}");
+
+    browser.goto(&wiki.url("/index.php?title=Main_Page"));
+    browser.take_cookies(&wiki.login_admin());
+    let page = text(&wiki.url("/index.php?title=Special:ServiceKeys&uselang=de"));
+    for german in ["Dienstschlüssel", "Einen Schlüssel erstellen"] {
+        assert!(page.contains(german), "{german}: {page}");
+    }
+    let page = text(&wiki.url("/index.php?title=Special:PersonalKeys&uselang=de"));
+    assert!(page.contains("Persönliche Zugriffsschlüssel"), "{page}");
+}
