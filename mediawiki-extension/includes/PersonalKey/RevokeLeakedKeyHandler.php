@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\PersonalKey;
 use MediaWiki\Extension\TokenAuthenticator\Rest\HttpError;
 use MediaWiki\Extension\TokenAuthenticator\Rest\JsonBody;
 use MediaWiki\Extension\TokenAuthenticator\Rest\NoStore;
+use MediaWiki\Extension\TokenAuthenticator\Rest\TokenRoute;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use MediaWiki\User\UserFactory;
@@ -21,6 +22,10 @@ use Wikimedia\Rdbms\DBError;
 class RevokeLeakedKeyHandler extends Handler {
 	use JsonBody;
 	use NoStore;
+	// The routes' shared answers: no-store, 503 without the native module,
+	// no read or write right asked (anyone may report a key, also on a
+	// private wiki: the key is the proof).
+	use TokenRoute;
 
 	private PersonalKeys $personalKeys;
 	private UserFactory $userFactory;
@@ -30,7 +35,7 @@ class RevokeLeakedKeyHandler extends Handler {
 		$this->userFactory = $userFactory;
 	}
 
-	public function execute(): Response {
+	protected function answer(): Response {
 		$body = $this->readJsonObject( $this->getRequest() );
 		$secret = $body['key'] ?? null;
 		if ( !is_string( $secret ) || !PersonalKeys::isPersonalKey( $secret ) ) {
@@ -49,21 +54,6 @@ class RevokeLeakedKeyHandler extends Handler {
 		} catch ( DBError $e ) {
 			return HttpError::unavailable( $this->getResponseFactory(), $e );
 		}
-		return $this->noStore( $this->getResponseFactory()->createJson( [ 'revoked' => true ] ) );
-	}
-
-	/**
-	 * Anyone may report a key, also where anonymous users may not read or
-	 * write (a private wiki): the key is the proof.
-	 *
-	 * @inheritDoc
-	 */
-	public function needsReadAccess() {
-		return false;
-	}
-
-	/** @inheritDoc */
-	public function needsWriteAccess() {
-		return false;
+		return $this->getResponseFactory()->createJson( [ 'revoked' => true ] );
 	}
 }
