@@ -447,17 +447,7 @@ fn service_keys_page_in_a_real_browser() {
     assert!(filled.as_u64().unwrap_or(0) > 5, "no form: {filled}");
     screenshot(&browser, "service-keys-create");
     browser.click("#mw-tokenauth-create-form button[type=submit], #mw-tokenauth-create-form input[type=submit]");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let secret = loop {
-        let v = browser.poll_async(
-            "var f = document.getElementById( 'mw-tokenauth-secret' ); done( f ? f.value : null );",
-        );
-        if let Some(s) = v.as_ref().and_then(Value::as_str) {
-            break s.to_string();
-        }
-        assert!(Instant::now() < deadline, "no secret shown");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let secret = shown_secret(&browser);
 
     let ok = wiki.api(
         Some(&format!("ApiKey {secret}")),
@@ -528,6 +518,21 @@ fn service_keys_page_in_a_real_browser() {
 }
 
 /// Waits until `script` (an async WebDriver script) answers true.
+/// The secret a key page shows once (`#mw-tokenauth-secret`), once it is there.
+fn shown_secret(browser: &Browser) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let v = browser.poll_async(
+            "var f = document.getElementById( 'mw-tokenauth-secret' ); done( f ? f.value : null );",
+        );
+        if let Some(s) = v.as_ref().and_then(Value::as_str) {
+            return s.to_string();
+        }
+        assert!(Instant::now() < deadline, "no secret shown");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn wait_until(browser: &Browser, script: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while browser.poll_async(script) != Some(Value::Bool(true)) {
@@ -576,17 +581,7 @@ fn personal_keys_page_in_a_real_browser() {
         "#mw-tokenauth-personalkeys-create-form button[type=submit], \
          #mw-tokenauth-personalkeys-create-form input[type=submit]",
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let secret = loop {
-        let v = browser.poll_async(
-            "var f = document.getElementById( 'mw-tokenauth-secret' ); done( f ? f.value : null );",
-        );
-        if let Some(s) = v.as_ref().and_then(Value::as_str) {
-            break s.to_string();
-        }
-        assert!(Instant::now() < deadline, "no secret shown");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let secret = shown_secret(&browser);
     assert!(secret.starts_with("mwpk_"), "{secret}");
 
     // The copy button: once the page's module is there, a click selects the

@@ -234,6 +234,16 @@ fn the_proxys_jwt_signs_in_on_every_entry_point_and_only_from_the_proxy() {
     let r = sso.get("/rest.php/mws/v1/user-token/generate", &forged_sig);
     assert_eq!(r.status, 401, "{r}");
 
+    // Cloudflare Access sends no preferred_username: the account is named
+    // by the e-mail address.
+    let cf = sso.jwt(
+        "Cf user",
+        300,
+        json!({ "preferred_username": null, "email": "cf.user@example.org" }),
+    );
+    let (r, info) = sso.userinfo(&cf);
+    assert_eq!(info["name"], "Cf.user@example.org", "{r}");
+
     // Logging out is the proxy's business: MediaWiki says it cannot.
     let logout = sso.post_api(
         &plain,

@@ -132,10 +132,11 @@ class JwtLogin {
 	 * Verifies a JWT and finds the account it logs in to. Changes nothing.
 	 *
 	 * @param string $jwt
+	 * @param bool $nameByEmail Name a new account by the email claim when there is no preferred_username
 	 * @return JwtLoginAttempt
 	 * @throws JwtLoginException
 	 */
-	public function checkJwt( string $jwt ): JwtLoginAttempt {
+	public function checkJwt( string $jwt, bool $nameByEmail = false ): JwtLoginAttempt {
 		$claims = $this->verify( $jwt );
 		if ( strlen( (string)$claims['iss'] ) > self::MAX_ID_BYTES
 			|| strlen( (string)$claims['sub'] ) > self::MAX_ID_BYTES
@@ -153,9 +154,10 @@ class JwtLogin {
 			return new JwtLoginAttempt( $jwt, $claims, JwtLoginAttempt::LINKED, $user->getName(), $user->getId() );
 		}
 
-		// Identity-aware proxies (Cloudflare Access) send no preferred_username:
-		// their users are named by e-mail address.
-		$name = $claims['preferred_username'] ?? $claims['email'] ?? null;
+		// Special:JWTLogin names new accounts by preferred_username only, as
+		// JWTAuth does; identity-aware proxies (Cloudflare Access) send none,
+		// and their users are named by e-mail address ($nameByEmail).
+		$name = $claims['preferred_username'] ?? ( $nameByEmail ? $claims['email'] ?? null : null );
 		$shown = is_string( $name ) ? mb_strimwidth( $name, 0, 255, '…' ) : '';
 		$valid = is_string( $name ) ? $this->userNameUtils->getCanonical( $name, UserNameUtils::RIGOR_VALID ) : false;
 		if ( $valid === false ) {

@@ -102,7 +102,7 @@ class JwtProxySessionProvider extends SessionProvider {
 			return null;
 		}
 		try {
-			$attempt = Services::getJwtLogin()->checkJwt( $jwt );
+			$attempt = Services::getJwtLogin()->checkJwt( $jwt, true );
 		} catch ( JwtLoginException $e ) {
 			$this->refuse( $e->getMessageKey(), $e->getStatus(), $e->getParams() );
 		} catch ( DBError | TokenStoreUnavailableException $e ) {

@@ -20,10 +20,9 @@ final class PersonalKey {
 	public int $expires;
 	public ?int $lastUsed;
 	public ?string $lastAddress;
-	public bool $reminded;
 
 	public function __construct( int $id, int $userId, string $name, array $grants, array $ranges, int $created,
-		int $expires, ?int $lastUsed = null, ?string $lastAddress = null, bool $reminded = false
+		int $expires, ?int $lastUsed = null, ?string $lastAddress = null
 	) {
 		$this->id = $id;
 		$this->userId = $userId;
@@ -34,7 +33,6 @@ final class PersonalKey {
 		$this->expires = $expires;
 		$this->lastUsed = $lastUsed;
 		$this->lastAddress = $lastAddress;
-		$this->reminded = $reminded;
 	}
 
 	public function isExpired( int $now ): bool {

@@ -13,7 +13,7 @@ use Wikimedia\Rdbms\ILoadBalancer;
 class PersonalKeyStore {
 	private const TABLE = 'mws_personal_key';
 	private const FIELDS = [ 'pk_id', 'pk_user', 'pk_name', 'pk_grants', 'pk_ranges', 'pk_created', 'pk_expires',
-		'pk_last_used', 'pk_last_ip', 'pk_reminded' ];
+		'pk_last_used', 'pk_last_ip' ];
 
 	private ILoadBalancer $loadBalancer;
 
@@ -36,7 +36,6 @@ class PersonalKeyStore {
 			'pk_ranges' => json_encode( array_values( $ranges ) ),
 			'pk_created' => $db->timestamp( $created ),
 			'pk_expires' => $db->timestamp( $expires ),
-			'pk_reminded' => 0,
 		], __METHOD__, [ 'IGNORE' ] );
 		return $db->affectedRows() ? $db->insertId() : null;
 	}
@@ -82,23 +81,6 @@ class PersonalKeyStore {
 				'pk_last_used < ' . $db->addQuotes( $db->timestamp( $now - $interval ) ),
 			], $db::LIST_OR ),
 		], __METHOD__ );
-	}
-
-	/** @return PersonalKey[] Keys that expire before $until and whose owner was not reminded */
-	public function expiringUnreminded( int $now, int $until ): array {
-		$db = $this->loadBalancer->getConnection( DB_REPLICA );
-		return $this->select( [
-			'pk_reminded' => 0,
-			'pk_expires > ' . $db->addQuotes( $db->timestamp( $now ) ),
-			'pk_expires <= ' . $db->addQuotes( $db->timestamp( $until ) ),
-		], DB_REPLICA );
-	}
-
-	/** Marks the reminder sent; false when another run sent it first. */
-	public function markReminded( int $id ): bool {
-		$db = $this->loadBalancer->getConnection( DB_PRIMARY );
-		$db->update( self::TABLE, [ 'pk_reminded' => 1 ], [ 'pk_id' => $id, 'pk_reminded' => 0 ], __METHOD__ );
-		return $db->affectedRows() > 0;
 	}
 
 	/**
@@ -151,8 +133,7 @@ class PersonalKeyStore {
 			(int)wfTimestamp( TS_UNIX, $row->pk_created ),
 			(int)wfTimestamp( TS_UNIX, $row->pk_expires ),
 			$row->pk_last_used === null ? null : (int)wfTimestamp( TS_UNIX, $row->pk_last_used ),
-			$row->pk_last_ip === null ? null : (string)$row->pk_last_ip,
-			(bool)$row->pk_reminded
+			$row->pk_last_ip === null ? null : (string)$row->pk_last_ip
 		);
 	}
 }

@@ -134,14 +134,11 @@ class PersonalKeys {
 	}
 
 	/**
-	 * The stored key of a secret sent by a client, when the secret has our
-	 * form (prefix and checksum: a typo is refused before any lookup) and
-	 * a key has it.
+	 * The stored key of a secret sent by a client. Callers first ask
+	 * isPersonalKey(), so that a typo is refused before any lookup and
+	 * answered as malformed.
 	 */
 	public function find( string $secret ): ?PersonalKey {
-		if ( mws_ta_key_prefix( $secret ) !== self::PREFIX ) {
-			return null;
-		}
 		return $this->store->findByHash( mws_ta_sha256( $secret ) );
 	}
 

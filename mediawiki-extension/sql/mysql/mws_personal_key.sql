@@ -13,7 +13,6 @@ CREATE TABLE /*_*/mws_personal_key (
   pk_expires BINARY(14) NOT NULL,
   pk_last_used BINARY(14) DEFAULT NULL,
   pk_last_ip VARBINARY(40) DEFAULT NULL,
-  pk_reminded TINYINT DEFAULT 0 NOT NULL,
   UNIQUE INDEX pk_hash (pk_hash),
   UNIQUE INDEX pk_user_name (pk_user, pk_name),
   INDEX pk_expires (pk_expires),

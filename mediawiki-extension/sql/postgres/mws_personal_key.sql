@@ -13,7 +13,6 @@ CREATE TABLE mws_personal_key (
   pk_expires TIMESTAMPTZ NOT NULL,
   pk_last_used TIMESTAMPTZ DEFAULT NULL,
   pk_last_ip TEXT DEFAULT NULL,
-  pk_reminded SMALLINT DEFAULT 0 NOT NULL,
   PRIMARY KEY(pk_id)
 );
 

@@ -8,8 +8,7 @@ CREATE TABLE /*_*/mws_personal_key (
   pk_name BLOB NOT NULL, pk_hash BLOB NOT NULL,
   pk_grants BLOB NOT NULL, pk_ranges BLOB NOT NULL,
   pk_created BLOB NOT NULL, pk_expires BLOB NOT NULL,
-  pk_last_used BLOB DEFAULT NULL, pk_last_ip BLOB DEFAULT NULL,
-  pk_reminded SMALLINT DEFAULT 0 NOT NULL
+  pk_last_used BLOB DEFAULT NULL, pk_last_ip BLOB DEFAULT NULL
 );
 
 CREATE UNIQUE INDEX pk_hash ON /*_*/mws_personal_key (pk_hash);
