@@ -51,7 +51,9 @@ class AccountSnapshots {
 	public function get( string $what, int $userId, string $epoch, callable $read ): ?array {
 		$key = $this->cache->makeKey( 'tokenauthenticator-account', $what, $userId, $epoch );
 		$account = $this->cache->get( $key );
-		if ( is_array( $account ) ) {
+		// The cache's own expiry may run a second late (it counts from when
+		// the entry was written), so what ends at UNTIL is checked here too.
+		if ( is_array( $account ) && time() <= ( $account[self::UNTIL] ?? PHP_INT_MAX ) ) {
 			return $account;
 		}
 		$account = $read();
