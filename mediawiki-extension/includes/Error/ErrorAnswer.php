@@ -2,6 +2,8 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Error;
 
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
+
 /**
  * Every error answer of the extension, built one way: the reason phrases,
  * the cache and retry headers, and the JSON bodies of the REST API
@@ -99,6 +101,10 @@ final class ErrorAnswer {
 			echo json_encode( [ 'error' => [ 'code' => $key, 'info' => $text ] ], $flags );
 		} else {
 			echo $text, "\n";
+		}
+		// Only a request that recorded metrics has the class loaded.
+		if ( class_exists( Metrics::class, false ) ) {
+			Metrics::flushBeforeExit();
 		}
 		// The one exit(): each caller's comment says why MediaWiki leaves no
 		// other way at its point.

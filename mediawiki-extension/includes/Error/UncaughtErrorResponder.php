@@ -98,6 +98,13 @@ class UncaughtErrorResponder {
 			$text = MessageText::of( $message->inContentLanguage() );
 		} else {
 			$outage = Outage::messageKey( $e );
+			if ( $outage ) {
+				try {
+					Services::getMetrics()->outageOf( $e );
+				} catch ( Throwable $metricsError ) {
+					// The answer matters more than its count.
+				}
+			}
 			$status = $outage ? 503 : 500;
 			$key = $outage ?? 'tokenauthenticator-error-internal';
 			$text = self::messageText( $key, WebRequest::getRequestId() );

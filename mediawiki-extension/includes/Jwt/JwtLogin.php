@@ -7,7 +7,9 @@ use IDBAccessObject;
 use ManualLogEntry;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\ServiceAccounts;
+use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\DatabaseTokenStore;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
 use MediaWiki\User\UserFactory;
@@ -420,6 +422,9 @@ class JwtLogin {
 				$this->logger->error( 'TokenAuthenticator: no usable JWT key set ({setting}): {problem}',
 					[ 'setting' => $this->keySet->settingName(), 'problem' => $e->getMessage() ] );
 				// A provider's set may be back soon; the wiki's own is a mistake.
+				if ( $this->keySet->isFetched() ) {
+					Services::getMetrics()->outage( Metrics::KEY_SET );
+				}
 				throw $this->keySet->isFetched()
 					? new JwtLoginException( 'tokenauthenticator-jwt-key-set-unavailable',
 						[ $this->keySet->settingName() ], 503 )

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Jwt;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Error\MessageText;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStoreUnavailableException;
@@ -106,8 +107,10 @@ class JwtProxySessionProvider extends SessionProvider {
 		} catch ( JwtLoginException $e ) {
 			$this->refuse( $e->getMessageKey(), $e->getStatus(), $e->getParams() );
 		} catch ( DBError | TokenStoreUnavailableException $e ) {
+			Services::getMetrics()->outageOf( $e );
 			$this->refuse( 'tokenauthenticator-error-unavailable', 503 );
 		}
+		Services::getMetrics()->verified( Metrics::JWT_PROXY );
 		if ( $attempt->mode !== JwtLoginAttempt::LINKED || !$this->isAdopted( $jwt ) ) {
 			self::$pending = $attempt;
 		}
@@ -203,6 +206,7 @@ class JwtProxySessionProvider extends SessionProvider {
 		} catch ( JwtLoginException $e ) {
 			$this->refuse( $e->getMessageKey(), $e->getStatus(), $e->getParams() );
 		} catch ( DBError $e ) {
+			Services::getMetrics()->outageOf( $e );
 			$this->refuse( 'tokenauthenticator-error-unavailable', 503 );
 		}
 		[ $cache, $key ] = $this->adoptedKey( $attempt->jwt );
@@ -223,6 +227,7 @@ class JwtProxySessionProvider extends SessionProvider {
 	 */
 	private function refuse( string $key, int $status, array $params = [] ) {
 		$this->log()->info( 'TokenAuthenticator refused a JWT from the proxy: {reason}', [ 'reason' => $key ] );
+		Services::getMetrics()->refusedWith( Metrics::JWT_PROXY, $key, $status );
 		$entryPoint = defined( 'MW_ENTRY_POINT' ) ? MW_ENTRY_POINT : 'index';
 		$headers = ErrorAnswer::headers( $status ) + [ 'Vary' => self::headerName() ?? 'Authorization' ];
 		ErrorAnswer::sendAndExit( $entryPoint, $status, $key,

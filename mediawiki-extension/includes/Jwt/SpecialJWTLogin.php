@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Jwt;
 use Html;
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Error\Outage;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStoreUnavailableException;
@@ -73,7 +74,9 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 				return;
 			}
 			$this->jwtLogin->complete( $attempt );
+			Services::getMetrics()->verified( Metrics::JWT );
 		} catch ( JwtLoginException $e ) {
+			Services::getMetrics()->refusedWith( Metrics::JWT, $e->getMessageKey(), $e->getStatus() );
 			$out->setStatusCode( $e->getStatus() );
 			if ( $e->getStatus() === 503 ) {
 				$this->getRequest()->response()->header( 'Retry-After: ' . ErrorAnswer::RETRY_AFTER );
@@ -88,6 +91,7 @@ class SpecialJWTLogin extends UnlistedSpecialPage {
 			// written: the extension's outage answer, not core's error page;
 			// nothing of the attempt is committed.
 			MWExceptionHandler::rollbackPrimaryChangesAndLog( $e );
+			Services::getMetrics()->outageOf( $e );
 			$out->setStatusCode( 503 );
 			$out->addHTML( Html::errorBox( $this->msg( Outage::messageKey( $e ) ?? Outage::DATABASE )
 				->plaintextParams( WebRequest::getRequestId() )->escaped() ) );

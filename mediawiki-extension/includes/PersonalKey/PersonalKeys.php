@@ -6,6 +6,7 @@ use BagOStuff;
 use DeferredUpdates;
 use ManualLogEntry;
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Permissions\GrantsInfo;
 use MediaWiki\User\UserIdentity;
 use MwsTokenAuthenticator\CidrSet;
@@ -34,15 +35,18 @@ class PersonalKeys {
 	private PersonalKeyStore $store;
 	private GrantsInfo $grantsInfo;
 	private BagOStuff $localCache;
+	private Metrics $metrics;
 
 	public function __construct(
-		ServiceOptions $options, PersonalKeyStore $store, GrantsInfo $grantsInfo, BagOStuff $localCache
+		ServiceOptions $options, PersonalKeyStore $store, GrantsInfo $grantsInfo, BagOStuff $localCache,
+		Metrics $metrics
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->store = $store;
 		$this->grantsInfo = $grantsInfo;
 		$this->localCache = $localCache;
+		$this->metrics = $metrics;
 	}
 
 	/** Longest lifetime of a key, in seconds. */
@@ -101,6 +105,7 @@ class PersonalKeys {
 		}
 		$key = new PersonalKey( $id, $owner->getId(), $name, $grants, $ranges, $now, $expires );
 		$this->log( 'personalkey-create', $owner, $owner, $key );
+		$this->metrics->minted( Metrics::PERSONAL_KEY );
 		return [ $key, $secret ];
 	}
 
@@ -113,6 +118,7 @@ class PersonalKeys {
 		$secret = mws_ta_key_mint( self::PREFIX );
 		$this->store->rehash( $key->id, mws_ta_sha256( $secret ), time() );
 		$this->log( 'personalkey-regenerate', $performer, $owner, $key );
+		$this->metrics->minted( Metrics::PERSONAL_KEY );
 		return $secret;
 	}
 

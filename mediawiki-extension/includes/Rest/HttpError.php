@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Error\MessageText;
 use MediaWiki\Extension\TokenAuthenticator\Error\Outage;
+use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStoreUnavailableException;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
@@ -44,6 +45,7 @@ class HttpError {
 	 */
 	public static function unavailable( ResponseFactory $factory, Throwable $e ): Response {
 		MWExceptionHandler::logException( $e );
+		Services::getMetrics()->outageOf( $e );
 		$response = $factory->createFromException( self::make(
 			Outage::messageKey( $e ) ?? Outage::DATABASE, 503, [ WebRequest::getRequestId() ]
 		) );

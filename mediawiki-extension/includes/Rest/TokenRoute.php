@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Rest;
 
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
+use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\Rest\HttpException;
 use MediaWiki\Rest\Response;
 use MediaWiki\Rest\Validator\Validator;
@@ -39,7 +40,14 @@ trait TokenRoute {
 				throw $this->earlyError;
 			}
 			$response = $this->nativeModuleMissing() ?? $this->answer();
+			if ( $this->verifiedKind() !== null && $response->getStatusCode() === 200 ) {
+				Services::getMetrics()->verified( $this->verifiedKind() );
+			}
 		} catch ( HttpException $e ) {
+			if ( $this->verifiedKind() !== null ) {
+				Services::getMetrics()->refusedWith( $this->verifiedKind(),
+					(string)( $e->getErrorData()['errorKey'] ?? '' ), $e->getCode() );
+			}
 			$response = $this->getResponseFactory()->createFromException( $e );
 		}
 		return $this->noStore( $response );
@@ -58,6 +66,14 @@ trait TokenRoute {
 		} catch ( HttpException $e ) {
 			$this->earlyError = $e;
 		}
+	}
+
+	/**
+	 * The credential kind (Metrics) whose tokens the route verifies, counted
+	 * by execute(); null for a route that verifies none.
+	 */
+	protected function verifiedKind(): ?string {
+		return null;
 	}
 
 	/** @return bool */

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceKey;
 use ManualLogEntry;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\Setup\SettingReader;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\ExpiredRows;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\StoredToken;
@@ -35,12 +36,13 @@ class AppTokens {
 	private ServiceKeyLookup $lookup;
 	private ServiceAccounts $accounts;
 	private ILoadBalancer $loadBalancer;
+	private Metrics $metrics;
 
 	private const LIST_TABLE = 'mws_app_token';
 
 	public function __construct(
 		ServiceOptions $options, TokenStore $store, ServiceKeyLookup $lookup, ServiceAccounts $accounts,
-		ILoadBalancer $loadBalancer
+		ILoadBalancer $loadBalancer, Metrics $metrics
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
@@ -48,6 +50,7 @@ class AppTokens {
 		$this->lookup = $lookup;
 		$this->accounts = $accounts;
 		$this->loadBalancer = $loadBalancer;
+		$this->metrics = $metrics;
 	}
 
 	/**
@@ -116,6 +119,7 @@ class AppTokens {
 		$entry->setTarget( SpecialPage::getTitleFor( 'Log', 'tokenauth' ) );
 		$entry->setParameters( [ '4::principal' => $serviceKey->id, '5::ttl' => $ttl ] );
 		$entry->insert();
+		$this->metrics->minted( Metrics::APP_TOKEN );
 
 		return mws_ta_envelope_encode( $salt, $verifyCallback, $token );
 	}

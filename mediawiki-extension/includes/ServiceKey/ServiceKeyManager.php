@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\ServiceKey;
 
 use ManualLogEntry;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Permissions\Authority;
 use MediaWiki\Permissions\GroupPermissionsLookup;
 use MediaWiki\Permissions\PermissionManager;
@@ -34,10 +35,12 @@ class ServiceKeyManager {
 	private UserFactory $userFactory;
 	private PermissionManager $permissions;
 	private GroupPermissionsLookup $groupPermissions;
+	private Metrics $metrics;
 
 	public function __construct(
 		ServiceKeyLookup $lookup, StoredServiceKeys $store, AppTokens $appTokens, ServiceAccounts $accounts,
-		UserFactory $userFactory, PermissionManager $permissions, GroupPermissionsLookup $groupPermissions
+		UserFactory $userFactory, PermissionManager $permissions, GroupPermissionsLookup $groupPermissions,
+		Metrics $metrics
 	) {
 		$this->lookup = $lookup;
 		$this->store = $store;
@@ -46,6 +49,7 @@ class ServiceKeyManager {
 		$this->userFactory = $userFactory;
 		$this->permissions = $permissions;
 		$this->groupPermissions = $groupPermissions;
+		$this->metrics = $metrics;
 	}
 
 	/**
@@ -174,6 +178,7 @@ class ServiceKeyManager {
 		$secret = mws_ta_key_mint( self::PREFIX );
 		$this->store->create( $name, $user, mws_ta_sha256( $secret ), $rules );
 		$this->log( 'keycreate', $performer, $name, [ '5::user' => $user->getName() ] );
+		$this->metrics->minted( Metrics::SERVICE_KEY );
 		return $secret;
 	}
 
@@ -197,6 +202,7 @@ class ServiceKeyManager {
 			return null;
 		}
 		$this->log( 'keyrotate', $performer, $name, [ '5::until' => wfTimestamp( TS_MW, $previousUntil ) ] );
+		$this->metrics->minted( Metrics::SERVICE_KEY );
 		return $secret;
 	}
 

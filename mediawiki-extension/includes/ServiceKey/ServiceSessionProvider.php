@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\ServiceKey;
 
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeys;
 use MediaWiki\Extension\TokenAuthenticator\Setup\NativeModule;
@@ -171,6 +172,7 @@ class ServiceSessionProvider extends SessionProvider {
 		} catch ( DBError | TokenStoreUnavailableException $e ) {
 			// Without the database or the token store no credential can be
 			// checked: fail closed.
+			Services::getMetrics()->outageOf( $e );
 			$this->logger->error( 'TokenAuthenticator: {class}: {message}',
 				[ 'class' => get_class( $e ), 'message' => $e instanceof DBError ? '' : $e->getMessage() ] );
 			return $this->refuse( $request, 'tokenauthenticator-error-unavailable', 503 );
@@ -288,8 +290,10 @@ class ServiceSessionProvider extends SessionProvider {
 					[ $user->getName() ] );
 			}
 		} catch ( DBError | TokenStoreUnavailableException $e ) {
+			Services::getMetrics()->outageOf( $e );
 			return $this->refuse( $request, 'tokenauthenticator-error-unavailable', 503 );
 		}
+		Services::getMetrics()->verified( Metrics::NETWORK_SESSION );
 		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
 			'provider' => $this,
 			'id' => $this->hashToSessionId( mws_ta_session_seed( self::KIND_NETWORK, $user->getName(), mws_ta_sha256( $token ) ) ),
@@ -362,6 +366,7 @@ class ServiceSessionProvider extends SessionProvider {
 	 */
 	private function sessionOf( string $id, User $user, array $metadata ): SessionInfo {
 		$this->provided[$id] = $metadata;
+		Services::getMetrics()->verified( self::metricKind( $metadata['kind'] ) );
 		return new SessionInfo( SessionInfo::MAX_PRIORITY, [
 			'provider' => $this,
 			'id' => $id,
@@ -402,6 +407,8 @@ class ServiceSessionProvider extends SessionProvider {
 			'reason' => $key,
 			'ip' => $request->getIP(),
 		] );
+		$scheme = strtok( (string)$request->getHeader( 'Authorization' ), " \t" );
+		Services::getMetrics()->refusedWith( self::metricKind( strtolower( (string)$scheme ) ), $key, $status );
 		if ( MW_ENTRY_POINT === 'rest' ) {
 			$this->serviceRequest()->sendRestErrorAndExit( $key, $status, $params );
 		}
@@ -418,6 +425,18 @@ class ServiceSessionProvider extends SessionProvider {
 			'forceUse' => true,
 			'metadata' => [ 'kind' => self::KIND_FAILED, 'error' => [ $key, $status, $params ] ],
 		] );
+	}
+
+	/**
+	 * The metrics' credential kind of a session kind or header scheme.
+	 */
+	private static function metricKind( string $kindOrScheme ): string {
+		return match ( $kindOrScheme ) {
+			self::KIND_PERSONAL, 'bearer' => Metrics::PERSONAL_KEY,
+			self::KIND_APP_TOKEN => Metrics::APP_TOKEN,
+			self::KIND_NETWORK => Metrics::NETWORK_SESSION,
+			default => Metrics::SERVICE_KEY,
+		};
 	}
 
 	/**

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\ServiceKey;
 
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\Rest\HttpError;
 use MediaWiki\Extension\TokenAuthenticator\Rest\NoStore;
 use MediaWiki\Extension\TokenAuthenticator\Rest\TokenRoute;
@@ -31,6 +32,10 @@ class VerifyAppTokenHandler extends Handler {
 
 	public function __construct( AppTokens $appTokens ) {
 		$this->appTokens = $appTokens;
+	}
+
+	protected function verifiedKind(): string {
+		return Metrics::APP_TOKEN;
 	}
 
 	protected function answer(): Response {

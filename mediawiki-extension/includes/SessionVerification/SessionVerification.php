@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\SessionVerification;
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\AccountBlock;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\DatabaseTokenStore;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
 use MediaWiki\User\UserFactory;
@@ -35,6 +36,7 @@ class SessionVerification {
 	private UserFactory $userFactory;
 	private DatabaseTokenStore $replays;
 	private string $secretKey;
+	private Metrics $metrics;
 	private ?SessionVerifier $verifier = null;
 
 	/**
@@ -42,15 +44,18 @@ class SessionVerification {
 	 * @param UserFactory $userFactory
 	 * @param DatabaseTokenStore $replays Where used tokens are recorded, in single-use mode
 	 * @param string $secretKey $wgSecretKey, used when no secret of ours is set
+	 * @param Metrics $metrics
 	 */
 	public function __construct(
-		ServiceOptions $options, UserFactory $userFactory, DatabaseTokenStore $replays, string $secretKey
+		ServiceOptions $options, UserFactory $userFactory, DatabaseTokenStore $replays, string $secretKey,
+		Metrics $metrics
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->userFactory = $userFactory;
 		$this->replays = $replays;
 		$this->secretKey = $secretKey;
+		$this->metrics = $metrics;
 	}
 
 	/**
@@ -62,7 +67,9 @@ class SessionVerification {
 
 	public function issue( UserIdentity $user ): string {
 		$user = $this->userFactory->newFromUserIdentity( $user );
-		return $this->verifier()->sign( $user->getId(), $user->getToken( false ), time() );
+		$token = $this->verifier()->sign( $user->getId(), $user->getToken( false ), time() );
+		$this->metrics->minted( Metrics::SESSION_VERIFICATION );
+		return $token;
 	}
 
 	/**
@@ -74,11 +81,17 @@ class SessionVerification {
 			$user = $this->userFactory->newFromId( SessionVerifier::userIdOf( $token ) );
 			// Loaded now: an id no account has becomes 0 here.
 			$user->load();
-			if ( !$user->isRegistered() || AccountBlock::isBarred( $user ) ) {
+			if ( !$user->isRegistered() ) {
+				$this->metrics->refused( Metrics::SESSION_VERIFICATION, Metrics::INVALID );
+				return null;
+			}
+			if ( AccountBlock::isBarred( $user ) ) {
+				$this->metrics->refused( Metrics::SESSION_VERIFICATION, Metrics::BLOCKED );
 				return null;
 			}
 			$verified = $this->verifier()->verify( $token, $user->getToken( false ), time() );
 		} catch ( RefusedException $e ) {
+			$this->metrics->refused( Metrics::SESSION_VERIFICATION, Metrics::INVALID );
 			return null;
 		}
 		if ( $this->options->get( 'TokenAuthenticatorSessionVerificationSingleUse' ) ) {
@@ -86,9 +99,11 @@ class SessionVerification {
 			$maxAge = (int)$this->options->get( 'TokenAuthenticatorSessionVerificationMaxAge' );
 			$until = $maxAge > 0 ? time() - $verified['age'] + $maxAge + self::FUTURE_LEEWAY : time() + self::NO_MAX_AGE_RECORD;
 			if ( !$this->replays->claimOnce( TokenStore::KIND_SV_SEEN, $token, $until ) ) {
+				$this->metrics->refused( Metrics::SESSION_VERIFICATION, Metrics::REPLAYED );
 				return null;
 			}
 		}
+		$this->metrics->verified( Metrics::SESSION_VERIFICATION );
 		return $verified;
 	}
 

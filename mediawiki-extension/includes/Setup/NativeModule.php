@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\TokenAuthenticator\Setup;
 
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use OutputPage;
 
 /**
@@ -71,6 +72,7 @@ final class NativeModule {
 		}
 		self::$logged = true;
 		error_log( self::missingMessage() );
+		Services::getMetrics()->outage( Metrics::NATIVE_MODULE );
 	}
 
 	/**

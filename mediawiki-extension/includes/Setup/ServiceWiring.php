@@ -6,6 +6,7 @@ use MediaWiki\Extension\TokenAuthenticator\Hook\HookRunner;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLinkStore;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\KeySet;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeys;
 use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeyStore;
@@ -33,6 +34,10 @@ return [
 		return $services->getConfigFactory()->makeConfig( 'TokenAuthenticator' );
 	},
 
+	'TokenAuthenticator.Metrics' => static function ( MediaWikiServices $services ): Metrics {
+		return Metrics::fromServices( $services );
+	},
+
 	'TokenAuthenticator.TokenStore' => static function ( MediaWikiServices $services ): TokenStore {
 		return new SelectedTokenStore(
 			$services->getService( 'TokenAuthenticator.Config' )->get( 'TokenAuthenticatorTokenStore' ),
@@ -42,7 +47,8 @@ return [
 			static fn ( $name ) => method_exists( $services, 'getObjectCacheFactory' )
 				// 1.42+; ObjectCache::getInstance() is deprecated in 1.43.
 				? $services->getObjectCacheFactory()->getInstance( $name )
-				: ObjectCache::getInstance( $name )
+				: ObjectCache::getInstance( $name ),
+			$services->getService( 'TokenAuthenticator.Metrics' )
 		);
 	},
 
@@ -59,7 +65,8 @@ return [
 				UserTokens::CONSTRUCTOR_OPTIONS,
 				$services->getService( 'TokenAuthenticator.Config' )
 			),
-			$services->getService( 'TokenAuthenticator.TokenStore' )
+			$services->getService( 'TokenAuthenticator.TokenStore' ),
+			$services->getService( 'TokenAuthenticator.Metrics' )
 		);
 	},
 
@@ -113,7 +120,8 @@ return [
 			$services->getService( 'TokenAuthenticator.ServiceAccounts' ),
 			$services->getUserFactory(),
 			$services->getPermissionManager(),
-			$services->getGroupPermissionsLookup()
+			$services->getGroupPermissionsLookup(),
+			$services->getService( 'TokenAuthenticator.Metrics' )
 		);
 	},
 
@@ -135,7 +143,8 @@ return [
 			$services->getService( 'TokenAuthenticator.TokenStore' ),
 			$services->getService( 'TokenAuthenticator.ServiceKeyLookup' ),
 			$services->getService( 'TokenAuthenticator.ServiceAccounts' ),
-			$services->getDBLoadBalancer()
+			$services->getDBLoadBalancer(),
+			$services->getService( 'TokenAuthenticator.Metrics' )
 		);
 	},
 
@@ -168,7 +177,8 @@ return [
 			),
 			$services->getUserFactory(),
 			$services->getService( 'TokenAuthenticator.ReplayRecords' ),
-			(string)$services->getMainConfig()->get( 'SecretKey' )
+			(string)$services->getMainConfig()->get( 'SecretKey' ),
+			$services->getService( 'TokenAuthenticator.Metrics' )
 		);
 	},
 
@@ -177,7 +187,8 @@ return [
 			new ServiceOptions( PersonalKeys::CONSTRUCTOR_OPTIONS, $services->getService( 'TokenAuthenticator.Config' ) ),
 			new PersonalKeyStore( $services->getDBLoadBalancer() ),
 			$services->getGrantsInfo(),
-			$services->getLocalServerObjectCache()
+			$services->getLocalServerObjectCache(),
+			$services->getService( 'TokenAuthenticator.Metrics' )
 		);
 	},
 

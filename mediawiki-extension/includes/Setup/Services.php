@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Setup;
 use MediaWiki\Extension\TokenAuthenticator\AccountSnapshots;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeys;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\AppTokens;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\KeyUse;
@@ -70,6 +71,10 @@ final class Services {
 
 	public static function getKeyUse(): KeyUse {
 		return self::container()->getService( 'TokenAuthenticator.KeyUse' );
+	}
+
+	public static function getMetrics(): Metrics {
+		return self::container()->getService( 'TokenAuthenticator.Metrics' );
 	}
 
 	public static function getNetworkSessionUsers(): NetworkSessionUsers {

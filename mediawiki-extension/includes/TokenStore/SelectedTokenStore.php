@@ -8,7 +8,9 @@ use Closure;
 use EmptyBagOStuff;
 use HashBagOStuff;
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\User\UserIdentity;
+use MemcachedBagOStuff;
 use RedisBagOStuff;
 use Throwable;
 
@@ -36,7 +38,10 @@ class SelectedTokenStore implements TokenStore {
 	private Closure $stash;
 	private Closure $cacheNamed;
 	private array $objectCaches;
+	private Metrics $metrics;
 	private ?TokenStore $store = null;
+	/** The store's kind, the "store" label of its timings */
+	private string $storeKind = 'database';
 
 	/**
 	 * @param mixed $name The setting's value
@@ -44,45 +49,70 @@ class SelectedTokenStore implements TokenStore {
 	 * @param Closure $database fn(): TokenStore
 	 * @param Closure $stash fn(): BagOStuff, the main stash
 	 * @param Closure $cacheNamed fn( string|int $name ): BagOStuff
+	 * @param Metrics $metrics
 	 */
-	public function __construct( $name, array $objectCaches, Closure $database, Closure $stash, Closure $cacheNamed ) {
+	public function __construct(
+		$name, array $objectCaches, Closure $database, Closure $stash, Closure $cacheNamed, Metrics $metrics
+	) {
 		$this->name = $name;
 		$this->objectCaches = $objectCaches;
 		$this->database = $database;
 		$this->stash = $stash;
 		$this->cacheNamed = $cacheNamed;
+		$this->metrics = $metrics;
 	}
 
 	/** @inheritDoc */
 	public function mint(
 		string $kind, UserIdentity $user, int $ttl, ?string $keyName = null, ?string $binding = null
 	): string {
-		return $this->store()->mint( $kind, $user, $ttl, $keyName, $binding );
+		return $this->timed( 'mint', 'mint', $kind, $user, $ttl, $keyName, $binding );
 	}
 
 	/** @inheritDoc */
 	public function consume( string $kind, string $token ): ?StoredToken {
-		return $this->store()->consume( $kind, $token );
+		return $this->timed( 'consume', 'consume', $kind, $token );
 	}
 
 	/** @inheritDoc */
 	public function peek( string $kind, string $token ): ?StoredToken {
-		return $this->store()->peek( $kind, $token );
+		return $this->timed( 'peek', 'peek', $kind, $token );
 	}
 
 	/** @inheritDoc */
 	public function revoke( string $kind, string $hash ): void {
-		$this->store()->revoke( $kind, $hash );
+		$this->timed( 'revoke', 'revoke', $kind, $hash );
 	}
 
 	/** @inheritDoc */
 	public function accountEpoch( int $userId ): string {
-		return $this->store()->accountEpoch( $userId );
+		return $this->timed( 'account_epoch', 'accountEpoch', $userId );
 	}
 
 	/** @inheritDoc */
 	public function changeAccount( int $userId ): void {
-		$this->store()->changeAccount( $userId );
+		$this->timed( 'change_account', 'changeAccount', $userId );
+	}
+
+	/**
+	 * Calls the store's $method, timed for the metrics when they are on.
+	 *
+	 * @param string $operation The metrics' name of the operation
+	 * @param string $method
+	 * @param mixed ...$args
+	 * @return mixed
+	 */
+	private function timed( string $operation, string $method, ...$args ) {
+		$store = $this->store();
+		if ( !$this->metrics->isEnabled() ) {
+			return $store->$method( ...$args );
+		}
+		$start = hrtime( true );
+		try {
+			return $store->$method( ...$args );
+		} finally {
+			$this->metrics->storeTiming( $this->storeKind, $operation, ( hrtime( true ) - $start ) / 1e9 );
+		}
 	}
 
 	/**
@@ -115,6 +145,9 @@ class SelectedTokenStore implements TokenStore {
 			}
 		}
 		$this->check( $cache, (string)$name, $this->objectCaches[$name] ?? [] );
+		$this->storeKind = $name === 'stash' ? 'stash'
+			: ( $cache instanceof RedisBagOStuff ? 'redis'
+			: ( $cache instanceof MemcachedBagOStuff ? 'memcached' : 'cache' ) );
 		return new CacheTokenStore( $cache, (string)$name );
 	}
 

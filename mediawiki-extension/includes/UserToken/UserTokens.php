@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\UserToken;
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\Setup\SettingReader;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\StoredToken;
 use MediaWiki\Extension\TokenAuthenticator\TokenStore\TokenStore;
@@ -23,11 +24,13 @@ class UserTokens {
 
 	private ServiceOptions $options;
 	private TokenStore $store;
+	private Metrics $metrics;
 
-	public function __construct( ServiceOptions $options, TokenStore $store ) {
+	public function __construct( ServiceOptions $options, TokenStore $store, Metrics $metrics ) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
 		$this->store = $store;
+		$this->metrics = $metrics;
 	}
 
 	public function allowsAnonymous(): bool {
@@ -39,7 +42,9 @@ class UserTokens {
 	 * @return string The plain token
 	 */
 	public function mint( UserIdentity $user ): string {
-		return $this->store->mint( TokenStore::KIND_USER, $user, $this->ttl() );
+		$token = $this->store->mint( TokenStore::KIND_USER, $user, $this->ttl() );
+		$this->metrics->minted( Metrics::USER_TOKEN );
+		return $token;
 	}
 
 	/**

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\UserToken;
 
 use MediaWiki\Extension\TokenAuthenticator\Error\InvalidSettingException;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\Rest\HttpError;
 use MediaWiki\Extension\TokenAuthenticator\Rest\NoStore;
 use MediaWiki\Extension\TokenAuthenticator\Rest\TokenRoute;
@@ -35,6 +36,10 @@ class VerifyUserTokenHandler extends Handler {
 	public function __construct( UserTokens $userTokens, AuthInfo $authInfo ) {
 		$this->userTokens = $userTokens;
 		$this->authInfo = $authInfo;
+	}
+
+	protected function verifiedKind(): string {
+		return Metrics::USER_TOKEN;
 	}
 
 	protected function answer(): Response {

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\TokenAuthenticator\Tests\Unit;
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\KeySet;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Registration;
 use PHPUnit\Framework\TestCase;
 
@@ -79,5 +80,16 @@ class RulesTest extends TestCase {
 			ErrorAnswer::restBody( 429, 'k', 'No.' )
 		);
 		$this->assertSame( 'Error', ErrorAnswer::reason( 418 ) );
+	}
+
+	public function testMetricReasonsNameRealMessagesAndFallBackByStatus(): void {
+		$messages = json_decode( file_get_contents( __DIR__ . '/../../../i18n/en.json' ), true );
+		foreach ( Metrics::REASONS as $key => $reason ) {
+			$this->assertArrayHasKey( $key, $messages, "a refusal that no answer gives: $key" );
+			$this->assertSame( $reason, Metrics::reason( $key, 401 ) );
+		}
+		$this->assertSame( Metrics::MISCONFIGURED, Metrics::reason( 'tokenauthenticator-error-no-salt', 500 ) );
+		$this->assertSame( Metrics::DENIED, Metrics::reason( 'tokenauthenticator-error-apptoken-not-allowed', 403 ) );
+		$this->assertSame( Metrics::INVALID, Metrics::reason( 'tokenauthenticator-error-anything-else', 401 ) );
 	}
 }
