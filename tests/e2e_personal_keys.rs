@@ -32,6 +32,41 @@ fn make_key(wiki: &Wiki, user: &str, grants: &[&str], ranges: &[&str], lifetime:
         .to_string()
 }
 
+/// Moves a key's expiry into the past, as if time had passed.
+fn set_expired_days_ago(wiki: &Wiki, key: &str, days: i64) {
+    wiki.maintenance_with_input(
+        "eval.php",
+        &[],
+        &format!(
+            "$db = MediaWiki\\MediaWikiServices::getInstance()->getDBLoadBalancer()->getConnection( DB_PRIMARY ); \
+             $db->update( 'mws_personal_key', [ 'pk_expires' => $db->timestamp( time() - {days} * 86400 ) ], \
+             [ 'pk_hash' => mws_ta_sha256( {key} ) ], 'test' );\n",
+            key = php_str(key),
+        ),
+    );
+}
+
+/// How many rows the database holds for a key's secret.
+fn key_rows(wiki: &Wiki, key: &str) -> usize {
+    let out = wiki.maintenance_with_input(
+        "eval.php",
+        &[],
+        &format!(
+            "echo 'ROWS=' . MediaWiki\\MediaWikiServices::getInstance()->getDBLoadBalancer()\
+             ->getConnection( DB_PRIMARY )->selectRowCount( 'mws_personal_key', '*', \
+             [ 'pk_hash' => mws_ta_sha256( {key} ) ] ) . \"\\n\";\n",
+            key = php_str(key),
+        ),
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    said.lines()
+        .find_map(|l| l.strip_prefix("ROWS="))
+        .unwrap_or_else(|| panic!("{said} {}", String::from_utf8_lossy(&out.stderr)))
+        .trim()
+        .parse()
+        .expect("a count")
+}
+
 fn php_list(items: &[&str]) -> String {
     format!(
         "[ {} ]",
@@ -214,6 +249,18 @@ fn malformed_unknown_expired_blocked_and_foreign_bearers() {
     let short = make_key(&wiki, "Bob", &[], &[], 2);
     std::thread::sleep(std::time::Duration::from_secs(3));
     assert_refused(&userinfo(&wiki, &short), 401, "expired");
+
+    // Expired keys stay listed for a while, then a new key's creation
+    // deletes them.
+    let recent = make_key(&wiki, "Bob", &[], &[], 3600);
+    set_expired_days_ago(&wiki, &short, 31);
+    set_expired_days_ago(&wiki, &recent, 29);
+    make_key(&wiki, "Bob", &[], &[], 3600);
+    assert_eq!(
+        [key_rows(&wiki, &short), key_rows(&wiki, &recent)],
+        [0, 1],
+        "a key expired 31 days ago is deleted, one expired 29 days ago kept"
+    );
 
     // Other Bearer values are not ours: anonymous, as without a header.
     let r = call(

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\TokenAuthenticator\PersonalKey;
 
 use LogEntryBase;
+use MediaWiki\Extension\TokenAuthenticator\TokenStore\ExpiredRows;
 use stdClass;
 use Wikimedia\Rdbms\ILoadBalancer;
 
@@ -12,6 +13,11 @@ use Wikimedia\Rdbms\ILoadBalancer;
  */
 class PersonalKeyStore {
 	private const TABLE = 'mws_personal_key';
+	/**
+	 * Days an expired key stays in its owner's list (marked expired) before
+	 * a new key's creation deletes it.
+	 */
+	public const KEEP_EXPIRED_DAYS = 30;
 	private const FIELDS = [ 'pk_id', 'pk_user', 'pk_name', 'pk_grants', 'pk_ranges', 'pk_created', 'pk_expires',
 		'pk_last_used', 'pk_last_ip' ];
 
@@ -37,7 +43,10 @@ class PersonalKeyStore {
 			'pk_created' => $db->timestamp( $created ),
 			'pk_expires' => $db->timestamp( $expires ),
 		], __METHOD__, [ 'IGNORE' ] );
-		return $db->affectedRows() ? $db->insertId() : null;
+		$id = $db->affectedRows() ? $db->insertId() : null;
+		ExpiredRows::purgeAfterResponse( $this->loadBalancer, self::TABLE, 'pk_expires', 0,
+			self::KEEP_EXPIRED_DAYS * 86400 );
+		return $id;
 	}
 
 	/** @return PersonalKey[] The user's keys, by name */

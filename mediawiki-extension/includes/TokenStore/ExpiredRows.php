@@ -25,9 +25,10 @@ class ExpiredRows {
 	 * @param string $table
 	 * @param string $expiryField
 	 * @param int $every At most one purge per this many seconds and server (0: every request)
+	 * @param int $keepFor Seconds rows stay after they expire (shown as expired, say)
 	 */
 	public static function purgeAfterResponse(
-		ILoadBalancer $loadBalancer, string $table, string $expiryField, int $every = 0
+		ILoadBalancer $loadBalancer, string $table, string $expiryField, int $every = 0, int $keepFor = 0
 	): void {
 		if ( isset( self::$scheduled[$table] ) ) {
 			return;
@@ -42,10 +43,10 @@ class ExpiredRows {
 			}
 		}
 		self::$scheduled[$table] = true;
-		DeferredUpdates::addCallableUpdate( static function () use ( $loadBalancer, $table, $expiryField ) {
+		DeferredUpdates::addCallableUpdate( static function () use ( $loadBalancer, $table, $expiryField, $keepFor ) {
 			try {
 				$dbw = $loadBalancer->getConnection( DB_PRIMARY );
-				$dbw->delete( $table, [ $expiryField . ' < ' . $dbw->addQuotes( $dbw->timestamp( time() ) ) ],
+				$dbw->delete( $table, [ $expiryField . ' < ' . $dbw->addQuotes( $dbw->timestamp( time() - $keepFor ) ) ],
 					__METHOD__ );
 			} catch ( DBError $e ) {
 				// Not worth failing anything for; rows wait for the next purge.
