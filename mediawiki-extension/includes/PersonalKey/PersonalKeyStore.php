@@ -49,6 +49,15 @@ class PersonalKeyStore {
 		return $id;
 	}
 
+	/** @return PersonalKey[] Live keys that expire before $until (Unix time) */
+	public function expiringBefore( int $until ): array {
+		$db = $this->loadBalancer->getConnection( DB_REPLICA );
+		return $this->select( [
+			'pk_expires > ' . $db->addQuotes( $db->timestamp( time() ) ),
+			'pk_expires <= ' . $db->addQuotes( $db->timestamp( $until ) ),
+		], DB_REPLICA );
+	}
+
 	/** @return PersonalKey[] The user's keys, by name */
 	public function listFor( int $userId ): array {
 		return $this->select( [ 'pk_user' => $userId ], DB_PRIMARY );

@@ -36,10 +36,11 @@ class PersonalKeys {
 	private GrantsInfo $grantsInfo;
 	private BagOStuff $localCache;
 	private Metrics $metrics;
+	private PersonalKeyNotifications $notifications;
 
 	public function __construct(
 		ServiceOptions $options, PersonalKeyStore $store, GrantsInfo $grantsInfo, BagOStuff $localCache,
-		Metrics $metrics
+		Metrics $metrics, PersonalKeyNotifications $notifications
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		$this->options = $options;
@@ -47,6 +48,7 @@ class PersonalKeys {
 		$this->grantsInfo = $grantsInfo;
 		$this->localCache = $localCache;
 		$this->metrics = $metrics;
+		$this->notifications = $notifications;
 	}
 
 	/** Longest lifetime of a key, in seconds. */
@@ -136,6 +138,9 @@ class PersonalKeys {
 			return false;
 		}
 		$this->log( $action, $performer, $owner, $key );
+		if ( $action === 'personalkey-leaked' ) {
+			$this->notifications->leaked( $key );
+		}
 		return true;
 	}
 
@@ -146,6 +151,20 @@ class PersonalKeys {
 	 */
 	public function find( string $secret ): ?PersonalKey {
 		return $this->store->findByHash( mws_ta_sha256( $secret ) );
+	}
+
+	/**
+	 * Reminds the owners of keys that expire within a week, once per key
+	 * (maintenance/remindPersonalKeys.php; key use does it too).
+	 *
+	 * @return int Reminders sent
+	 */
+	public function remindExpiring( int $now ): int {
+		$sent = 0;
+		foreach ( $this->store->expiringBefore( $now + PersonalKeyNotifications::REMIND_BEFORE ) as $key ) {
+			$sent += (int)$this->notifications->remindIfDue( $key, $now );
+		}
+		return $sent;
 	}
 
 	/** Whether $secret has the form of a personal key (prefix and checksum). */
@@ -182,10 +201,10 @@ class PersonalKeys {
 		if ( !$this->localCache->add( $cacheKey, 1, self::USE_INTERVAL ) ) {
 			return;
 		}
-		$id = $key->id;
-		DeferredUpdates::addCallableUpdate( function () use ( $id, $ip ) {
+		DeferredUpdates::addCallableUpdate( function () use ( $key, $ip ) {
 			try {
-				$this->store->recordUse( $id, $ip, time(), self::USE_INTERVAL );
+				$this->store->recordUse( $key->id, $ip, time(), self::USE_INTERVAL );
+				$this->notifications->remindIfDue( $key, time() );
 			} catch ( DBError $e ) {
 				// A lost last-use time is not worth an error for the program.
 			}

@@ -8,6 +8,7 @@ use MediaWiki\Extension\TokenAuthenticator\Jwt\JwtLogin;
 use MediaWiki\Extension\TokenAuthenticator\Jwt\KeySet;
 use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\NetworkSession\NetworkSessionUsers;
+use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeyNotifications;
 use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeys;
 use MediaWiki\Extension\TokenAuthenticator\PersonalKey\PersonalKeyStore;
 use MediaWiki\Extension\TokenAuthenticator\ServiceKey\AppTokens;
@@ -188,7 +189,8 @@ return [
 			new PersonalKeyStore( $services->getDBLoadBalancer() ),
 			$services->getGrantsInfo(),
 			$services->getLocalServerObjectCache(),
-			$services->getService( 'TokenAuthenticator.Metrics' )
+			$services->getService( 'TokenAuthenticator.Metrics' ),
+			new PersonalKeyNotifications( $services->getMainObjectStash() )
 		);
 	},
 
