@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 const SALT: &str = "metrics-salt-0123456789";
 const APPS: &str = "metrics-apps-secret-0123456789abcdef";
+const READER: &str = "metrics-reader-secret-0123456789abcdef";
 const JWT_KEY: &str = "metrics-jwt-key-0123456789abcdef0123456789";
 
 /// A statsd receiver on 127.0.0.1: every line of every datagram, kept until
@@ -114,6 +115,7 @@ fn settings(statsd: &StatsReceiver, dogstatsd: &StatsReceiver) -> String {
 $mwsgTokenAuthenticatorSalt = '{SALT}';
 $mwsgTokenAuthenticatorServiceTokens = [
     [ 'name' => 'metrics-apps', 'user' => 'Metrics bot', 'token' => '{APPS}', 'appTokens' => true ],
+    [ 'name' => 'metrics-reader', 'user' => 'Metrics bot', 'token' => '{READER}', 'apiModules' => [ 'ApiQuery' ] ],
 ];
 $mwsgTokenAuthenticatorJWTAlgorithm = 'HS256';
 $mwsgTokenAuthenticatorJWTKey = '{JWT_KEY}';
@@ -160,6 +162,7 @@ fn one_request_of_each_kind_is_counted_on_the_wikis_stats_target() {
         "action=query&meta=userinfo",
     );
     assert_eq!(r.status, 401, "{r}");
+    assert_api_key_may_not_parse(&wiki, READER);
 
     // NetworkSession over plain HTTP, a malformed personal key.
     let r = wiki.api(
@@ -204,6 +207,7 @@ fn one_request_of_each_kind_is_counted_on_the_wikis_stats_target() {
         "MediaWiki.TokenAuthenticator.verified_total.service_key:1|c",
         "MediaWiki.TokenAuthenticator.verified_total.app_token:1|c",
         "MediaWiki.TokenAuthenticator.refused_total.service_key.invalid:1|c",
+        "MediaWiki.TokenAuthenticator.refused_total.service_key.scope:1|c",
         "MediaWiki.TokenAuthenticator.refused_total.network_session.https:1|c",
         "MediaWiki.TokenAuthenticator.refused_total.personal_key.malformed:1|c",
         "MediaWiki.TokenAuthenticator.minted_total.session_verification:1|c",
@@ -227,6 +231,7 @@ fn one_request_of_each_kind_is_counted_on_the_wikis_stats_target() {
             "mediawiki.TokenAuthenticator.refused_total:1|c|#kind:user_token,reason:invalid",
             "mediawiki.TokenAuthenticator.verified_total:1|c|#kind:app_token",
             "mediawiki.TokenAuthenticator.refused_total:1|c|#kind:service_key,reason:invalid",
+            "mediawiki.TokenAuthenticator.refused_total:1|c|#kind:service_key,reason:scope",
             "mediawiki.TokenAuthenticator.refused_total:1|c|#kind:network_session,reason:https",
             "mediawiki.TokenAuthenticator.refused_total:1|c|#kind:jwt,reason:malformed",
             "mediawiki.TokenAuthenticator.minted_total:1|c|#kind:session_verification",
@@ -256,6 +261,7 @@ fn one_request_of_each_kind_is_counted_on_the_wikis_stats_target() {
             "Metrics_bot",
             "Metrics bot",
             "metrics-apps",
+            "metrics-reader",
             "127_0_0_1",
             "127.0.0.1",
         ] {

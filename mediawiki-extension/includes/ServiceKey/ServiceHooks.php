@@ -9,6 +9,7 @@ use ApiUsageException;
 use MediaWiki\Api\Hook\ApiCheckCanExecuteHook;
 use MediaWiki\Extension\TokenAuthenticator\Error\ErrorAnswer;
 use MediaWiki\Extension\TokenAuthenticator\Error\MessageText;
+use MediaWiki\Extension\TokenAuthenticator\Metrics\Metrics;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Registration;
 use MediaWiki\Extension\TokenAuthenticator\Setup\Services;
 use MediaWiki\HookContainer\HookContainer;
@@ -116,6 +117,7 @@ class ServiceHooks implements ApiCheckCanExecuteHook {
 			return true;
 		}
 		[ $key, $params ] = $denied;
+		Services::getMetrics()->refusedWith( Metrics::SERVICE_KEY, $key, 403 );
 		$message = ApiMessage::create( MessageText::spec( $key, $params ), $key );
 		return false;
 	}
