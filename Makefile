@@ -19,9 +19,9 @@
 #   make clean-wiki  delete that wiki (.wiki/)
 #   make bench       micro and macro benchmarks (bench/); rewrites BENCHMARKS.md
 #   make bench-quick the same with short runs, into bench/out/ (trying it out)
-#   make reliability concurrency (20,000 ops on SQLite and MariaDB) and database
-#                    outage runs; rewrites the full-run figures of RELIABILITY.md
-#   make reliability-ci  the same checks with small counts (about 3 minutes)
+#   make reliability concurrency (20,000 ops on SQLite, MariaDB and PostgreSQL) and
+#                    database outage runs; rewrites the full-run figures of RELIABILITY.md
+#   make reliability-ci  the same checks with small counts (about 4 minutes)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -173,15 +173,16 @@ bench-quick: build
 	BENCH_COMMAND="make bench-quick" BENCH_QUICK=1 MWS_TA_SO="$(SO)" bench/run.sh
 
 # Reliability (reliability/load.sh): a load of generate-then-verify operations,
-# replays and races on a SQLite and a MariaDB wiki behind nginx + php-fpm on
-# 127.0.0.1, then MariaDB stopped and killed in the middle of a load; the same
-# load with tokens on Redis and on memcached, whose server is killed mid-load
-# (ci: Redis only). Installs nginx, php8.2-fpm, php8.2-curl, php8.2-mysql,
-# mariadb-server, redis-server, memcached, php-redis, php-memcached and curl
-# when missing. Ends with "N passed, M failed"; fails when a check fails.
+# replays and races on a SQLite, a MariaDB and a PostgreSQL wiki behind nginx +
+# php-fpm on 127.0.0.1, then MariaDB stopped and killed in the middle of a
+# load; the same load with tokens on Redis and on memcached, whose server is
+# killed mid-load (ci: Redis only). Installs nginx, php8.2-fpm, php8.2-curl,
+# php8.2-mysql, php8.2-pgsql, mariadb-server, postgresql, redis-server,
+# memcached, php-redis, php-memcached and curl when missing. Ends with
+# "N passed, M failed"; fails when a check fails.
 # `make test` runs `make reliability-ci`. `make reliability` (N = 20,000, 32 clients; about half an hour) rewrites the
 # full-run block of RELIABILITY.md; `make reliability-ci` (N = 1,000, 16
-# clients; about 3 minutes) writes reliability/out/RELIABILITY.ci.md, or the
+# clients; about 4 minutes) writes reliability/out/RELIABILITY.ci.md, or the
 # file given as RELIABILITY_REPORT=... (RELIABILITY.md records its figures).
 .PHONY: reliability reliability-ci
 RELIABILITY_REPORT ?=

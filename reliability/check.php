@@ -15,7 +15,7 @@ declare( strict_types=1 );
 
 const LOG_PATTERNS = [
 	'locked' => '/database is locked|database table is locked|SQLITE_BUSY|General error: 5\b/i',
-	'deadlock' => '/deadlock|lock wait timeout|Error 1205|Error 1213/i',
+	'deadlock' => '/deadlock|lock wait timeout|Error 1205|Error 1213|could not serialize access|lock timeout/i',
 	'exception' => '/\[exception\]|Uncaught|PHP Fatal|PHP Warning|PHP Notice|PHP Deprecated|DBQueryError|DBConnectionError|DBUnexpectedError/i',
 ];
 

@@ -4,7 +4,7 @@
 # against a production-like stack on 127.0.0.1. `make reliability` and
 # `make reliability-ci` run this; RELIABILITY.md says what it checks.
 #
-#  1. Concurrency, per database (SQLite, then MariaDB): C clients, each with
+#  1. Concurrency, per database (SQLite, MariaDB, PostgreSQL): C clients, each with
 #     its own logged-in session, run N generate-then-verify operations; then
 #     every token is verified again (replay); then M tokens are each verified
 #     twice at the same moment (race). Every fresh token must be accepted
@@ -27,19 +27,21 @@
 #     crash are gone (400), as docs/token-stores.md says of a cache restart.
 #
 # Stack: Debian's nginx and php8.2-fpm (one pool per wiki), MariaDB's
-# mariadbd with its own datadir, a root password and a wiki user; all on
-# 127.0.0.1 free ports, configuration and data in a temporary directory,
-# every server in its own process group, killed on exit (and by a watchdog
-# should this script die without its trap). Installs nginx, php8.2-fpm,
-# php8.2-curl, php8.2-mysql, mariadb-server and curl when missing (services
-# are kept from starting).
+# mariadbd with its own datadir, a root password and a wiki user, and
+# PostgreSQL's postgres (as the postgres user) with its own data directory
+# and a superuser password; all on 127.0.0.1 free ports, configuration and
+# data in a temporary directory, every server in its own process group,
+# killed on exit (and by a watchdog should this script die without its
+# trap). Installs nginx, php8.2-fpm, php8.2-curl, php8.2-mysql,
+# php8.2-pgsql, mariadb-server, postgresql and curl when missing (services
+# are kept from starting; Debian's own PostgreSQL cluster is never used).
 #
 # Environment (all optional):
 #   RELY_MODE=full|ci        full: N=20000, 32 clients; ci: N=1000, 16 clients
 #   RELY_OPS, RELY_CLIENTS   override N and C
 #   RELY_RACE_OPS            tokens of the race phase (full 1000, ci 200)
 #   RELY_PRE_OPS             tokens minted before each outage (full 1000, ci 300)
-#   RELY_DBS="sqlite mariadb"  which databases get the concurrency run
+#   RELY_DBS="sqlite mariadb postgres"  which databases get the concurrency run
 #   RELY_FAULTS="stop kill"  outages to run (empty: none)
 #   RELY_STORES="redis memcached"  cache token stores that get the concurrency
 #                            run and the crash (full: both; ci: redis)
@@ -86,7 +88,7 @@ ci)
 	;;
 *) ta_die "RELY_MODE must be full or ci" ;;
 esac
-dbs="${RELY_DBS-sqlite mariadb}"
+dbs="${RELY_DBS-sqlite mariadb postgres}"
 faults="${RELY_FAULTS-stop kill}"
 children="${RELY_FPM_CHILDREN:-12}"
 command_line="${RELY_COMMAND:-reliability/load.sh}"
@@ -136,6 +138,7 @@ abort() {
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
+	pg_stop
 	stack_stop
 	if [ "$status" -ne 0 ] && ! grep -q '"ok":false' "$checks" 2>/dev/null; then
 		record run "run completed" 0 "stopped with status $status"
@@ -166,9 +169,9 @@ random_secret() {
 
 [ -f "$so" ] || abort "$so does not exist: run \`make build\` first"
 [ -f "$TA_MW_DIR/maintenance/install.php" ] || abort "MediaWiki not found in $TA_MW_DIR: run \`make deps\`"
-[ "$(id -u)" -eq 0 ] || abort "php-fpm workers run as www-data and mariadbd as mysql: run as root"
-mapfile -t missing < <(ta_missing_packages nginx php8.2-fpm php8.2-curl php8.2-mysql mariadb-server mariadb-client curl \
-	redis-server memcached php-redis php-memcached)
+[ "$(id -u)" -eq 0 ] || abort "php-fpm workers run as www-data, mariadbd as mysql and postgres as postgres: run as root"
+mapfile -t missing < <(ta_missing_packages nginx php8.2-fpm php8.2-curl php8.2-mysql php8.2-pgsql mariadb-server mariadb-client \
+	postgresql curl redis-server memcached php-redis php-memcached)
 ta_apt_install "${missing[@]}" >"$logs/apt.log" 2>&1 || abort "installing ${missing[*]} failed: $(tail -n 5 "$logs/apt.log")"
 stack_binaries
 mariadbd_bin="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
@@ -260,6 +263,68 @@ SQL
 	mdb_wait root "$mdb_root_pass" || abort "MariaDB does not answer on 127.0.0.1:$mdb_port"
 }
 
+# --- PostgreSQL -----------------------------------------------------------------
+
+pg="$tmp/postgres"
+pg_bin=
+pg_package=postgresql
+pg_port=
+pg_pid=
+pg_super_pass="$(random_secret)"
+pg_wiki_pass="$(random_secret)"
+
+# as_postgres CMD...: CMD as the postgres user (the server refuses root).
+as_postgres() {
+	setpriv --reuid=postgres --regid=postgres --init-groups --reset-env -- "$@"
+}
+
+pg_setup() {
+	# Debian's binaries live under /usr/lib/postgresql/<major>/bin; the
+	# major differs per release: the newest installed.
+	pg_bin="$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/postgres' 2>/dev/null | sort -V | tail -n 1)"
+	[ -n "$pg_bin" ] || abort "PostgreSQL not found under /usr/lib/postgresql (package postgresql)"
+	pg_bin="$(dirname "$pg_bin")"
+	pg_package="postgresql-$(basename "$(dirname "$pg_bin")")"
+	mkdir -p "$pg"
+	printf '%s\n' "$pg_super_pass" >"$pg/superuser-password"
+	chown -R postgres:postgres "$pg"
+	pg_port="$(free_port)"
+	ta_log "PostgreSQL: initdb, postgres on 127.0.0.1:$pg_port"
+	# Passwords on TCP, as for the wiki; trust only on the socket in $pg.
+	(cd "$pg" && as_postgres "$pg_bin/initdb" -D "$pg/data" -U postgres -E UTF8 --no-locale \
+		--auth-local=trust --auth-host=scram-sha-256 --pwfile="$pg/superuser-password") \
+		>"$logs/initdb.log" 2>&1 || abort "initdb failed: $(tail -n 5 "$logs/initdb.log")"
+	# From a directory the postgres user may enter; setpriv execs, so the
+	# group's leader is the server itself.
+	cd "$pg"
+	start_group "$logs/postgres.log" setpriv --reuid=postgres --regid=postgres --init-groups --reset-env -- \
+		"$pg_bin/postgres" -D "$pg/data" -h 127.0.0.1 -p "$pg_port" -k "$pg"
+	cd "$OLDPWD"
+	pg_pid="${pgids[-1]}"
+	disown "$pg_pid"
+	local i
+	for i in $(seq 1 300); do
+		"$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && return 0
+		alive "$pg_pid" || break
+		sleep 0.1
+	done
+	abort "PostgreSQL does not answer on 127.0.0.1:$pg_port: $(tail -n 5 "$logs/postgres.log")"
+}
+
+# Immediate shutdown (SIGQUIT: the server ends its backends, which are not
+# in its process group), then whatever is left of its group is killed.
+pg_stop() {
+	[ -n "$pg_pid" ] || return 0
+	kill -QUIT "$pg_pid" 2>/dev/null || true
+	local i
+	for i in $(seq 1 50); do
+		alive "$pg_pid" || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$pg_pid" 2>/dev/null || true
+	pg_pid=
+}
+
 # --- Cache servers (token stores) ---------------------------------------------
 
 declare -A cache_port=() cache_pid=()
@@ -320,6 +385,7 @@ wiki_setup() {
 	local db_args=() store_args=()
 	case "$db" in
 	mariadb) db_args=(--mysql "127.0.0.1:$mdb_port" relywiki relywiki "$mdb_wiki_pass" "$mdb_root_pass") ;;
+	postgres) db_args=(--postgres "127.0.0.1:$pg_port" relywiki relywiki "$pg_wiki_pass" "$pg_super_pass") ;;
 	redis | memcached) store_args=(--php "\$relyCachePort = ${cache_port[$db]};") ;;
 	esac
 	ta_log "$db: install.php, update.php"
@@ -375,8 +441,8 @@ loadgen() {
 wikis=()
 for db in $dbs; do
 	case "$db" in
-	sqlite | mariadb) wikis+=("$db") ;;
-	*) abort "unknown database $db (sqlite or mariadb)" ;;
+	sqlite | mariadb | postgres) wikis+=("$db") ;;
+	*) abort "unknown database $db (sqlite, mariadb or postgres)" ;;
 	esac
 done
 if [ -n "$faults" ] && [[ " ${wikis[*]} " != *" mariadb "* ]]; then
@@ -393,6 +459,9 @@ done
 setup_started=$SECONDS
 if [[ " ${wikis[*]} " == *" mariadb "* ]]; then
 	mdb_setup
+fi
+if [[ " ${wikis[*]} " == *" postgres "* ]]; then
+	pg_setup
 fi
 for store in $stores; do
 	cache_port[$store]="$(free_port)"
@@ -604,7 +673,7 @@ done
 elapsed=$((SECONDS - started_s))
 record run "run completed" 1 "in ${elapsed}s"
 mkdir -p "$(dirname "$report")"
-RELY_PRODUCT="$product" RELY_STARTED_AT="$started_at" RELY_ELAPSED="$elapsed" RELY_SETUP_SECONDS="$setup_seconds" RELY_COMMAND="$command_line" \
+RELY_PG_PACKAGE="$pg_package" RELY_PRODUCT="$product" RELY_STARTED_AT="$started_at" RELY_ELAPSED="$elapsed" RELY_SETUP_SECONDS="$setup_seconds" RELY_COMMAND="$command_line" \
 	RELY_MODE="$mode" RELY_FPM_CHILDREN="$children" RELY_OUTAGE_SECONDS="$outage_seconds" \
 	php "$rel/report.php" "$runs" "$report" || abort "report.php failed"
 ta_log "wrote $report (run took ${elapsed}s)"

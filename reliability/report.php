@@ -74,7 +74,8 @@ $o[] = '| Total time | ' . $env( 'RELY_ELAPSED', '?' ) . ' s (of which setting u
 $o[] = "| Machine | $cpu, $cores cores; the load generator runs on the same cores |";
 $o[] = '| Stack | nginx ' . $ver( 'nginx' ) . ', php8.2-fpm ' . $ver( 'php8.2-fpm' ) . ' (`pm = static`, ' . $env( 'RELY_FPM_CHILDREN', '?' )
 	. ' workers per wiki, OPcache, APCu main cache), MediaWiki ' . $ver( 'mediawiki' ) . ', SQLite ' . $ver( 'libsqlite3-0' )
-	. ' (installer defaults), MariaDB ' . $ver( 'mariadb-server' ) . ' (defaults, InnoDB), Redis ' . $ver( 'redis-server' )
+	. ' (installer defaults), MariaDB ' . $ver( 'mariadb-server' ) . ' (defaults, InnoDB), PostgreSQL '
+	. $ver( $env( 'RELY_PG_PACKAGE', 'postgresql' ) ) . ' (defaults), Redis ' . $ver( 'redis-server' )
 	. ' (no persistence) with php-redis ' . $ver( 'php-redis' ) . ', memcached ' . $ver( 'memcached' ) . ' with php-memcached '
 	. $ver( 'php-memcached' ) . ' |';
 $o[] = '| Result | ' . "$passed passed, $failed failed" . ' |';
@@ -82,7 +83,7 @@ $o[] = '';
 
 // --- Concurrency ---
 $dbs = [];
-foreach ( [ 'sqlite' => 'SQLite', 'mariadb' => 'MariaDB', 'redis' => 'SQLite, tokens on Redis',
+foreach ( [ 'sqlite' => 'SQLite', 'mariadb' => 'MariaDB', 'postgres' => 'PostgreSQL', 'redis' => 'SQLite, tokens on Redis',
 	'memcached' => 'SQLite, tokens on memcached' ] as $db => $label ) {
 	$f = json( "$runs/figures-$db.json" );
 	if ( $f ) {

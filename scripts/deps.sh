@@ -17,6 +17,7 @@ packages=(
 	phpunit
 	python3-mwclient
 	redis-server memcached php-redis php-memcached
+	postgresql php-pgsql
 )
 # MediaWiki 1.39's generateSchemaSql.php runs on Debian 12's Doctrine DBAL
 # (tests/schema_sql.rs); Debian 13's is too new for 1.43's and has no

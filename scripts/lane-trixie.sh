@@ -35,8 +35,9 @@ PACKAGES=(
 	chromium chromium-driver
 	nginx phpunit
 	redis-server memcached php-redis php-memcached
+	postgresql php-pgsql
 )
-ROOT_VERSION=4
+ROOT_VERSION=5
 TARBALL="$CACHE/trixie-root-v$ROOT_VERSION.tar.zst"
 
 need_root() {

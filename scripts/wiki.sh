@@ -5,7 +5,9 @@
 #
 #   scripts/wiki.sh install DIR --server URL [--name NAME] [--password PW]
 #                   [--mysql HOST:PORT DBNAME DBUSER DBPASS ROOTPASS]
-#       install.php into DIR: the database (SQLite in DIR/data, or MariaDB),
+#                   [--postgres HOST:PORT DBNAME DBUSER DBPASS SUPERPASS]
+#       install.php into DIR: the database (SQLite in DIR/data, MariaDB, or
+#       PostgreSQL, installing as its superuser "postgres"),
 #       DIR/LocalSettings.installer.php (what install.php wrote, with the
 #       SQLite directory as __DIR__/data, so that a copy of DIR is a wiki of
 #       its own) and DIR/admin-password (mode 0600; the user is Admin).
@@ -60,6 +62,12 @@ cmd_install() {
 			[ $# -ge 6 ] || ta_die "wiki.sh: --mysql needs HOST:PORT DBNAME DBUSER DBPASS ROOTPASS"
 			db=(--dbtype mysql --dbserver "$2" --dbname "$3" --dbuser "$4" --dbpass "$5"
 				--installdbuser root --installdbpass "$6")
+			shift 6
+			;;
+		--postgres)
+			[ $# -ge 6 ] || ta_die "wiki.sh: --postgres needs HOST:PORT DBNAME DBUSER DBPASS SUPERPASS"
+			db=(--dbtype postgres --dbserver "${2%:*}" --dbport "${2##*:}" --dbname "$3" --dbuser "$4"
+				--dbpass "$5" --installdbuser postgres --installdbpass "$6")
 			shift 6
 			;;
 		*) ta_die "wiki.sh install: unknown option $1" ;;

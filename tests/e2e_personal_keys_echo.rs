@@ -21,27 +21,8 @@ fn echo_dir() -> Option<String> {
     Some(dir)
 }
 
-/// Makes a key named `name` for `user`; returns the secret.
 fn make_key(wiki: &Wiki, user: &str, name: &str, lifetime: i64) -> String {
-    let php = format!(
-        "$u = MediaWiki\\MediaWikiServices::getInstance()->getUserFactory()->newFromName( {user} ); \
-         [ $k, $s ] = MediaWiki\\Extension\\TokenAuthenticator\\Setup\\Services::getPersonalKeys()->create( \
-         $u, {name}, [ 'basic' ], [], time() + {lifetime} ); echo \"SECRET=$s\\n\";\n",
-        user = php_str(user),
-        name = php_str(name),
-    );
-    let out = wiki.maintenance_with_input("eval.php", &[], &php);
-    let said = String::from_utf8_lossy(&out.stdout).to_string();
-    said.lines()
-        .find_map(|l| l.strip_prefix("SECRET="))
-        .unwrap_or_else(|| {
-            panic!(
-                "no key made: {said} {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        })
-        .trim()
-        .to_string()
+    make_personal_key(wiki, user, name, &["basic"], &[], lifetime)
 }
 
 /// The owner's alerts, as Echo's API gives them: (type, header HTML).

@@ -1,6 +1,7 @@
 //! Real-wiki harness shared by the end-to-end tests.
 //!
-//! Every [`Wiki`] is a fresh SQLite MediaWiki (Debian's `mediawiki` package)
+//! Every [`Wiki`] is a fresh SQLite MediaWiki (Debian's `mediawiki` package;
+//! or one on PostgreSQL, [`WikiBuilder::postgres`])
 //! in its own temporary directory, served by `php -S` on a free port of
 //! 127.0.0.1 through `scripts/router.php`, with TokenAuthenticator loaded
 //! from this repository. Dropping the `Wiki` kills the server's whole process
@@ -46,6 +47,8 @@
 //! - `http.rs`: [`HttpResponse`], ureq helpers, answer checks, HTML forms;
 //! - `service_auth.rs`: ApiKeys and app tokens; `jwt.rs`: identity-provider
 //!   JWTs and Special:JWTLogin;
+//! - `postgres.rs`: [`PostgresServer`], for wikis on PostgreSQL
+//!   ([`WikiBuilder::postgres`]: installed by install.php, not copied);
 //! - `cache_servers.rs`: Redis and memcached token stores; `tls_proxy.rs`:
 //!   nginx terminating TLS in front of a wiki, on `nginx.rs` (how nginx is
 //!   started and stopped);
@@ -71,6 +74,7 @@ mod jwt;
 mod nginx;
 mod paths;
 mod php;
+mod postgres;
 mod process;
 mod service_auth;
 mod tempdir;
@@ -93,11 +97,12 @@ pub use {
     jwt::{hs256_jwt, jwt_login},
     paths::{extension_dir, repo_dir, router_script, wiki_script, MW_DIR},
     php::{native_so, php_str, NATIVE_EXTENSION},
+    postgres::PostgresServer,
     process::{free_port, START_TIMEOUT},
     serde_json::Value,
     service_auth::{
-        app_token_response, assert_api_key_may_not_parse, mint_app_token, mwclient_edit,
-        token_in_envelope,
+        app_token_response, assert_api_key_may_not_parse, make_personal_key, mint_app_token,
+        mwclient_edit, token_in_envelope,
     },
     tempdir::TempDir,
     tls_proxy::TlsProxy,

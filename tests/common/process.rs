@@ -45,13 +45,37 @@ fn kill_group(mut child: Child) {
 /// Stops a server started with a watchdog: the watchdog first (so that it
 /// does not delete the directory), then the server's process group.
 pub(super) fn stop_with_watchdog(server: &mut Option<Child>, watchdog: &mut Option<Child>) {
+    stop_leader_then_group(server, watchdog, "");
+}
+
+/// [`stop_with_watchdog`] for a server whose workers leave its process
+/// group (PostgreSQL's backends call setsid): `signal` (e.g. "QUIT") to the
+/// leader first, which ends its workers, up to five seconds for it to exit,
+/// then the group is killed whatever is left of it.
+pub(super) fn stop_leader_then_group(
+    server: &mut Option<Child>,
+    watchdog: &mut Option<Child>,
+    signal: &str,
+) {
     if let Some(mut watchdog) = watchdog.take() {
         let _ = watchdog.kill();
         let _ = watchdog.wait();
     }
-    if let Some(child) = server.take() {
-        kill_group(child);
+    let Some(mut child) = server.take() else {
+        return;
+    };
+    if !signal.is_empty() {
+        let _ = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while matches!(child.try_wait(), Ok(None)) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
+    kill_group(child);
 }
 
 /// Kills process group `pgid` and deletes `dir` if this test process dies
@@ -59,9 +83,19 @@ pub(super) fn stop_with_watchdog(server: &mut Option<Child>, watchdog: &mut Opti
 /// in a `static`): a server in its own process group would outlive it
 /// otherwise.
 pub(super) fn watchdog(pgid: u32, dir: &Path) -> Child {
+    watchdog_signalling(pgid, dir, "")
+}
+
+/// [`watchdog`] that first sends `signal` to the group's leader and gives it
+/// up to five seconds to exit (see [`stop_leader_then_group`]).
+pub(super) fn watchdog_signalling(pgid: u32, dir: &Path, signal: &str) -> Child {
     const SCRIPT: &str = r#"
         while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 0.5; done
         if ! kill -0 "$1" 2>/dev/null; then
+            if [ -n "$4" ] && kill -"$4" "$2" 2>/dev/null; then
+                i=0
+                while kill -0 "$2" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+            fi
             kill -KILL -"$2" 2>/dev/null
             [ -z "$3" ] || rm -rf -- "$3"
         fi
@@ -76,6 +110,7 @@ pub(super) fn watchdog(pgid: u32, dir: &Path) -> Child {
         .arg(std::process::id().to_string())
         .arg(pgid.to_string())
         .arg(dir)
+        .arg(signal)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -2,6 +2,7 @@
 
 use super::encoding::base64_decode;
 use super::http::{api_error, response, HttpResponse};
+use super::php::php_str;
 use super::wiki::Wiki;
 
 /// Mints an app token with an ApiKey; returns the token inside the envelope.
@@ -70,5 +71,49 @@ pub fn mwclient_edit(wiki: &Wiki, key: &str, title: &str, text: &str, summary: &
     said.lines()
         .find_map(|l| l.strip_prefix("USER="))
         .unwrap_or_else(|| panic!("mwclient said: {said}"))
+        .to_string()
+}
+
+/// Makes a personal key for `user` through the service Special:PersonalKeys
+/// uses, with `grants`, address `ranges` and `lifetime` seconds; returns the
+/// secret.
+pub fn make_personal_key(
+    wiki: &Wiki,
+    user: &str,
+    name: &str,
+    grants: &[&str],
+    ranges: &[&str],
+    lifetime: i64,
+) -> String {
+    let list = |items: &[&str]| {
+        format!(
+            "[ {} ]",
+            items
+                .iter()
+                .map(|i| php_str(i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let php = format!(
+        "$u = MediaWiki\\MediaWikiServices::getInstance()->getUserFactory()->newFromName( {user} ); \
+         [ $k, $s ] = MediaWiki\\Extension\\TokenAuthenticator\\Setup\\Services::getPersonalKeys()->create( \
+         $u, {name}, {grants}, {ranges}, time() + {lifetime} ); echo \"SECRET=$s\\n\";\n",
+        user = php_str(user),
+        name = php_str(name),
+        grants = list(grants),
+        ranges = list(ranges),
+    );
+    let out = wiki.maintenance_with_input("eval.php", &[], &php);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    said.lines()
+        .find_map(|l| l.strip_prefix("SECRET="))
+        .unwrap_or_else(|| {
+            panic!(
+                "no key made: {said} {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+        .trim()
         .to_string()
 }

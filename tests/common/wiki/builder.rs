@@ -10,6 +10,7 @@ use super::Wiki;
 use crate::common::encoding::random_hex;
 use crate::common::paths::{extension_dir, wiki_script};
 use crate::common::php::{mw_command, write_native_ini};
+use crate::common::postgres::PostgresServer;
 use crate::common::process::{check_output, free_port};
 use crate::common::tempdir::{copy_tree, TempDir};
 
@@ -22,6 +23,8 @@ pub struct WikiBuilder {
     load_extension: bool,
     manifest_patch: Option<ManifestPatch>,
     script_path: String,
+    /// The server's port and superuser password.
+    postgres: Option<(u16, String)>,
 }
 
 impl WikiBuilder {
@@ -65,17 +68,48 @@ impl WikiBuilder {
         self
     }
 
+    /// A wiki on a database of its own on `server`, installed by MediaWiki's
+    /// install.php (`--dbtype postgres`, core only), rather than a copy of
+    /// the SQLite template; the extension's tables then come from update.php
+    /// alone, as on a wiki that adds the extension.
+    pub fn postgres(mut self, server: &PostgresServer) -> Self {
+        self.postgres = Some((server.port(), server.superuser_password().to_string()));
+        self
+    }
+
     /// Installs the wiki, runs update.php and starts the server.
     pub fn start(self) -> Wiki {
         let started = Instant::now();
-        let template = template();
         let dir = TempDir::new("mws-ta-wiki");
         let root = dir.path().to_path_buf();
-        copy_tree(&template.data_dir(), &root.join("data"), &[]);
-        // It names its SQLite directory as __DIR__/data: the copy's own.
         let installer_settings = root.join("LocalSettings.installer.php");
-        fs::copy(template.installer_settings(), &installer_settings)
-            .expect("copy LocalSettings.installer.php");
+        let (admin_password, postgres_database) = match &self.postgres {
+            None => {
+                let template = template();
+                copy_tree(&template.data_dir(), &root.join("data"), &[]);
+                // It names its SQLite directory as __DIR__/data: the copy's own.
+                fs::copy(template.installer_settings(), &installer_settings)
+                    .expect("copy LocalSettings.installer.php");
+                (template.admin_password.clone(), None)
+            }
+            Some((port, superuser_password)) => {
+                let name = format!("tawiki_{}", random_hex(4));
+                let out = mw_command(wiki_script(), None, None)
+                    .arg("install")
+                    .arg(&root)
+                    .args(["--server", "http://127.0.0.1", "--postgres"])
+                    .arg(format!("127.0.0.1:{port}"))
+                    .args([&name, &name, &random_hex(16), superuser_password])
+                    .output()
+                    .expect("cannot run scripts/wiki.sh");
+                check_output("wiki.sh install --postgres", &out);
+                let password = fs::read_to_string(root.join("admin-password"))
+                    .expect("admin-password")
+                    .trim()
+                    .to_string();
+                (password, Some(name))
+            }
+        };
 
         let extension_json = match self.manifest_patch {
             None => extension_dir().join("extension.json"),
@@ -101,7 +135,8 @@ impl WikiBuilder {
 
         let mut wiki = Wiki {
             port: free_port(),
-            admin_password: template.admin_password.clone(),
+            admin_password,
+            postgres_database,
             secret_key: random_hex(32),
             upgrade_key: random_hex(8),
             settings: self.settings,
@@ -144,6 +179,7 @@ impl Wiki {
             load_extension: true,
             manifest_patch: None,
             script_path: String::new(),
+            postgres: None,
         }
     }
 

@@ -26,6 +26,8 @@ pub const ADMIN: &str = "Admin";
 pub struct Wiki {
     port: u16,
     admin_password: String,
+    /// The database of a wiki on PostgreSQL (also its user's name).
+    postgres_database: Option<String>,
     secret_key: String,
     upgrade_key: String,
     settings: Vec<String>,
@@ -74,6 +76,11 @@ impl Wiki {
 
     pub fn admin_password(&self) -> &str {
         &self.admin_password
+    }
+
+    /// The database of a wiki built with [`WikiBuilder::postgres`].
+    pub fn postgres_database(&self) -> Option<&str> {
+        self.postgres_database.as_deref()
     }
 
     /// The wiki's temporary directory (LocalSettings.php, data/, logs).
