@@ -114,14 +114,30 @@ make_root() {
 	if mountpoint -q "$ROOT/proc" 2>/dev/null; then
 		ta_die "$ROOT/proc is mounted: is another lane run still going?"
 	fi
-	rm -rf "$ROOT"
+	# Gone at once, not file by file under a run that just found it.
+	if [ -e "$ROOT" ]; then
+		rm -rf "$ROOT.old"
+		mv "$ROOT" "$ROOT.old"
+		rm -rf "$ROOT.old"
+	fi
 	if [ -f "$TARBALL" ]; then
 		ta_log "restoring the trixie root from $TARBALL"
-		mkdir -p "$ROOT"
-		tar -C "$ROOT" -I 'zstd -T0' -xf "$TARBALL" --numeric-owner
+		# Whole or absent: a run that finds $ROOT/usr enters a complete root.
+		rm -rf "$ROOT.new"
+		mkdir -p "$ROOT.new"
+		tar -C "$ROOT.new" -I 'zstd -T0' -xf "$TARBALL" --numeric-owner
+		mv "$ROOT.new" "$ROOT"
 	else
 		bootstrap
 	fi
+}
+
+# One root build at a time per checkout: a run that finds no root waits for
+# a build under way (another session's `root`) instead of deleting it.
+lock_root() {
+	mkdir -p "$(dirname "$ROOT")"
+	exec 9>"$ROOT.lock"
+	flock 9
 }
 
 case "${1:-}" in
@@ -129,14 +145,22 @@ host-tools)
 	need_root
 	ensure_host_tools
 	;;
-root) make_root ;;
+root)
+	need_root
+	lock_root
+	make_root
+	;;
 run)
 	need_root
 	shift
-	[ -d "$ROOT/usr" ] || make_root
+	if [ ! -d "$ROOT/usr" ]; then
+		lock_root
+		[ -d "$ROOT/usr" ] || make_root
+		exec 9>&-
+	fi
 	enter "$*"
 	;;
-clean) rm -rf "$ROOT" "$ROOT.new" ;;
+clean) rm -rf "$ROOT" "$ROOT.new" "$ROOT.old" ;;
 *)
 	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
