@@ -7,97 +7,11 @@ mod common;
 use common::*;
 
 use serde_json::json;
-use std::net::UdpSocket;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 const SALT: &str = "metrics-salt-0123456789";
 const APPS: &str = "metrics-apps-secret-0123456789abcdef";
 const READER: &str = "metrics-reader-secret-0123456789abcdef";
 const JWT_KEY: &str = "metrics-jwt-key-0123456789abcdef0123456789";
-
-/// A statsd receiver on 127.0.0.1: every line of every datagram, kept until
-/// the receiver is dropped (its thread ends with it).
-struct StatsReceiver {
-    port: u16,
-    lines: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl StatsReceiver {
-    fn start() -> Self {
-        let socket = UdpSocket::bind("127.0.0.1:0").expect("bind a UDP port");
-        socket
-            .set_read_timeout(Some(Duration::from_millis(100)))
-            .unwrap();
-        let port = socket.local_addr().unwrap().port();
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (lines, stop) = (lines.clone(), stop.clone());
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 65536];
-                while !stop.load(Ordering::Relaxed) {
-                    if let Ok(n) = socket.recv(&mut buf) {
-                        let text = String::from_utf8_lossy(&buf[..n]).to_string();
-                        lines
-                            .lock()
-                            .unwrap()
-                            .extend(text.lines().map(str::to_string));
-                    }
-                }
-            })
-        };
-        StatsReceiver {
-            port,
-            lines,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.lines.lock().unwrap().clone()
-    }
-
-    fn clear(&self) {
-        self.lines.lock().unwrap().clear();
-    }
-
-    /// Waits (stats are sent after the answer) until a line starts with
-    /// each of `wanted`; panics with what came otherwise.
-    fn expect(&self, wanted: &[&str]) -> Vec<String> {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let lines = self.lines();
-            let missing: Vec<&&str> = wanted
-                .iter()
-                .filter(|w| !lines.iter().any(|l| l.starts_with(**w)))
-                .collect();
-            if missing.is_empty() {
-                return lines;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "missing {missing:?} on port {} in:\n{}",
-                self.port,
-                lines.join("\n")
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for StatsReceiver {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
 
 /// Whether core has StatsFactory ($wgStatsTarget): MediaWiki 1.41 and later.
 fn has_stats_factory(wiki: &Wiki) -> bool {
@@ -121,12 +35,12 @@ $mwsgTokenAuthenticatorJWTAlgorithm = 'HS256';
 $mwsgTokenAuthenticatorJWTKey = '{JWT_KEY}';
 $mwsgTokenAuthenticatorJWTIssuer = 'https://idp.example.org';
 $mwsgTokenAuthenticatorJWTAudience = 'metrics-wiki';
-$wgStatsdServer = '127.0.0.1:{statsd}';
+{statsd}
 // 1.41+ only; an unknown global on 1.39.
 $wgStatsTarget = 'udp://127.0.0.1:{dogstatsd}';
 $wgStatsFormat = 'dogstatsd';
 "#,
-        statsd = statsd.port,
+        statsd = statsd.statsd_setting(),
         dogstatsd = dogstatsd.port,
     )
 }

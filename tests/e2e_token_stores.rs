@@ -34,13 +34,15 @@ fn settings() -> String {
     )
 }
 
-/// A wiki on `store`, with the cache server it needs (kept alive with it).
-fn wiki_on(store: Store) -> (Wiki, Option<CacheServer>) {
+/// A wiki on `store`, with the cache server it needs (kept alive with it),
+/// sending its metrics to `stats` if given.
+fn wiki_on(store: Store, stats: Option<&StatsReceiver>) -> (Wiki, Option<CacheServer>) {
     let (server, store_settings) = store.start();
-    let wiki = Wiki::builder()
-        .setting(settings())
-        .setting(store_settings)
-        .start();
+    let mut builder = Wiki::builder().setting(settings()).setting(store_settings);
+    if let Some(stats) = stats {
+        builder = builder.setting(stats.statsd_setting());
+    }
+    let wiki = builder.start();
     wiki.create_user("Alice", "alice-password-123", &[]);
     (wiki, server)
 }
@@ -79,8 +81,19 @@ fn sv_check(wiki: &Wiki, sv: &str) -> Value {
 }
 
 /// Every case that does not break the store, on one wiki.
+/// The label of `store` in the token store's timings (docs/metrics.md).
+fn timing_label(store: Store) -> &'static str {
+    match store {
+        Store::Database => "database",
+        Store::Stash => "stash",
+        Store::Redis => "redis",
+        Store::Memcached => "memcached",
+    }
+}
+
 fn the_same_cases(store: Store) {
-    let (wiki, server) = wiki_on(store);
+    let stats = StatsReceiver::start();
+    let (wiki, server) = wiki_on(store, Some(&stats));
     let alice = wiki.login("Alice", "alice-password-123");
 
     // A user token: used once.
@@ -89,6 +102,12 @@ fn the_same_cases(store: Store) {
     assert_eq!(r.status, 200, "{store:?}: {r}");
     assert_eq!(r.json()["username"], "Alice", "{store:?}: {r}");
     assert_eq!(verify(&wiki, &token).status, 400, "{store:?}: used twice");
+    // Timed, under the store's kind.
+    let label = timing_label(store);
+    stats.expect(&[
+        &format!("MediaWiki.TokenAuthenticator.store_seconds.{label}.mint:"),
+        &format!("MediaWiki.TokenAuthenticator.store_seconds.{label}.consume:"),
+    ]);
     let r = wiki.get(&format!("/rest.php/mws/v1/user-token/verify/{token}"));
     assert_eq!(r.status, 400, "{store:?}: used twice (GET): {r}");
 
@@ -201,7 +220,8 @@ fn memcached_store() {
 /// and nothing falls back to the database. Restarted (empty), it serves new
 /// tokens; those minted before the crash are gone.
 fn server_crash(store: Store) {
-    let (wiki, server) = wiki_on(store);
+    let stats = StatsReceiver::start();
+    let (wiki, server) = wiki_on(store, Some(&stats));
     let mut server = server.unwrap();
     let alice = wiki.login("Alice", "alice-password-123");
     let before = wiki.user_token(&alice);
@@ -236,6 +256,7 @@ fn server_crash(store: Store) {
     );
     // The wiki itself keeps serving.
     assert_eq!(wiki.get("/index.php?title=Main_Page").status, 200);
+    stats.expect(&["MediaWiki.TokenAuthenticator.outages_total.token_store:1|c"]);
 
     server.restart();
     assert_eq!(
@@ -265,7 +286,7 @@ fn memcached_crash() {
 /// the cache is down, and nothing is accepted twice after it comes back
 /// empty.
 fn replays_outlive_the_cache(store: Store) {
-    let (wiki, server) = wiki_on(store);
+    let (wiki, server) = wiki_on(store, None);
     let mut server = server.unwrap();
     let alice = wiki.login("Alice", "alice-password-123");
     let used = jwt("Replay user");
@@ -350,7 +371,7 @@ fn unusable_stores_are_refused_naming_the_setting() {
 fn store_race(store: Store) {
     const TOKENS: usize = 300;
     const PROCESSES: usize = 8;
-    let (wiki, _server) = wiki_on(store);
+    let (wiki, _server) = wiki_on(store, None);
     let script = repo_dir().join("tests/stores/race.php");
     let out = wiki
         .php(true)

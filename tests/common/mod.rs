@@ -77,6 +77,7 @@ mod php;
 mod postgres;
 mod process;
 mod service_auth;
+mod stats;
 mod tempdir;
 mod tls_proxy;
 mod wiki;
@@ -104,6 +105,7 @@ pub use {
         app_token_response, assert_api_key_may_not_parse, make_personal_key, mint_app_token,
         mwclient_edit, token_in_envelope,
     },
+    stats::StatsReceiver,
     tempdir::TempDir,
     tls_proxy::TlsProxy,
     wiki::{Wiki, WikiBuilder, ADMIN, SERVER_WORKERS},

@@ -49,11 +49,11 @@ class PersonalKeyStore {
 		return $id;
 	}
 
-	/** @return PersonalKey[] Live keys that expire before $until (Unix time) */
-	public function expiringBefore( int $until ): array {
+	/** @return PersonalKey[] Keys that expire after $from and by $until (Unix times) */
+	public function expiringBetween( int $from, int $until ): array {
 		$db = $this->loadBalancer->getConnection( DB_REPLICA );
 		return $this->select( [
-			'pk_expires > ' . $db->addQuotes( $db->timestamp( time() ) ),
+			'pk_expires > ' . $db->addQuotes( $db->timestamp( $from ) ),
 			'pk_expires <= ' . $db->addQuotes( $db->timestamp( $until ) ),
 		], DB_REPLICA );
 	}

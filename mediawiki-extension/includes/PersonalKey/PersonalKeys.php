@@ -126,21 +126,36 @@ class PersonalKeys {
 
 	/**
 	 * @param PersonalKey $key
-	 * @param UserIdentity $performer The owner, an administrator, or (leaked) the system
+	 * @param UserIdentity $performer The owner or an administrator
 	 * @param UserIdentity $owner
-	 * @param string $action personalkey-revoke or personalkey-leaked
 	 * @return bool Whether this call revoked it
 	 */
-	public function revoke( PersonalKey $key, UserIdentity $performer, UserIdentity $owner,
-		string $action = 'personalkey-revoke'
-	): bool {
+	public function revoke( PersonalKey $key, UserIdentity $performer, UserIdentity $owner ): bool {
+		return $this->delete( $key, $performer, $owner, 'personalkey-revoke' );
+	}
+
+	/**
+	 * Revokes a key whose secret someone reported as leaked, and tells its
+	 * owner (Special:Log; Echo when installed).
+	 *
+	 * @param PersonalKey $key
+	 * @param UserIdentity $reporter Who the log names as performer
+	 * @param UserIdentity $owner
+	 * @return bool Whether this call revoked it
+	 */
+	public function revokeLeaked( PersonalKey $key, UserIdentity $reporter, UserIdentity $owner ): bool {
+		if ( !$this->delete( $key, $reporter, $owner, 'personalkey-leaked' ) ) {
+			return false;
+		}
+		$this->notifications->leaked( $key );
+		return true;
+	}
+
+	private function delete( PersonalKey $key, UserIdentity $performer, UserIdentity $owner, string $action ): bool {
 		if ( !$this->store->delete( $key->id ) ) {
 			return false;
 		}
 		$this->log( $action, $performer, $owner, $key );
-		if ( $action === 'personalkey-leaked' ) {
-			$this->notifications->leaked( $key );
-		}
 		return true;
 	}
 
@@ -161,7 +176,7 @@ class PersonalKeys {
 	 */
 	public function remindExpiring( int $now ): int {
 		$sent = 0;
-		foreach ( $this->store->expiringBefore( $now + PersonalKeyNotifications::REMIND_BEFORE ) as $key ) {
+		foreach ( $this->store->expiringBetween( $now, $now + PersonalKeyNotifications::REMIND_BEFORE ) as $key ) {
 			$sent += (int)$this->notifications->remindIfDue( $key, $now );
 		}
 		return $sent;

@@ -49,7 +49,7 @@ class RevokeLeakedKeyHandler extends Handler {
 				// Nobody in particular reported it: the log names MediaWiki's
 				// system user as performer, and the owner as the key's.
 				$reporter = User::newSystemUser( User::MAINTENANCE_SCRIPT_USER, [ 'steal' => true ] ) ?? $owner;
-				$this->personalKeys->revoke( $key, $reporter, $owner, 'personalkey-leaked' );
+				$this->personalKeys->revokeLeaked( $key, $reporter, $owner );
 			}
 		} catch ( DBError $e ) {
 			return HttpError::unavailable( $this->getResponseFactory(), $e );
